@@ -1,0 +1,274 @@
+//! What a door act turns into, given where the candidate stands and what time it is.
+//!
+//! The store reads the candidate's folded state, asks [`decide`] for the event, and appends it in
+//! the same transaction, so a double tap or a second device can never record a second admission.
+//! Lateness is decided here: after T+30 an attempt to admit becomes "refused as late, absent".
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{EventKind, Outcome, RefusalReason};
+use crate::fold::CandidateState;
+use crate::model::Role;
+use crate::timeline::Timeline;
+
+/// What the person at the door asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "kebab-case")]
+pub enum DoorAct {
+    /// Both documents checked and face recognition passed.
+    Admit,
+    /// Face recognition failed and the proctor vouches by hand.
+    Vouch,
+    Refuse {
+        reason: RefusalReason,
+    },
+    /// At T+30, for a candidate who has not come.
+    MarkAbsent,
+    Approve,
+    Reject {
+        note: String,
+    },
+    Resolve {
+        outcome: Outcome,
+    },
+}
+
+/// Why an act cannot be recorded. Each has a stable code for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum DoorError {
+    #[error("该考生已入场 (already admitted)")]
+    AlreadyAdmitted,
+    #[error("该考生已记为缺考 (already marked absent)")]
+    AlreadyAbsent,
+    #[error("该考生正在等待主考审批人工核验 (awaiting the chief examiner's approval)")]
+    AwaitingApproval,
+    #[error("没有待审批的人工核验 (no manual verification is awaiting approval)")]
+    NothingToApprove,
+    #[error("只有主考可以审批人工核验 (only a chief examiner may approve a manual verification)")]
+    NotChiefExaminer,
+    #[error("开考 30 分钟后才能记缺考 (absence is marked only after 30 minutes past the start)")]
+    TooEarlyForAbsent,
+    #[error("多台设备记录不一致，须先处理冲突 (devices disagree: resolve the conflict first)")]
+    Conflict,
+    #[error("没有需要处理的冲突 (there is no conflict to resolve)")]
+    NoConflict,
+}
+
+impl DoorError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DoorError::AlreadyAdmitted => "already-admitted",
+            DoorError::AlreadyAbsent => "already-absent",
+            DoorError::AwaitingApproval => "awaiting-approval",
+            DoorError::NothingToApprove => "nothing-to-approve",
+            DoorError::NotChiefExaminer => "not-chief-examiner",
+            DoorError::TooEarlyForAbsent => "too-early-for-absent",
+            DoorError::Conflict => "conflict",
+            DoorError::NoConflict => "no-conflict",
+        }
+    }
+}
+
+/// Decides the event for `act` by an actor of `role` on a candidate in `state` at `now`.
+pub fn decide(
+    state: &CandidateState,
+    act: &DoorAct,
+    role: Role,
+    timeline: &Timeline,
+    now: DateTime<FixedOffset>,
+) -> Result<EventKind, DoorError> {
+    use CandidateState as S;
+    match (act, state) {
+        (_, S::Conflict { .. }) if !matches!(act, DoorAct::Resolve { .. }) => {
+            Err(DoorError::Conflict)
+        }
+        (DoorAct::Resolve { outcome }, S::Conflict { .. }) => Ok(EventKind::ConflictResolved {
+            outcome: outcome.clone(),
+        }),
+        (DoorAct::Resolve { .. }, _) => Err(DoorError::NoConflict),
+        (DoorAct::Approve | DoorAct::Reject { .. }, _) if role != Role::ChiefExaminer => {
+            Err(DoorError::NotChiefExaminer)
+        }
+        (DoorAct::Approve, S::PendingManualVerification) => {
+            Ok(EventKind::ManualVerificationApproved)
+        }
+        (DoorAct::Reject { note }, S::PendingManualVerification) => {
+            Ok(EventKind::ManualVerificationRejected { note: note.clone() })
+        }
+        (DoorAct::Approve | DoorAct::Reject { .. }, _) => Err(DoorError::NothingToApprove),
+        (_, S::Admitted { .. }) => Err(DoorError::AlreadyAdmitted),
+        (_, S::Absent { .. }) => Err(DoorError::AlreadyAbsent),
+        (_, S::PendingManualVerification) => Err(DoorError::AwaitingApproval),
+        (DoorAct::Admit | DoorAct::Vouch, _) if timeline.is_late(now) => Ok(EventKind::RefusedLate),
+        (DoorAct::Admit, _) => Ok(EventKind::Admitted),
+        (DoorAct::Vouch, _) => Ok(EventKind::ManualVerificationRequested),
+        (DoorAct::Refuse { reason }, _) => Ok(EventKind::Refused {
+            reason: reason.clone(),
+        }),
+        (DoorAct::MarkAbsent, _) if !timeline.is_late(now) => Err(DoorError::TooEarlyForAbsent),
+        // Expected, or refused at the door and never admitted: did not sit the exam.
+        (DoorAct::MarkAbsent, _) => Ok(EventKind::MarkedAbsent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sitting;
+    use crate::timeline::CHINA_OFFSET;
+    use chrono::{NaiveDate, NaiveTime, TimeZone};
+
+    fn timeline() -> Timeline {
+        let s = Sitting {
+            exam: "学士学位英语考试".into(),
+            label: "2023春 第一次".into(),
+            date: NaiveDate::from_ymd_opt(2023, 4, 15).unwrap(),
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+            paper: "11908".into(),
+        };
+        Timeline::of(&s, CHINA_OFFSET).unwrap()
+    }
+
+    fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
+        CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
+    }
+
+    fn proctor(
+        state: &CandidateState,
+        act: DoorAct,
+        h: u32,
+        m: u32,
+    ) -> Result<EventKind, DoorError> {
+        decide(state, &act, Role::Proctor, &timeline(), at(h, m))
+    }
+
+    #[test]
+    fn an_expected_candidate_is_admitted_before_the_cutoff() {
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::Admit, 8, 40),
+            Ok(EventKind::Admitted)
+        );
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::Admit, 9, 30),
+            Ok(EventKind::Admitted)
+        );
+    }
+
+    #[test]
+    fn late_by_31_minutes_is_refused_and_marked_absent() {
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::Admit, 9, 31),
+            Ok(EventKind::RefusedLate)
+        );
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::Vouch, 9, 31),
+            Ok(EventKind::RefusedLate)
+        );
+    }
+
+    #[test]
+    fn a_second_admission_is_refused() {
+        let admitted = CandidateState::Admitted { manual: false };
+        assert_eq!(
+            proctor(&admitted, DoorAct::Admit, 8, 41),
+            Err(DoorError::AlreadyAdmitted)
+        );
+        assert_eq!(
+            proctor(&admitted, DoorAct::Vouch, 8, 41),
+            Err(DoorError::AlreadyAdmitted)
+        );
+    }
+
+    #[test]
+    fn a_candidate_refused_for_documents_may_come_back_and_be_admitted() {
+        let refused = CandidateState::Refused {
+            reason: RefusalReason::DocumentMismatch,
+        };
+        assert_eq!(
+            proctor(&refused, DoorAct::Admit, 8, 50),
+            Ok(EventKind::Admitted)
+        );
+    }
+
+    #[test]
+    fn only_a_chief_examiner_approves_a_manual_verification() {
+        let pending = CandidateState::PendingManualVerification;
+        assert_eq!(
+            proctor(&pending, DoorAct::Approve, 8, 50),
+            Err(DoorError::NotChiefExaminer)
+        );
+        assert_eq!(
+            decide(
+                &pending,
+                &DoorAct::Approve,
+                Role::ChiefExaminer,
+                &timeline(),
+                at(8, 50)
+            ),
+            Ok(EventKind::ManualVerificationApproved)
+        );
+        assert_eq!(
+            decide(
+                &CandidateState::Expected,
+                &DoorAct::Approve,
+                Role::ChiefExaminer,
+                &timeline(),
+                at(8, 50)
+            ),
+            Err(DoorError::NothingToApprove)
+        );
+    }
+
+    #[test]
+    fn a_pending_candidate_is_neither_admitted_again_nor_marked_absent() {
+        let pending = CandidateState::PendingManualVerification;
+        assert_eq!(
+            proctor(&pending, DoorAct::Admit, 8, 50),
+            Err(DoorError::AwaitingApproval)
+        );
+        assert_eq!(
+            proctor(&pending, DoorAct::MarkAbsent, 9, 40),
+            Err(DoorError::AwaitingApproval)
+        );
+    }
+
+    #[test]
+    fn absence_is_marked_only_after_the_cutoff() {
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::MarkAbsent, 9, 30),
+            Err(DoorError::TooEarlyForAbsent)
+        );
+        assert_eq!(
+            proctor(&CandidateState::Expected, DoorAct::MarkAbsent, 9, 31),
+            Ok(EventKind::MarkedAbsent)
+        );
+        assert_eq!(
+            proctor(
+                &CandidateState::Absent {
+                    refused_late: false
+                },
+                DoorAct::MarkAbsent,
+                9,
+                40
+            ),
+            Err(DoorError::AlreadyAbsent)
+        );
+    }
+
+    #[test]
+    fn a_conflict_blocks_every_act_but_its_resolution() {
+        let c = CandidateState::Conflict { outcomes: vec![] };
+        assert_eq!(proctor(&c, DoorAct::Admit, 8, 50), Err(DoorError::Conflict));
+        let r = DoorAct::Resolve {
+            outcome: Outcome::Admitted { manual: false },
+        };
+        assert!(proctor(&c, r.clone(), 8, 50).is_ok());
+        assert_eq!(
+            proctor(&CandidateState::Expected, r, 8, 50),
+            Err(DoorError::NoConflict)
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! Door acts as immutable events: the unit of storage and of sync.
+//!
+//! An event's id is a UUIDv7 made by the device that recorded it, so ids never collide across
+//! devices and sync can be "send what the other side lacks", idempotent on the id. Each event also
+//! carries the device's wall time (what a person reads), a hybrid logical clock (a total, causal
+//! order even when device clocks disagree) and the `parents`: the status events of the candidate
+//! this device had seen when it acted. The parents are what let the fold tell "B corrected A"
+//! from "A and B disagreed without seeing each other" (a conflict).
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::StudentNumber;
+
+/// The globally unique id of an event (UUIDv7, made by the recording device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(pub Uuid);
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A hybrid logical clock reading: milliseconds since the Unix epoch in the high 48 bits, a
+/// counter in the low 16. It never goes backwards on a device and always passes what it observed
+/// from another device, so sorting by it respects causality.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Hlc(pub u64);
+
+impl Hlc {
+    const COUNTER_BITS: u32 = 16;
+
+    fn from_millis(ms: i64) -> Hlc {
+        Hlc(u64::try_from(ms).unwrap_or(0) << Self::COUNTER_BITS)
+    }
+
+    /// The reading for a new local event at wall time `now_ms`, after `self` (the last reading).
+    pub fn tick(self, now_ms: i64) -> Hlc {
+        let wall = Hlc::from_millis(now_ms);
+        if wall > self { wall } else { Hlc(self.0 + 1) }
+    }
+
+    /// The reading after receiving `remote` from another device.
+    pub fn observe(self, remote: Hlc, now_ms: i64) -> Hlc {
+        self.max(remote).tick(now_ms)
+    }
+
+    /// The physical part, in milliseconds since the Unix epoch.
+    pub fn millis(self) -> u64 {
+        self.0 >> Self::COUNTER_BITS
+    }
+}
+
+/// How face recognition (done with the university's own app) went, as the proctor records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaceOutcome {
+    Passed,
+    Failed,
+}
+
+/// Why a candidate was refused at the door (not for lateness: that is [`EventKind::RefusedLate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum RefusalReason {
+    /// The documents do not match the seating list.
+    DocumentMismatch,
+    /// The chief examiner rejected the manual verification.
+    ManualVerificationRejected,
+    Other {
+        note: String,
+    },
+}
+
+/// A settled outcome for a candidate, as a resolution of a conflict names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    Admitted { manual: bool },
+    PendingManualVerification,
+    Refused { reason: RefusalReason },
+    Absent { refused_late: bool },
+}
+
+impl Outcome {
+    /// Outcomes of the same kind agree (two devices that both admitted); different kinds conflict.
+    pub fn same_kind(&self, other: &Outcome) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+/// What happened. Status acts move the candidate's state; annotations only add to the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EventKind {
+    /// Both documents matched and face recognition passed.
+    Admitted,
+    /// Face recognition failed, the proctor vouched by hand: awaits the chief examiner.
+    ManualVerificationRequested,
+    ManualVerificationApproved,
+    ManualVerificationRejected {
+        note: String,
+    },
+    Refused {
+        reason: RefusalReason,
+    },
+    /// Arrived more than 30 minutes after the start: refused and marked absent (缺考).
+    RefusedLate,
+    /// Did not come by T+30: marked absent (缺考).
+    MarkedAbsent,
+    /// A person settled a conflict between devices; `parents` names the heads it settles.
+    ConflictResolved {
+        outcome: Outcome,
+    },
+    /// Annotation: came to this room's door but is seated in another room of the site.
+    Redirected {
+        to_room: String,
+    },
+}
+
+impl EventKind {
+    /// The outcome a status act sets, or `None` for an annotation.
+    pub fn outcome(&self) -> Option<Outcome> {
+        Some(match self {
+            EventKind::Admitted => Outcome::Admitted { manual: false },
+            EventKind::ManualVerificationRequested => Outcome::PendingManualVerification,
+            EventKind::ManualVerificationApproved => Outcome::Admitted { manual: true },
+            EventKind::ManualVerificationRejected { .. } => Outcome::Refused {
+                reason: RefusalReason::ManualVerificationRejected,
+            },
+            EventKind::Refused { reason } => Outcome::Refused {
+                reason: reason.clone(),
+            },
+            EventKind::RefusedLate => Outcome::Absent { refused_late: true },
+            EventKind::MarkedAbsent => Outcome::Absent {
+                refused_late: false,
+            },
+            EventKind::ConflictResolved { outcome } => outcome.clone(),
+            EventKind::Redirected { .. } => return None,
+        })
+    }
+
+    /// The stable name stored in the `kind` column.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Admitted => "admitted",
+            EventKind::ManualVerificationRequested => "manual-verification-requested",
+            EventKind::ManualVerificationApproved => "manual-verification-approved",
+            EventKind::ManualVerificationRejected { .. } => "manual-verification-rejected",
+            EventKind::Refused { .. } => "refused",
+            EventKind::RefusedLate => "refused-late",
+            EventKind::MarkedAbsent => "marked-absent",
+            EventKind::ConflictResolved { .. } => "conflict-resolved",
+            EventKind::Redirected { .. } => "redirected",
+        }
+    }
+}
+
+/// One immutable door act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    /// The recording device's id and its per-device sequence number (gap-free, from 1).
+    pub device: Uuid,
+    pub seq: u64,
+    /// The device's wall time, with its UTC offset.
+    pub wall: DateTime<FixedOffset>,
+    pub hlc: Hlc,
+    /// Staff number (工号) of who acted.
+    pub actor: String,
+    /// The sitting's label.
+    pub sitting: String,
+    pub candidate: StudentNumber,
+    /// Status events of this candidate that the device had seen (its heads) when it acted.
+    pub parents: Vec<EventId>,
+    pub kind: EventKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hlc_moves_forward_even_when_the_wall_clock_goes_back() {
+        let a = Hlc::default().tick(1_000);
+        let b = a.tick(900);
+        assert!(b > a);
+        assert_eq!(b.millis(), 1_000);
+    }
+
+    #[test]
+    fn hlc_passes_what_it_observed_from_a_device_ahead_of_it() {
+        let ahead = Hlc::default().tick(5_000);
+        let mine = Hlc::default().tick(1_000).observe(ahead, 1_001);
+        assert!(mine > ahead);
+    }
+
+    #[test]
+    fn event_kind_round_trips_through_json() {
+        let k = EventKind::Refused {
+            reason: RefusalReason::Other {
+                note: "证件过期".into(),
+            },
+        };
+        let s = serde_json::to_string(&k).unwrap();
+        assert_eq!(serde_json::from_str::<EventKind>(&s).unwrap(), k);
+    }
+}

@@ -1,0 +1,13 @@
+//! examgate's domain core: the rules of the exam-room door, with no I/O, no clock and no Tauri.
+//!
+//! Everything here is a pure function of its arguments so that the app, the CLI, the site server
+//! and the tests share one definition of "valid document", "late", "proctors needed" and "state
+//! of a candidate". Time is always passed in.
+
+pub mod documents;
+pub mod door;
+pub mod event;
+pub mod fold;
+pub mod model;
+pub mod staffing;
+pub mod timeline;
