@@ -9,5 +9,6 @@ pub mod door;
 pub mod event;
 pub mod fold;
 pub mod model;
+pub mod search;
 pub mod staffing;
 pub mod timeline;

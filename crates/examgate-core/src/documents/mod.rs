@@ -15,7 +15,7 @@ mod resident_id;
 pub use kind::DocumentKind;
 pub use mrz::{check_passport, check_td3_mrz};
 pub use problem::Problem;
-pub use resident_id::{ResidentId, check_resident_id};
+pub use resident_id::{ResidentId, check_character, check_resident_id};
 
 use serde::Serialize;
 

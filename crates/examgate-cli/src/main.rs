@@ -1,0 +1,59 @@
+//! `examgate`: the site office's command-line tool, and the scripts' entry to the same code the
+//! app runs: import seating lists and rosters, check document numbers, write the demo exam, and
+//! measure the door's speed.
+
+mod bench;
+mod check_id;
+mod import;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "examgate",
+    version,
+    about = "examgate 考场入口核验 — office tool"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import seating lists and proctor rosters (CSV in UTF-8/GBK, or XLSX), all or nothing.
+    Import(import::Args),
+    /// Check document numbers: one given, or one per line from standard input. Prints JSON lines.
+    CheckId(check_id::Args),
+    /// Write the demo exam (three sites, both sittings, a roster) into a database.
+    Demo {
+        /// The database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Also write the demo's CSV files into this folder, as examples of what to import.
+        #[arg(long)]
+        write_files: Option<PathBuf>,
+    },
+    /// Measure the door (lookup + check + durable event) and the import on generated data.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => import::run(args),
+        Command::CheckId(args) => check_id::run(args),
+        Command::Demo { db, write_files } => import::demo(&db, write_files.as_deref()),
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("examgate: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

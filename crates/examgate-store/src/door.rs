@@ -1,0 +1,247 @@
+//! What the door asks of the store: find a candidate, compare the typed ID, record an act, count
+//! the room.
+//!
+//! Searches are scoped to the proctor's site, so a candidate at the wrong door is still found and
+//! the card names their right room. Every act reads the candidate's folded state, decides and
+//! appends inside one IMMEDIATE transaction: two taps or two threads cannot both admit.
+
+use chrono::{DateTime, FixedOffset};
+use examgate_core::documents::{DocumentKind, mask};
+use examgate_core::door::{DoorAct, decide};
+use examgate_core::event::EventId;
+use examgate_core::fold::CandidateState;
+use examgate_core::model::StudentNumber;
+use examgate_core::search::{DocumentMatch, Query, match_document};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::Store;
+use crate::catalog::staff_member;
+use crate::error::{Result, StoreError};
+use crate::events::{NewEvent, append, folded};
+
+/// A candidate as the door shows them: the ID number masked (first 6, last 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CandidateCard {
+    pub student_number: String,
+    pub name: String,
+    pub document_kind: DocumentKind,
+    pub document_masked: String,
+    pub site: String,
+    pub room: String,
+    pub room_address: String,
+    pub seat: u32,
+    pub photo: Option<String>,
+    pub state: CandidateState,
+}
+
+/// The outcome of a recorded act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActResult {
+    pub event: EventId,
+    pub state: CandidateState,
+}
+
+/// A room's count, with the cards behind each number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub expected: Vec<CandidateCard>,
+    pub admitted: Vec<CandidateCard>,
+    pub pending: Vec<CandidateCard>,
+    pub refused: Vec<CandidateCard>,
+    pub absent: Vec<CandidateCard>,
+    pub conflict: Vec<CandidateCard>,
+}
+
+impl Tally {
+    pub fn total(&self) -> usize {
+        self.expected.len()
+            + self.admitted.len()
+            + self.pending.len()
+            + self.refused.len()
+            + self.absent.len()
+            + self.conflict.len()
+    }
+}
+
+const CARD_SELECT: &str = "SELECT c.student_number, c.name, c.document_kind, c.document_number,
+        st.name, r.number, r.address, c.seat, c.photo
+     FROM candidate c JOIN room r ON r.id = c.room_id JOIN site st ON st.id = r.site_id
+     JOIN sitting s ON s.id = c.sitting_id";
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CandidateCard> {
+    let kind: String = r.get(2)?;
+    let number: String = r.get(3)?;
+    Ok(CandidateCard {
+        student_number: r.get(0)?,
+        name: r.get(1)?,
+        document_kind: DocumentKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                "unknown document kind".into(),
+            )
+        })?,
+        document_masked: mask(&number),
+        site: r.get(4)?,
+        room: r.get(5)?,
+        room_address: r.get(6)?,
+        seat: r.get(7)?,
+        photo: r.get(8)?,
+        state: CandidateState::Expected,
+    })
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+impl Store {
+    /// Finds candidates of `sitting` at `site` from the search box's text. A seat number needs the
+    /// proctor's `room`. At most `limit` cards, those of `room` first.
+    pub fn search(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: Option<&str>,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<CandidateCard>> {
+        let Some(query) = Query::parse(text) else {
+            return Ok(Vec::new());
+        };
+        let scope = "s.label = ?1 AND st.name = ?2";
+        let (clause, arg): (&str, String) = match &query {
+            Query::Ticket(t) => ("c.student_number = ?3", t.clone()),
+            Query::Suffix(x) => (
+                "(c.ticket_rev GLOB ?3 OR c.document_rev GLOB ?3)",
+                format!("{}*", reversed(x)),
+            ),
+            Query::Seat(n) => ("r.number = ?4 AND c.seat = ?3", n.to_string()),
+            Query::Document(d) => ("c.document_number = ?3", d.clone()),
+            Query::Name(n) => ("c.name LIKE '%' || ?3 || '%'", n.clone()),
+        };
+        let sql = format!(
+            "{CARD_SELECT} WHERE {scope} AND {clause}
+             ORDER BY (r.number = ?4) DESC, c.student_number LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![sitting, site, arg, room, limit as i64],
+            card_from_row,
+        )?;
+        let mut cards = Vec::new();
+        for row in rows {
+            let mut card = row?;
+            card.state = folded(&self.conn, sitting, &card.student_number)?.state;
+            cards.push(card);
+        }
+        Ok(cards)
+    }
+
+    /// One candidate's card.
+    pub fn card(&self, sitting: &str, student: &str) -> Result<CandidateCard> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{CARD_SELECT} WHERE s.label = ?1 AND c.student_number = ?2"
+        ))?;
+        let mut card = stmt
+            .query_row(params![sitting, student], card_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownCandidate(student.to_string()))?;
+        card.state = folded(&self.conn, sitting, student)?.state;
+        Ok(card)
+    }
+
+    /// Compares what the proctor typed from the ID card (whole number or at least its last 4
+    /// characters) with the seating list. The listed number never leaves the store.
+    pub fn check_document(
+        &self,
+        sitting: &str,
+        student: &str,
+        typed: &str,
+    ) -> Result<DocumentMatch> {
+        let listed: String = self
+            .conn
+            .query_row(
+                "SELECT c.document_number FROM candidate c JOIN sitting s ON s.id = c.sitting_id
+                 WHERE s.label = ?1 AND c.student_number = ?2",
+                params![sitting, student],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownCandidate(student.to_string()))?;
+        Ok(match_document(&listed, typed))
+    }
+
+    /// Records `act` on a candidate by the staff member `actor` at `now`, durably, and returns the
+    /// candidate's new state. Refused (nothing written) when the rules forbid it.
+    pub fn act(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+    ) -> Result<ActResult> {
+        let info = self.sitting(sitting)?;
+        let timeline = info.timeline()?;
+        let number = StudentNumber::parse(student)
+            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let listed: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM candidate WHERE sitting_id = ?1 AND student_number = ?2",
+                params![info.id, student],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if listed.is_none() {
+            return Err(StoreError::UnknownCandidate(student.to_string()));
+        }
+        let staff = staff_member(&tx, actor)?;
+        let before = folded(&tx, sitting, student)?;
+        let kind = decide(&before.state, act, staff.role, &timeline, now)?;
+        let event = append(
+            &tx,
+            NewEvent {
+                actor,
+                sitting,
+                candidate: &number,
+                parents: before.heads,
+                kind,
+                now,
+            },
+        )?;
+        let after = folded(&tx, sitting, student)?;
+        tx.commit()?;
+        Ok(ActResult {
+            event: event.id,
+            state: after.state,
+        })
+    }
+
+    /// The count of a room: every candidate of the room's list by state.
+    pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{CARD_SELECT} WHERE s.label = ?1 AND st.name = ?2 AND r.number = ?3 ORDER BY c.seat"
+        ))?;
+        let rows = stmt.query_map(params![sitting, site, room], card_from_row)?;
+        let mut t = Tally::default();
+        for row in rows {
+            let mut card = row?;
+            card.state = folded(&self.conn, sitting, &card.student_number)?.state;
+            let list = match card.state {
+                CandidateState::Expected => &mut t.expected,
+                CandidateState::Admitted { .. } => &mut t.admitted,
+                CandidateState::PendingManualVerification => &mut t.pending,
+                CandidateState::Refused { .. } => &mut t.refused,
+                CandidateState::Absent { .. } => &mut t.absent,
+                CandidateState::Conflict { .. } => &mut t.conflict,
+            };
+            list.push(card);
+        }
+        Ok(t)
+    }
+}

@@ -1,0 +1,417 @@
+//! Writes a parsed batch of seating lists and rosters into the database, all or nothing.
+//!
+//! Parsing and cross-file checks live in [`crate::import`]; this module adds the checks that need
+//! the database (a student already listed for the sitting, a seat already taken, a room now over
+//! its seat count, a site or room whose address differs from what is stored) and applies the batch
+//! in one transaction. Any error rolls everything back and every error is reported.
+
+use std::collections::HashMap;
+
+use examgate_core::documents::normalize;
+use examgate_core::model::{Role, Sitting};
+use examgate_core::timeline::CHINA_OFFSET;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::Store;
+use crate::catalog::{insert_sitting, sitting_by_label};
+use crate::error::{Result, StoreError};
+use crate::import::{Column, Columns, ImportError, Parsed, SourceFile, parse, validate_batch};
+use crate::staffing::StaffingWarning;
+
+/// Which sitting the seating lists belong to, when the files do not say (no 场次 column).
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The label of an existing sitting (or of `create`).
+    pub sitting: Option<String>,
+    /// A sitting to add in the same transaction, unless one with its label exists.
+    pub create: Option<Sitting>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<ImportedFile>,
+    pub candidates: usize,
+    pub staff: usize,
+    pub warnings: Vec<StaffingWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedFile {
+    pub file: String,
+    pub kind: &'static str,
+    pub rows: usize,
+    /// The sittings a seating list's rows went to (empty for a roster).
+    pub sittings: Vec<String>,
+}
+
+struct Batch<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    errors: Vec<ImportError>,
+    default_sitting: Option<String>,
+    /// Every sitting label in the database, for the message when a row names none.
+    labels: Vec<String>,
+    sittings: HashMap<String, Option<i64>>,
+}
+
+fn err(file: &str, line: usize, field: &str, message: String) -> ImportError {
+    ImportError {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        message,
+    }
+}
+
+impl Batch<'_, '_> {
+    fn sitting_id(&mut self, label: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.sittings.get(label) {
+            return Ok(*id);
+        }
+        let id = sitting_by_label(self.tx, label)?.map(|s| s.id);
+        self.sittings.insert(label.to_string(), id);
+        Ok(id)
+    }
+
+    fn site_id(
+        &mut self,
+        (file, line, cols): (&str, usize, &Columns),
+        name: &str,
+        address: &str,
+    ) -> Result<i64> {
+        let found: Option<(i64, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, address FROM site WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match found {
+            Some((id, stored)) => {
+                if !address.is_empty() && stored != address {
+                    self.errors.push(err(file, line, cols.header(Column::SiteAddress), format!(
+                        "考点“{name}”在数据库中的地址是“{stored}” (site '{name}' has another address in the database)"
+                    )));
+                }
+                Ok(id)
+            }
+            None => {
+                self.tx.execute(
+                    "INSERT INTO site (name, address) VALUES (?1, ?2)",
+                    params![name, address],
+                )?;
+                Ok(self.tx.last_insert_rowid())
+            }
+        }
+    }
+
+    fn room_id(
+        &mut self,
+        at: (&str, usize, &Columns),
+        site_id: i64,
+        number: &str,
+        address: &str,
+        seats: Option<u32>,
+    ) -> Result<i64> {
+        let (file, line, cols) = at;
+        let found: Option<(i64, String, Option<u32>)> = self
+            .tx
+            .query_row(
+                "SELECT id, address, seats FROM room WHERE site_id = ?1 AND number = ?2",
+                params![site_id, number],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match found {
+            Some((id, stored, stored_seats)) => {
+                if stored != address {
+                    self.errors.push(err(file, line, cols.header(Column::RoomAddress), format!(
+                        "考场 {number} 在数据库中的地址是“{stored}” (room {number} has another address in the database)"
+                    )));
+                }
+                match (stored_seats, seats) {
+                    (Some(a), Some(b)) if a != b => self.errors.push(err(file, line, cols.header(Column::Seats), format!(
+                        "考场 {number} 在数据库中为 {a} 座 (room {number} has {a} seats in the database)"
+                    ))),
+                    (None, Some(b)) => {
+                        self.tx
+                            .execute("UPDATE room SET seats = ?1 WHERE id = ?2", params![b, id])?;
+                    }
+                    _ => {}
+                }
+                Ok(id)
+            }
+            None => {
+                self.tx.execute(
+                    "INSERT INTO room (site_id, number, address, seats) VALUES (?1, ?2, ?3, ?4)",
+                    params![site_id, number, address, seats],
+                )?;
+                Ok(self.tx.last_insert_rowid())
+            }
+        }
+    }
+
+    fn seating(&mut self, list: &crate::import::SeatingList) -> Result<Vec<String>> {
+        let mut used: Vec<String> = Vec::new();
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO candidate (sitting_id, student_number, name, document_kind,
+                 document_number, room_id, seat, photo, ticket_rev, document_rev)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut rooms: HashMap<(String, String), i64> = HashMap::new();
+        for row in &list.rows {
+            let c = &row.candidate;
+            let Some(label) = row.sitting.clone().or_else(|| self.default_sitting.clone()) else {
+                let known = if self.labels.is_empty() {
+                    "无 none".to_string()
+                } else {
+                    self.labels.join("、")
+                };
+                self.errors.push(err(&list.file, row.line, list.columns.header(Column::Sitting), format!(
+                    "未指定场次：文件没有“场次”列，请指定场次（现有：{known}） (no sitting: the file has no 场次 column; name the sitting — existing: {known})"
+                )));
+                continue;
+            };
+            let Some(sitting_id) = self.sitting_id(&label)? else {
+                self.errors.push(err(
+                    &list.file,
+                    row.line,
+                    list.columns.header(Column::Sitting),
+                    format!("场次“{label}”不存在 (no sitting named '{label}')"),
+                ));
+                continue;
+            };
+            if !used.contains(&label) {
+                used.push(label.clone());
+            }
+            let key = (c.site.clone(), c.room.clone());
+            let room_id = match rooms.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let site_id = self.site_id(
+                        (&list.file, row.line, &list.columns),
+                        &c.site,
+                        &row.site_address,
+                    )?;
+                    let id = self.room_id(
+                        (&list.file, row.line, &list.columns),
+                        site_id,
+                        &c.room,
+                        &row.room_address,
+                        row.room_seats,
+                    )?;
+                    rooms.insert(key, id);
+                    id
+                }
+            };
+            let number = normalize(&c.document_number);
+            let n = insert.execute(params![
+                sitting_id,
+                c.student_number.as_str(),
+                c.name,
+                c.document_kind.code(),
+                number,
+                room_id,
+                c.seat,
+                c.photo,
+                c.student_number.as_str().chars().rev().collect::<String>(),
+                number.chars().rev().collect::<String>(),
+            ])?;
+            if n == 0 {
+                self.errors.push(err(&list.file, row.line, list.columns.header(Column::StudentNumber), format!(
+                    "学号 {} 或 {} 考场 {} 号座位已在数据库中 (student number or seat already in the database for this sitting)",
+                    c.student_number, c.room, c.seat
+                )));
+            }
+        }
+        Ok(used)
+    }
+
+    fn roster(&mut self, roster: &crate::import::Roster) -> Result<()> {
+        for row in &roster.rows {
+            let s = &row.staff;
+            let site_id: Option<i64> = self
+                .tx
+                .query_row("SELECT id FROM site WHERE name = ?1", [&s.site], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(site_id) = site_id else {
+                self.errors.push(err(&roster.file, row.line, roster.columns.header(Column::Site), format!(
+                    "考点“{}”不在座次表中，请先导入座次表 (site not on any seating list: import the seating list first)", s.site
+                )));
+                continue;
+            };
+            let room_id: Option<i64> = match (&s.room, s.role) {
+                (Some(number), _) => {
+                    let id = self
+                        .tx
+                        .query_row(
+                            "SELECT id FROM room WHERE site_id = ?1 AND number = ?2",
+                            params![site_id, number],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if id.is_none() {
+                        self.errors.push(err(&roster.file, row.line, roster.columns.header(Column::Room), format!(
+                            "考场 {number} 不在 {} 的座次表中 (room {number} is not on the site's seating list)", s.site
+                        )));
+                        continue;
+                    }
+                    id
+                }
+                (None, Role::ChiefExaminer) => None,
+                (None, Role::Proctor) => {
+                    self.errors.push(err(
+                        &roster.file,
+                        row.line,
+                        roster.columns.header(Column::Room),
+                        "监考教师须指定考场 (a proctor needs a room)".into(),
+                    ));
+                    continue;
+                }
+            };
+            let n = self.tx.execute(
+                "INSERT OR IGNORE INTO staff (id, name, role, site_id, room_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.id, s.name, s.role.code(), site_id, room_id],
+            )?;
+            if n == 0 {
+                self.errors.push(err(
+                    &roster.file,
+                    row.line,
+                    roster.columns.header(Column::StaffId),
+                    format!(
+                        "工号 {} 已在数据库中 (staff number already in the database)",
+                        s.id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Rooms whose candidates now outnumber their seats, counting what was stored before.
+    fn over_capacity(&mut self, file: &str) -> Result<()> {
+        let mut stmt = self.tx.prepare(
+            "SELECT st.name, r.number, r.seats, count(*) FROM candidate c
+             JOIN room r ON r.id = c.room_id JOIN site st ON st.id = r.site_id
+             WHERE r.seats IS NOT NULL GROUP BY c.sitting_id, r.id HAVING count(*) > r.seats",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (site, room, seats, n) = row?;
+            self.errors.push(err(file, 0, "座位数", format!(
+                "{site} {room} 考场有 {seats} 座，导入后将有 {n} 名考生 (room has {seats} seats but would seat {n} candidates)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    /// Imports seating lists and rosters in one transaction. On any error nothing is written and
+    /// every error is returned (each naming its file, line and field).
+    pub fn import(&mut self, files: &[SourceFile], opts: &ImportOptions) -> Result<ImportReport> {
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        for f in files {
+            match parse(f) {
+                Ok(p) => parsed.push(p),
+                Err(e) => errors.extend(e),
+            }
+        }
+        errors.extend(validate_batch(&parsed));
+        if !errors.is_empty() {
+            return Err(StoreError::Import(errors));
+        }
+
+        let tx = self.conn.transaction()?;
+        if let Some(s) = &opts.create
+            && sitting_by_label(&tx, &s.label)?.is_none()
+        {
+            insert_sitting(&tx, s, CHINA_OFFSET)?;
+        }
+        let labels = sitting_labels(&tx)?;
+        let default_sitting = opts
+            .sitting
+            .clone()
+            .or(opts.create.as_ref().map(|s| s.label.clone()))
+            .or(match labels.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            });
+        let mut batch = Batch {
+            tx: &tx,
+            errors: Vec::new(),
+            default_sitting,
+            labels,
+            sittings: HashMap::new(),
+        };
+        let mut report = ImportReport {
+            files: Vec::new(),
+            candidates: 0,
+            staff: 0,
+            warnings: Vec::new(),
+        };
+        // Seating lists first: rosters refer to their rooms.
+        let mut order: Vec<(&Parsed, &SourceFile)> = parsed.iter().zip(files).collect();
+        order.sort_by_key(|(p, _)| matches!(p, Parsed::Roster(_)));
+        for (p, f) in order {
+            let (kind, rows, sittings) = match p {
+                Parsed::Seating(list) => {
+                    let used = batch.seating(list)?;
+                    report.candidates += list.rows.len();
+                    ("seating-list", list.rows.len(), used)
+                }
+                Parsed::Roster(r) => {
+                    batch.roster(r)?;
+                    report.staff += r.rows.len();
+                    ("roster", r.rows.len(), Vec::new())
+                }
+            };
+            tx.execute(
+                "INSERT INTO import_log (file, sha256, kind, rows, sitting) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![f.name, sha256_hex(&f.bytes), kind, rows as i64, sittings.join("、")],
+            )?;
+            report.files.push(ImportedFile {
+                file: f.name.clone(),
+                kind,
+                rows,
+                sittings,
+            });
+        }
+        let last = files.last().map(|f| f.name.as_str()).unwrap_or_default();
+        batch.over_capacity(last)?;
+        let errors = std::mem::take(&mut batch.errors);
+        if !errors.is_empty() {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::Import(errors));
+        }
+        tx.commit()?;
+        report.warnings = self.staffing_warnings()?;
+        Ok(report)
+    }
+}
+
+fn sitting_labels(tx: &Transaction<'_>) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare("SELECT label FROM sitting ORDER BY date, label")?;
+    let labels = stmt.query_map([], |r| r.get(0))?;
+    Ok(labels.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,121 @@
+//! Embedded, append-only schema migrations.
+//!
+//! Each migration is a SQL file named by its timestamp, compiled into the binary and applied once,
+//! in its own transaction. Its SHA-256 is recorded; if an applied migration's text later differs
+//! (someone edited history) or the database knows a migration this program doesn't (it was written
+//! by a newer version), opening fails instead of guessing.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+
+/// (name, SQL), in the order they apply. Only ever append to this list.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "20261124T180000_init",
+    include_str!("../migrations/20261124T180000_init.sql"),
+)];
+
+fn digest(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(crate) fn run(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+             name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )?;
+    let known: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT name FROM schema_migration ORDER BY name")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    if let Some(unknown) = known
+        .iter()
+        .find(|n| !MIGRATIONS.iter().any(|(m, _)| m == n))
+    {
+        return Err(StoreError::Migration {
+            name: unknown.clone(),
+            reason: "数据库由更新版本写入 (the database was written by a newer version)".into(),
+        });
+    }
+    for (name, sql) in MIGRATIONS {
+        let sha = digest(sql);
+        let applied: Option<String> = conn
+            .query_row(
+                "SELECT sha256 FROM schema_migration WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match applied {
+            Some(s) if s == sha => continue,
+            Some(_) => {
+                return Err(StoreError::Migration {
+                    name: (*name).to_string(),
+                    reason: "已应用的迁移被修改过 (an applied migration was edited)".into(),
+                });
+            }
+            None => {
+                let tx = conn.transaction()?;
+                tx.execute_batch(sql)?;
+                tx.execute(
+                    "INSERT INTO schema_migration (name, sha256, applied_at)
+                     VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    params![name, sha],
+                )?;
+                tx.commit()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_reopen_cleanly() {
+        let mut c = Connection::open_in_memory().unwrap();
+        run(&mut c).unwrap();
+        run(&mut c).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM schema_migration", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn an_edited_applied_migration_is_refused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        run(&mut c).unwrap();
+        c.execute("UPDATE schema_migration SET sha256 = 'x'", [])
+            .unwrap();
+        assert!(matches!(run(&mut c), Err(StoreError::Migration { .. })));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        run(&mut c).unwrap();
+        c.execute(
+            "INSERT INTO schema_migration VALUES ('29990101T000000_future', 'x', 'now')",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(run(&mut c), Err(StoreError::Migration { .. })));
+    }
+
+    #[test]
+    fn migration_names_are_unique_and_in_order() {
+        let names: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+    }
+}

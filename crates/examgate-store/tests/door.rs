@@ -1,0 +1,266 @@
+//! The door's rules through the real store: a temp-dir SQLite file loaded with the demo exam.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure is the test failing"
+)]
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use examgate_core::door::{DoorAct, DoorError};
+use examgate_core::event::RefusalReason;
+use examgate_core::fold::CandidateState;
+use examgate_core::search::DocumentMatch;
+use examgate_core::timeline::CHINA_OFFSET;
+use examgate_store::{Store, StoreError};
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+
+fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
+    CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
+}
+
+fn demo() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("door.db")).unwrap();
+    store.load_demo().unwrap();
+    (dir, store)
+}
+
+/// The first candidate of room 01 at the 襄阳 site, and a proctor of that room.
+fn someone(store: &Store) -> (String, String) {
+    let t = store.tally(SITTING, SITE, "01").unwrap();
+    let proctor = store
+        .staff(SITE, Some("01"))
+        .unwrap()
+        .into_iter()
+        .find(|s| s.room.is_some())
+        .unwrap();
+    (t.expected[0].student_number.clone(), proctor.id)
+}
+
+#[test]
+fn demo_exam_has_three_sites_nine_rooms_and_every_room_staffed() {
+    let (_d, store) = demo();
+    assert_eq!(store.sites().unwrap().len(), 3);
+    let rooms = store.rooms(SITTING, SITE).unwrap();
+    assert_eq!(
+        rooms.iter().map(|r| r.candidates).collect::<Vec<_>>(),
+        vec![25, 30, 43]
+    );
+    assert_eq!(store.sittings().unwrap().len(), 2);
+    assert!(store.staffing_warnings().unwrap().is_empty());
+    let room3 = store.staff(SITE, Some("03")).unwrap();
+    assert_eq!(room3.iter().filter(|s| s.room.is_some()).count(), 4);
+}
+
+#[test]
+fn last_four_digits_of_the_ticket_find_the_candidate() {
+    let (_d, store) = demo();
+    let (student, _) = someone(&store);
+    let cards = store
+        .search(SITTING, SITE, Some("01"), &student[9..], 10)
+        .unwrap();
+    assert!(cards.iter().any(|c| c.student_number == student));
+    let full = store
+        .search(SITTING, SITE, Some("01"), &student, 10)
+        .unwrap();
+    assert_eq!(full.len(), 1);
+}
+
+#[test]
+fn seat_number_finds_the_candidate_in_the_proctors_room() {
+    let (_d, store) = demo();
+    let cards = store.search(SITTING, SITE, Some("02"), "7", 10).unwrap();
+    assert_eq!(cards.len(), 1);
+    assert_eq!((cards[0].room.as_str(), cards[0].seat), ("02", 7));
+}
+
+#[test]
+fn card_masks_the_id_number() {
+    let (_d, store) = demo();
+    let (student, _) = someone(&store);
+    let card = store.card(SITTING, &student).unwrap();
+    let masked = &card.document_masked;
+    assert!(masked.contains('*'), "{masked}");
+    assert_eq!(
+        masked.chars().filter(|c| *c != '*').count(),
+        10.min(masked.len())
+    );
+}
+
+#[test]
+fn a_candidate_of_another_room_is_found_with_their_right_room() {
+    let (_d, store) = demo();
+    let other = store.tally(SITTING, SITE, "02").unwrap().expected[3].clone();
+    let cards = store
+        .search(SITTING, SITE, Some("01"), &other.student_number, 10)
+        .unwrap();
+    assert_eq!(cards[0].room, "02");
+}
+
+#[test]
+fn typed_id_last_four_is_checked_against_the_list() {
+    let (_d, store) = demo();
+    let (student, _) = someone(&store);
+    let card = store.card(SITTING, &student).unwrap();
+    let last4: String = card.document_masked[card.document_masked.len() - 4..].to_string();
+    assert_eq!(
+        store.check_document(SITTING, &student, &last4).unwrap(),
+        DocumentMatch::Suffix
+    );
+    assert_eq!(
+        store.check_document(SITTING, &student, "0000").unwrap() == DocumentMatch::Mismatch,
+        last4 != "0000"
+    );
+}
+
+#[test]
+fn a_second_admission_is_refused_and_not_recorded() {
+    let (_d, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    let r = store
+        .act(SITTING, &student, &proctor, &DoorAct::Admit, at(8, 40))
+        .unwrap();
+    assert_eq!(r.state, CandidateState::Admitted { manual: false });
+    let again = store.act(SITTING, &student, &proctor, &DoorAct::Admit, at(8, 40));
+    assert!(matches!(
+        again,
+        Err(StoreError::Door(DoorError::AlreadyAdmitted))
+    ));
+    assert_eq!(store.events_of(SITTING, &student).unwrap().len(), 1);
+}
+
+#[test]
+fn late_by_31_minutes_is_refused_and_marked_absent() {
+    let (_d, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    let r = store
+        .act(SITTING, &student, &proctor, &DoorAct::Admit, at(9, 31))
+        .unwrap();
+    assert_eq!(r.state, CandidateState::Absent { refused_late: true });
+    let t = store.tally(SITTING, SITE, "01").unwrap();
+    assert!(t.absent.iter().any(|c| c.student_number == student));
+    assert!(t.admitted.is_empty());
+}
+
+#[test]
+fn tally_counts_every_state_and_adds_up_to_the_room() {
+    let (_d, mut store) = demo();
+    let t = store.tally(SITTING, SITE, "01").unwrap();
+    let proctor = store
+        .staff(SITE, Some("01"))
+        .unwrap()
+        .into_iter()
+        .find(|s| s.room.is_some())
+        .unwrap()
+        .id;
+    let ids: Vec<String> = t
+        .expected
+        .iter()
+        .map(|c| c.student_number.clone())
+        .collect();
+    store
+        .act(SITTING, &ids[0], &proctor, &DoorAct::Admit, at(8, 35))
+        .unwrap();
+    store
+        .act(SITTING, &ids[1], &proctor, &DoorAct::Vouch, at(8, 36))
+        .unwrap();
+    store
+        .act(
+            SITTING,
+            &ids[2],
+            &proctor,
+            &DoorAct::Refuse {
+                reason: RefusalReason::DocumentMismatch,
+            },
+            at(8, 37),
+        )
+        .unwrap();
+    store
+        .act(SITTING, &ids[3], &proctor, &DoorAct::MarkAbsent, at(9, 31))
+        .unwrap();
+    let t = store.tally(SITTING, SITE, "01").unwrap();
+    assert_eq!(
+        (
+            t.admitted.len(),
+            t.pending.len(),
+            t.refused.len(),
+            t.absent.len(),
+            t.expected.len()
+        ),
+        (1, 1, 1, 1, 21)
+    );
+    assert_eq!(t.total(), 25);
+}
+
+#[test]
+fn only_a_chief_examiner_can_approve_through_the_store() {
+    let (_d, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    let chief = store
+        .staff(SITE, None)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.room.is_none())
+        .unwrap()
+        .id;
+    store
+        .act(SITTING, &student, &proctor, &DoorAct::Vouch, at(8, 40))
+        .unwrap();
+    let by_proctor = store.act(SITTING, &student, &proctor, &DoorAct::Approve, at(8, 41));
+    assert!(matches!(
+        by_proctor,
+        Err(StoreError::Door(DoorError::NotChiefExaminer))
+    ));
+    let r = store
+        .act(SITTING, &student, &chief, &DoorAct::Approve, at(8, 42))
+        .unwrap();
+    assert_eq!(r.state, CandidateState::Admitted { manual: true });
+}
+
+#[test]
+fn an_unknown_actor_or_candidate_records_nothing() {
+    let (_d, mut store) = demo();
+    let (student, _) = someone(&store);
+    assert!(matches!(
+        store.act(SITTING, &student, "NOBODY", &DoorAct::Admit, at(8, 40)),
+        Err(StoreError::UnknownStaff(_))
+    ));
+    assert!(matches!(
+        store.act(
+            SITTING,
+            "2242999999999",
+            "J1101",
+            &DoorAct::Admit,
+            at(8, 40)
+        ),
+        Err(StoreError::UnknownCandidate(_))
+    ));
+    assert_eq!(store.event_count().unwrap(), 0);
+}
+
+#[test]
+fn events_cannot_be_edited_or_deleted() {
+    let (dir, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    store
+        .act(SITTING, &student, &proctor, &DoorAct::Admit, at(8, 40))
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("door.db")).unwrap();
+    assert!(
+        conn.execute("UPDATE event SET kind = 'refused'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM event", []).is_err());
+}
+
+#[test]
+fn loading_the_demo_twice_is_refused_and_changes_nothing() {
+    let (_d, mut store) = demo();
+    let before = store.rooms(SITTING, SITE).unwrap();
+    assert!(matches!(store.load_demo(), Err(StoreError::Import(_))));
+    assert_eq!(store.rooms(SITTING, SITE).unwrap(), before);
+}
