@@ -1,13 +1,129 @@
 //! The IPC surface: every `#[tauri::command]` lives here, not in `lib.rs` (the macro's generated
-//! items clash with the crate root, E0255). Each body is one line that calls into state or a crate;
-//! logic that needs an `if` belongs in a crate, where it is tested without a window.
+//! items clash with the crate root, E0255). Each body is one line into `examgate_door::Door`,
+//! which holds the logic and is tested without a window. Errors reach the UI as
+//! `{code, message, details}` (`IpcError`); the TypeScript types are generated into
+//! `ui/src/bindings.ts`.
 
+use examgate_core::clock::ClockView;
+use examgate_core::door::DoorAct;
+use examgate_core::search::DocumentMatch;
+use examgate_door::{AppInfo, Door, IpcError};
+use examgate_store::{
+    ActResult, CandidateCard, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally,
+};
 use tauri::State;
 
-use crate::state::DbPath;
+type R<T> = Result<T, IpcError>;
 
-/// The database file this window works on, so the UI can show which list it is checking against.
 #[tauri::command]
-pub fn db_path(db: State<'_, DbPath>) -> String {
-    db.display()
+pub fn app_info(door: State<'_, Door>) -> R<AppInfo> {
+    door.app_info()
+}
+
+#[tauri::command]
+pub fn load_demo(door: State<'_, Door>) -> R<ImportReport> {
+    door.load_demo()
+}
+
+#[tauri::command]
+pub fn import_files(
+    door: State<'_, Door>,
+    paths: Vec<String>,
+    sitting: Option<String>,
+) -> R<ImportReport> {
+    door.import_files(&paths, sitting)
+}
+
+#[tauri::command]
+pub fn sittings(door: State<'_, Door>) -> R<Vec<SittingInfo>> {
+    door.sittings()
+}
+
+#[tauri::command]
+pub fn sites(door: State<'_, Door>) -> R<Vec<SiteInfo>> {
+    door.sites()
+}
+
+#[tauri::command]
+pub fn rooms(door: State<'_, Door>, sitting: String, site: String) -> R<Vec<RoomInfo>> {
+    door.rooms(&sitting, &site)
+}
+
+#[tauri::command]
+pub fn staff(door: State<'_, Door>, site: String, room: Option<String>) -> R<Vec<StaffInfo>> {
+    door.staff(&site, room.as_deref())
+}
+
+#[tauri::command]
+pub fn clock(door: State<'_, Door>, sitting: String) -> R<ClockView> {
+    door.clock(&sitting)
+}
+
+#[tauri::command]
+pub fn set_clock(door: State<'_, Door>, exam_time: Option<String>) -> R<()> {
+    door.set_clock(exam_time.as_deref())
+}
+
+#[tauri::command]
+pub fn search(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    text: String,
+) -> R<Vec<CandidateCard>> {
+    door.search(&sitting, &site, &room, &text)
+}
+
+#[tauri::command]
+pub fn card(door: State<'_, Door>, sitting: String, student: String) -> R<CandidateCard> {
+    door.card(&sitting, &student)
+}
+
+#[tauri::command]
+pub fn check_document(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+    typed: String,
+) -> R<DocumentMatch> {
+    door.check_document(&sitting, &student, &typed)
+}
+
+#[tauri::command]
+pub fn act(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+    actor: String,
+    act: DoorAct,
+) -> R<ActResult> {
+    door.act(&sitting, &student, &actor, &act)
+}
+
+#[tauri::command]
+pub fn note_wrong_room(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+    actor: String,
+    at_room: String,
+) -> R<()> {
+    door.note_wrong_room(&sitting, &student, &actor, &at_room)
+}
+
+#[tauri::command]
+pub fn tally(door: State<'_, Door>, sitting: String, site: String, room: String) -> R<Tally> {
+    door.tally(&sitting, &site, &room)
+}
+
+#[tauri::command]
+pub fn mark_remaining_absent(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    actor: String,
+) -> R<u32> {
+    door.mark_remaining_absent(&sitting, &site, &room, &actor)
 }

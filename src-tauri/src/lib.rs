@@ -1,24 +1,67 @@
-//! The examgate app shell: builds the Tauri app, puts the database path in managed state and
+//! The examgate app shell: builds the Tauri app, opens the door service on the chosen database and
 //! registers the commands. Kept thin on purpose: rules live in `crates/`, which know nothing of
 //! Tauri, so they are tested without a window.
 
 mod args;
 mod commands;
-mod state;
 
-use tauri::Manager;
+use std::path::PathBuf;
+
+use examgate_door::Door;
+use tauri::{Manager, Runtime};
 
 pub use args::{ArgError, DB_ENV, db_path_from};
-pub use state::DbPath;
 
 /// File name of the database in the app's data directory when neither `--db` nor `EXAMGATE_DB`
 /// names one.
 const DEFAULT_DB_FILE: &str = "examgate.db";
 
+/// `base` with the app's plugins and commands: the real builder, or Tauri's mock one in tests.
+pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::load_demo,
+            commands::import_files,
+            commands::sittings,
+            commands::sites,
+            commands::rooms,
+            commands::staff,
+            commands::clock,
+            commands::set_clock,
+            commands::search,
+            commands::card,
+            commands::check_document,
+            commands::act,
+            commands::note_wrong_room,
+            commands::tally,
+            commands::mark_remaining_absent,
+        ])
+}
+
+/// The app's context (config, assets, capabilities) for any runtime, so tests with the mock
+/// runtime see the same permissions as the real window.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Opens the door service on `chosen`, or on the default file in the app's data directory.
+fn open_door<R: Runtime>(
+    app: &tauri::App<R>,
+    chosen: Option<PathBuf>,
+) -> Result<Door, Box<dyn std::error::Error>> {
+    let path = match chosen {
+        Some(path) => path,
+        None => app.path().app_data_dir()?.join(DEFAULT_DB_FILE),
+    };
+    Ok(Door::open(&path)?)
+}
+
 /// Starts the app and blocks until its last window closes.
 ///
-/// Exits the process with status 2 on a bad command line and 1 when Tauri cannot start (no display,
-/// no WebKitGTK, a broken config): there is no window yet to show the error in, so it goes to stderr.
+/// Exits the process with status 2 on a bad command line and 1 when the app cannot start (no
+/// display, no WebKitGTK, a database it cannot open): there is no window yet to show the error
+/// in, so it goes to stderr.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let chosen = match db_path_from(std::env::args_os().skip(1), std::env::var_os(DB_ENV)) {
@@ -29,17 +72,13 @@ pub fn run() {
         }
     };
 
-    let result = tauri::Builder::default()
+    let result = builder(tauri::Builder::default())
         .setup(move |app| {
-            let path = match chosen {
-                Some(path) => path,
-                None => app.path().app_data_dir()?.join(DEFAULT_DB_FILE),
-            };
-            app.manage(DbPath::new(path));
+            let door = open_door(app, chosen)?;
+            app.manage(door);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::db_path])
-        .run(tauri::generate_context!());
+        .run(context());
 
     if let Err(err) = result {
         eprintln!("examgate: could not start the app: {err}");

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::event::{EventKind, Outcome, RefusalReason};
 use crate::fold::CandidateState;
@@ -13,7 +14,7 @@ use crate::model::Role;
 use crate::timeline::Timeline;
 
 /// What the person at the door asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "act", rename_all = "kebab-case")]
 pub enum DoorAct {
     /// Both documents checked and face recognition passed.

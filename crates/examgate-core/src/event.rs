@@ -9,13 +9,15 @@
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::model::StudentNumber;
 
 /// The globally unique id of an event (UUIDv7, made by the recording device).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(transparent)]
+#[ts(type = "string")]
 pub struct EventId(pub Uuid);
 
 impl std::fmt::Display for EventId {
@@ -66,7 +68,7 @@ pub enum FaceOutcome {
 }
 
 /// Why a candidate was refused at the door (not for lateness: that is [`EventKind::RefusedLate`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum RefusalReason {
     /// The documents do not match the seating list.
@@ -79,7 +81,7 @@ pub enum RefusalReason {
 }
 
 /// A settled outcome for a candidate, as a resolution of a conflict names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     Admitted { manual: bool },

@@ -10,11 +10,12 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::event::{Event, EventId, Outcome, RefusalReason};
 
 /// Where a candidate stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum CandidateState {
     /// On the list, not yet seen at the door.

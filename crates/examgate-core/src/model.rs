@@ -6,6 +6,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::documents::DocumentKind;
 
@@ -56,7 +57,7 @@ impl std::fmt::Display for StudentNumber {
 }
 
 /// One sitting of an exam: "2023春 第一次" on 2023-04-15, 09:00–11:00, paper 11908.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Sitting {
     /// The exam's name, e.g. 学士学位英语考试.
     pub exam: String,
@@ -106,7 +107,7 @@ pub struct Candidate {
 }
 
 /// What a member of staff does on the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// 监考教师: works a room's door.

@@ -3,6 +3,7 @@
 //! module decides which, so the store can run the one indexed query that fits.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::documents::normalize;
 
@@ -49,7 +50,7 @@ impl Query {
 }
 
 /// How what the proctor typed from the ID card compares with the listed number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocumentMatch {
     /// The whole number matches.

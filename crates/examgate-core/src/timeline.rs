@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::model::Sitting;
 
@@ -11,7 +12,7 @@ use crate::model::Sitting;
 pub const LATE_CUTOFF_MINUTES: i64 = 30;
 
 /// The named moments of a sitting, in the exam's local time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct Timeline {
     /// T−60: staff in the room, computers and cameras on.
     pub staff_in_room: DateTime<FixedOffset>,
@@ -24,7 +25,7 @@ pub struct Timeline {
 }
 
 /// Where `now` falls on the timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// Before T−60.

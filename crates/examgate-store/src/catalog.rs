@@ -6,17 +6,19 @@ use examgate_core::model::{Role, Sitting};
 use examgate_core::timeline::Timeline;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::Store;
 use crate::error::{Result, StoreError};
 
 /// A sitting with its database id and time zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SittingInfo {
     pub id: i64,
     pub sitting: Sitting,
     /// The exam's UTC offset (China: +08:00); the UI gets it as seconds east of UTC.
     #[serde(serialize_with = "offset_seconds")]
+    #[ts(type = "number")]
     pub offset: FixedOffset,
 }
 
@@ -31,14 +33,14 @@ impl SittingInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct SiteInfo {
     pub name: String,
     pub address: String,
     pub rooms: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RoomInfo {
     pub site: String,
     pub number: String,
@@ -48,7 +50,7 @@ pub struct RoomInfo {
     pub candidates: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct StaffInfo {
     pub id: String,
     pub name: String,

@@ -8,12 +8,13 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
-use examgate_core::event::EventId;
+use examgate_core::event::{EventId, EventKind};
 use examgate_core::fold::CandidateState;
 use examgate_core::model::StudentNumber;
 use examgate_core::search::{DocumentMatch, Query, match_document};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::Store;
 use crate::catalog::staff_member;
@@ -21,7 +22,7 @@ use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append, folded};
 
 /// A candidate as the door shows them: the ID number masked (first 6, last 4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CandidateCard {
     pub student_number: String,
     pub name: String,
@@ -36,14 +37,14 @@ pub struct CandidateCard {
 }
 
 /// The outcome of a recorded act.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ActResult {
     pub event: EventId,
     pub state: CandidateState,
 }
 
 /// A room's count, with the cards behind each number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Tally {
     pub expected: Vec<CandidateCard>,
     pub admitted: Vec<CandidateCard>,
@@ -220,6 +221,86 @@ impl Store {
             event: event.id,
             state: after.state,
         })
+    }
+
+    /// Records that a candidate came to `at_room`'s door but is seated elsewhere (they were sent
+    /// to their own room). An annotation: it does not change their state.
+    pub fn note_wrong_room(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        at_room: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let number = StudentNumber::parse(student)
+            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
+        self.card(sitting, student)?;
+        let tx = self.conn.transaction()?;
+        staff_member(&tx, actor)?;
+        append(
+            &tx,
+            NewEvent {
+                actor,
+                sitting,
+                candidate: &number,
+                parents: Vec::new(),
+                kind: EventKind::Redirected {
+                    to_room: at_room.to_string(),
+                },
+                now,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After T+30: marks every candidate of the room still expected as absent, in one
+    /// transaction. Returns how many were marked.
+    pub fn mark_remaining_absent(
+        &mut self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<u32> {
+        let info = self.sitting(sitting)?;
+        let timeline = info.timeline()?;
+        let expected: Vec<String> = self
+            .tally(sitting, site, room)?
+            .expected
+            .into_iter()
+            .map(|c| c.student_number)
+            .collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let staff = staff_member(&tx, actor)?;
+        let mut marked = 0;
+        for student in &expected {
+            let number = StudentNumber::parse(student)
+                .map_err(|_| StoreError::UnknownCandidate(student.clone()))?;
+            let before = folded(&tx, sitting, student)?;
+            if before.state != CandidateState::Expected {
+                continue;
+            }
+            let kind = decide(&before.state, &DoorAct::MarkAbsent, staff.role, &timeline, now)?;
+            append(
+                &tx,
+                NewEvent {
+                    actor,
+                    sitting,
+                    candidate: &number,
+                    parents: before.heads,
+                    kind,
+                    now,
+                },
+            )?;
+            marked += 1;
+        }
+        tx.commit()?;
+        Ok(marked)
     }
 
     /// The count of a room: every candidate of the room's list by state.

@@ -12,6 +12,7 @@ use examgate_core::model::{Role, Sitting};
 use examgate_core::timeline::CHINA_OFFSET;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
+use ts_rs::TS;
 use sha2::{Digest, Sha256};
 
 use crate::Store;
@@ -30,7 +31,7 @@ pub struct ImportOptions {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportReport {
     pub files: Vec<ImportedFile>,
     pub candidates: usize,
@@ -38,7 +39,7 @@ pub struct ImportReport {
     pub warnings: Vec<StaffingWarning>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportedFile {
     pub file: String,
     pub kind: &'static str,

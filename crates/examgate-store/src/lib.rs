@@ -22,7 +22,7 @@ use rusqlite::Connection;
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
-pub use import_apply::{ImportOptions, ImportReport};
+pub use import_apply::{ImportOptions, ImportReport, ImportedFile};
 pub use staffing::StaffingWarning;
 
 /// The local database.

@@ -2,12 +2,13 @@
 
 use examgate_core::staffing::proctors_needed;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::Store;
 use crate::error::Result;
 
 /// A room with fewer proctors than the rule asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct StaffingWarning {
     pub site: String,
     pub room: String,

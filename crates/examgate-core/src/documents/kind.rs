@@ -1,10 +1,11 @@
 //! The kinds of identity document the notice accepts, with the names an office file uses for them.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// A document kind. The serialised form (`resident-id`, …) is what the CLI, the database and the UI
 /// exchange; the Chinese label is what people read and what seating lists contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocumentKind {
     /// 居民身份证 (second-generation resident ID card), GB 11643-1999.

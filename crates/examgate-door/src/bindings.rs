@@ -1,0 +1,58 @@
+//! The TypeScript types of everything that crosses to the UI, generated from the Rust types with
+//! ts-rs into one file, `ui/src/bindings.ts`. A test fails when the committed file is stale.
+
+use examgate_core::clock::ClockView;
+use examgate_core::documents::DocumentKind;
+use examgate_core::door::DoorAct;
+use examgate_core::event::{EventId, Outcome, RefusalReason};
+use examgate_core::fold::CandidateState;
+use examgate_core::model::{Role, Sitting};
+use examgate_core::search::DocumentMatch;
+use examgate_core::timeline::{Phase, Timeline};
+use examgate_store::{
+    ActResult, CandidateCard, ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo,
+    StaffInfo, StaffingWarning, Tally,
+};
+use ts_rs::{Config, TS};
+
+use crate::{AppInfo, IpcError};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}\n", T::decl(cfg))
+}
+
+/// The whole `ui/src/bindings.ts`.
+pub fn typescript() -> String {
+    // Numbers the UI sees are counts, seats and seconds: they fit a JS number.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        decl::<ActResult>(&cfg),
+        decl::<AppInfo>(&cfg),
+        decl::<CandidateCard>(&cfg),
+        decl::<CandidateState>(&cfg),
+        decl::<ClockView>(&cfg),
+        decl::<DocumentKind>(&cfg),
+        decl::<DocumentMatch>(&cfg),
+        decl::<DoorAct>(&cfg),
+        decl::<EventId>(&cfg),
+        decl::<ImportReport>(&cfg),
+        decl::<ImportedFile>(&cfg),
+        decl::<IpcError>(&cfg),
+        decl::<Outcome>(&cfg),
+        decl::<Phase>(&cfg),
+        decl::<RefusalReason>(&cfg),
+        decl::<Role>(&cfg),
+        decl::<RoomInfo>(&cfg),
+        decl::<Sitting>(&cfg),
+        decl::<SittingInfo>(&cfg),
+        decl::<SiteInfo>(&cfg),
+        decl::<StaffInfo>(&cfg),
+        decl::<StaffingWarning>(&cfg),
+        decl::<Tally>(&cfg),
+        decl::<Timeline>(&cfg),
+    ];
+    format!(
+        "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p examgate-door --test bindings`.\n// Do not edit: `cargo test` fails when this file is stale.\n\n{}",
+        decls.join("\n")
+    )
+}

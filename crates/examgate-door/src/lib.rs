@@ -1,0 +1,228 @@
+//! The door device's service: the one store and the exam clock, with the operations the app's
+//! screens call. It is the app minus the window: the Tauri shell's commands are one line each into
+//! this crate, and everything here is tested without a display.
+//!
+//! Time: every act is stamped with the exam clock — the device clock, or an exam time set by hand
+//! for a demo or a test (see [`ExamClock`]) — never by sleeping.
+
+mod bindings;
+mod error;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use examgate_core::clock::{ClockView, ExamClock};
+use examgate_core::door::DoorAct;
+use examgate_core::search::DocumentMatch;
+use examgate_store::import::SourceFile;
+use examgate_store::{
+    ActResult, CandidateCard, ImportOptions, ImportReport, RoomInfo, SiteInfo, SittingInfo,
+    StaffInfo, Store, Tally,
+};
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use bindings::typescript;
+pub use error::{IpcError, Result};
+
+/// How many cards a search returns at most: a door screen shows a handful.
+const SEARCH_LIMIT: usize = 20;
+
+/// What the settings screen shows about this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AppInfo {
+    pub db_path: String,
+    pub device_id: String,
+    pub version: String,
+}
+
+/// The door service. Shared by the shell's commands; each call locks the store for its duration.
+#[derive(Debug)]
+pub struct Door {
+    store: Mutex<Store>,
+    clock: Mutex<ExamClock>,
+    db_path: PathBuf,
+}
+
+fn poisoned<T>(_: T) -> IpcError {
+    IpcError::new(
+        "internal",
+        "内部错误，请重启应用 (internal error: restart the app)",
+    )
+}
+
+impl Door {
+    /// Opens the database at `path` (creating it and its folder if needed).
+    pub fn open(path: &Path) -> Result<Door> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                IpcError::new(
+                    "database",
+                    format!("无法创建数据目录 (cannot create the data folder): {e}"),
+                )
+            })?;
+        }
+        Ok(Door {
+            store: Mutex::new(Store::open(path)?),
+            clock: Mutex::new(ExamClock::default()),
+            db_path: path.to_path_buf(),
+        })
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Store>> {
+        self.store.lock().map_err(poisoned)
+    }
+
+    /// The exam time now, in the sitting's offset.
+    fn now(&self, offset: FixedOffset) -> Result<DateTime<FixedOffset>> {
+        Ok(self.clock.lock().map_err(poisoned)?.now(Utc::now(), offset))
+    }
+
+    fn now_for(&self, store: &Store, sitting: &str) -> Result<DateTime<FixedOffset>> {
+        self.now(store.sitting(sitting)?.offset)
+    }
+
+    pub fn app_info(&self) -> Result<AppInfo> {
+        Ok(AppInfo {
+            db_path: self.db_path.display().to_string(),
+            device_id: self.store()?.device_id()?.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    pub fn load_demo(&self) -> Result<ImportReport> {
+        Ok(self.store()?.load_demo()?)
+    }
+
+    /// Imports the files at `paths` (seating lists and rosters), all or nothing.
+    pub fn import_files(&self, paths: &[String], sitting: Option<String>) -> Result<ImportReport> {
+        let mut files = Vec::with_capacity(paths.len());
+        for p in paths {
+            let path = Path::new(p);
+            let bytes = std::fs::read(path).map_err(|e| {
+                IpcError::new(
+                    "unreadable-file",
+                    format!("无法读取文件 {p} (cannot read the file): {e}"),
+                )
+            })?;
+            let name = path
+                .file_name()
+                .map_or_else(|| p.clone(), |n| n.to_string_lossy().into_owned());
+            files.push(SourceFile { name, bytes });
+        }
+        let opts = ImportOptions {
+            sitting,
+            create: None,
+        };
+        Ok(self.store()?.import(&files, &opts)?)
+    }
+
+    pub fn sittings(&self) -> Result<Vec<SittingInfo>> {
+        Ok(self.store()?.sittings()?)
+    }
+
+    pub fn sites(&self) -> Result<Vec<SiteInfo>> {
+        Ok(self.store()?.sites()?)
+    }
+
+    pub fn rooms(&self, sitting: &str, site: &str) -> Result<Vec<RoomInfo>> {
+        Ok(self.store()?.rooms(sitting, site)?)
+    }
+
+    pub fn staff(&self, site: &str, room: Option<&str>) -> Result<Vec<StaffInfo>> {
+        Ok(self.store()?.staff(site, room)?)
+    }
+
+    /// The clock as the door shows it for `sitting`.
+    pub fn clock(&self, sitting: &str) -> Result<ClockView> {
+        let info = self.store()?.sitting(sitting)?;
+        let set = self.clock.lock().map_err(poisoned)?.is_set();
+        Ok(ClockView::of(info.timeline()?, self.now(info.offset)?, set))
+    }
+
+    /// Sets the exam time (RFC 3339, e.g. `2023-04-15T09:31:00+08:00`), or follows the device
+    /// clock again with `None`.
+    pub fn set_clock(&self, exam_time: Option<&str>) -> Result<()> {
+        let mut clock = self.clock.lock().map_err(poisoned)?;
+        match exam_time {
+            None => clock.reset(),
+            Some(t) => {
+                let at = DateTime::parse_from_rfc3339(t).map_err(|_| {
+                    IpcError::new(
+                        "bad-time",
+                        format!("时间格式应为 2023-04-15T09:31:00+08:00，收到“{t}” (time must be RFC 3339)"),
+                    )
+                })?;
+                clock.set(at, Utc::now());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn search(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        text: &str,
+    ) -> Result<Vec<CandidateCard>> {
+        Ok(self
+            .store()?
+            .search(sitting, site, Some(room), text, SEARCH_LIMIT)?)
+    }
+
+    pub fn card(&self, sitting: &str, student: &str) -> Result<CandidateCard> {
+        Ok(self.store()?.card(sitting, student)?)
+    }
+
+    pub fn check_document(
+        &self,
+        sitting: &str,
+        student: &str,
+        typed: &str,
+    ) -> Result<DocumentMatch> {
+        Ok(self.store()?.check_document(sitting, student, typed)?)
+    }
+
+    /// Records a door act at the exam clock's time.
+    pub fn act(
+        &self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+    ) -> Result<ActResult> {
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        Ok(store.act(sitting, student, actor, act, now)?)
+    }
+
+    pub fn note_wrong_room(
+        &self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        at_room: &str,
+    ) -> Result<()> {
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        Ok(store.note_wrong_room(sitting, student, actor, at_room, now)?)
+    }
+
+    pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
+        Ok(self.store()?.tally(sitting, site, room)?)
+    }
+
+    pub fn mark_remaining_absent(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        actor: &str,
+    ) -> Result<u32> {
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        Ok(store.mark_remaining_absent(sitting, site, room, actor, now)?)
+    }
+}

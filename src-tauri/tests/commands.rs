@@ -1,0 +1,184 @@
+//! The shell's wiring, through Tauri's mock runtime (no window): command names, argument names as
+//! the UI sends them (camelCase), results and `{code, message}` errors as the UI receives them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure is the test failing"
+)]
+
+use examgate_door::Door;
+use serde_json::{Value, json};
+use tauri::Manager;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::{InvokeRequest, WebviewWindow, WebviewWindowBuilder};
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+
+fn app(dir: &tempfile::TempDir) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = examgate_app::builder(mock_builder())
+        .build(examgate_app::context())
+        .unwrap();
+    app.manage(Door::open(&dir.path().join("door.db")).unwrap());
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+fn call(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|body| match body {
+        tauri::ipc::InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
+        tauri::ipc::InvokeResponseBody::Raw(_) => panic!("unexpected raw response"),
+    })
+}
+
+#[test]
+fn a_proctor_admits_by_the_last_four_digits_and_a_second_admission_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir);
+    let report = call(&w, "load_demo", json!({})).unwrap();
+    assert_eq!(report["candidates"], 588);
+    call(
+        &w,
+        "set_clock",
+        json!({"examTime": "2023-04-15T08:40:00+08:00"}),
+    )
+    .unwrap();
+    let clock = call(&w, "clock", json!({"sitting": SITTING})).unwrap();
+    assert_eq!(clock["phase"], "door-open");
+    assert_eq!(clock["set"], true);
+
+    let proctor = call(&w, "staff", json!({"site": SITE, "room": "01"}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["role"] == "proctor")
+        .unwrap()["id"]
+        .clone();
+    let tally = call(
+        &w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": "01"}),
+    )
+    .unwrap();
+    let student = tally["expected"][0]["student_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let found = call(
+        &w,
+        "search",
+        json!({"sitting": SITTING, "site": SITE, "room": "01", "text": &student[9..]}),
+    )
+    .unwrap();
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["student_number"] == student.as_str())
+    );
+
+    let args =
+        json!({"sitting": SITTING, "student": student, "actor": proctor, "act": {"act": "admit"}});
+    let first = call(&w, "act", args.clone()).unwrap();
+    assert_eq!(first["state"]["state"], "admitted");
+    let second = call(&w, "act", args).unwrap_err();
+    assert_eq!(second["code"], "already-admitted");
+    assert!(second["message"].as_str().unwrap().contains("已入场"));
+}
+
+#[test]
+fn after_the_cutoff_an_admission_becomes_absent_and_the_rest_are_marked_absent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir);
+    call(&w, "load_demo", json!({})).unwrap();
+    call(
+        &w,
+        "set_clock",
+        json!({"examTime": "2023-04-15T09:31:00+08:00"}),
+    )
+    .unwrap();
+    let tally = call(
+        &w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": "02"}),
+    )
+    .unwrap();
+    let student = tally["expected"][0]["student_number"].clone();
+    let r = call(
+        &w,
+        "act",
+        json!({"sitting": SITTING, "student": student, "actor": "J2201", "act": {"act": "admit"}}),
+    )
+    .unwrap();
+    assert_eq!(r["state"], json!({"state": "absent", "refused_late": true}));
+    let n = call(
+        &w,
+        "mark_remaining_absent",
+        json!({"sitting": SITTING, "site": SITE, "room": "02", "actor": "J2201"}),
+    )
+    .unwrap();
+    assert_eq!(n, 29);
+    let tally = call(
+        &w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": "02"}),
+    )
+    .unwrap();
+    assert_eq!(tally["absent"].as_array().unwrap().len(), 30);
+}
+
+#[test]
+fn a_wrong_room_note_and_bad_input_reach_the_ui_as_coded_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir);
+    call(&w, "load_demo", json!({})).unwrap();
+    let bad = call(&w, "set_clock", json!({"examTime": "9:31"})).unwrap_err();
+    assert_eq!(bad["code"], "bad-time");
+    let tally = call(
+        &w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": "02"}),
+    )
+    .unwrap();
+    let student = tally["expected"][0]["student_number"].clone();
+    call(
+        &w,
+        "note_wrong_room",
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "atRoom": "01"}),
+    )
+    .unwrap();
+    let card = call(&w, "card", json!({"sitting": SITTING, "student": student})).unwrap();
+    assert_eq!(
+        card["state"]["state"], "expected",
+        "a wrong-room note does not change the state"
+    );
+    let unknown = call(
+        &w,
+        "card",
+        json!({"sitting": SITTING, "student": "2242999999999"}),
+    )
+    .unwrap_err();
+    assert_eq!(unknown["code"], "unknown-candidate");
+    let import = call(
+        &w,
+        "import_files",
+        json!({"paths": ["/nonexistent/座次表.csv"], "sitting": null}),
+    )
+    .unwrap_err();
+    assert_eq!(import["code"], "unreadable-file");
+}

@@ -1,0 +1,98 @@
+// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p examgate-door --test bindings`.
+// Do not edit: `cargo test` fails when this file is stale.
+
+export type ActResult = { event: EventId, state: CandidateState, };
+
+export type AppInfo = { db_path: string, device_id: string, version: string, };
+
+export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, };
+
+export type CandidateState = { "state": "expected" } | { "state": "admitted", 
+/**
+ * Admitted after the chief examiner approved a manual verification.
+ */
+manual: boolean, } | { "state": "pending-manual-verification" } | { "state": "refused", reason: RefusalReason, } | { "state": "absent", refused_late: boolean, } | { "state": "conflict", outcomes: Array<Outcome>, };
+
+export type ClockView = { now: string, 
+/**
+ * True when the exam time was set by hand (a demo or a test), not the device clock.
+ */
+set: boolean, phase: Phase, timeline: Timeline, 
+/**
+ * Seconds until the start, the late cut-off (T+30) and the end; negative once passed.
+ */
+to_start_secs: number, to_cutoff_secs: number, to_end_secs: number, };
+
+export type DocumentKind = "resident-id" | "residence-permit" | "hk-macau-travel-permit" | "taiwan-travel-permit" | "passport" | "public-security-certificate";
+
+export type DocumentMatch = "full" | "suffix" | "mismatch";
+
+export type DoorAct = { "act": "admit" } | { "act": "vouch" } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
+
+export type EventId = string;
+
+export type ImportReport = { files: Array<ImportedFile>, candidates: number, staff: number, warnings: Array<StaffingWarning>, };
+
+export type ImportedFile = { file: string, kind: string, rows: number, 
+/**
+ * The sittings a seating list's rows went to (empty for a roster).
+ */
+sittings: Array<string>, };
+
+export type IpcError = { code: string, message: string, details: Array<string>, };
+
+export type Outcome = { "outcome": "admitted", manual: boolean, } | { "outcome": "pending-manual-verification" } | { "outcome": "refused", reason: RefusalReason, } | { "outcome": "absent", refused_late: boolean, };
+
+export type Phase = "before-staff" | "preparing" | "door-open" | "started" | "late-cutoff-passed" | "ended";
+
+export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
+
+export type Role = "proctor" | "chief-examiner";
+
+export type RoomInfo = { site: string, number: string, address: string, seats: number | null, 
+/**
+ * Candidates of the given sitting seated here.
+ */
+candidates: number, };
+
+export type Sitting = { 
+/**
+ * The exam's name, e.g. 学士学位英语考试.
+ */
+exam: string, 
+/**
+ * The sitting's label, unique within the database, e.g. "2023春 第一次".
+ */
+label: string, date: string, start: string, end: string, 
+/**
+ * Paper number (试卷号), e.g. 11908.
+ */
+paper: string, };
+
+export type SittingInfo = { id: number, sitting: Sitting, 
+/**
+ * The exam's UTC offset (China: +08:00); the UI gets it as seconds east of UTC.
+ */
+offset: number, };
+
+export type SiteInfo = { name: string, address: string, rooms: number, };
+
+export type StaffInfo = { id: string, name: string, role: Role, site: string, room: string | null, };
+
+export type StaffingWarning = { site: string, room: string, seats: number, needed: number, assigned: number, };
+
+export type Tally = { expected: Array<CandidateCard>, admitted: Array<CandidateCard>, pending: Array<CandidateCard>, refused: Array<CandidateCard>, absent: Array<CandidateCard>, conflict: Array<CandidateCard>, };
+
+export type Timeline = { 
+/**
+ * T−60: staff in the room, computers and cameras on.
+ */
+staff_in_room: string, 
+/**
+ * T−30: special notice read out; candidates may log in; recording starts.
+ */
+notice: string, start: string, 
+/**
+ * T+30: later than this a candidate is refused and marked absent; the count check runs.
+ */
+late_cutoff: string, end: string, };
