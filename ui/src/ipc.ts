@@ -1,12 +1,60 @@
-// The one place the UI calls Rust. Hand-written while the shell has a single command; it gives
-// way to TypeScript bindings generated from the Rust command signatures (ts-rs or specta, with a
-// staleness test) as soon as commands carry real types. Screens import from here, never `invoke`.
+// The one place the UI calls Rust. Every type comes from ./bindings.ts, which is generated from the
+// Rust types (ts-rs) and checked for staleness by `cargo test -p examgate-app`. Screens import
+// from here, never `invoke` directly. Errors reject with an IpcError {code, message, details}:
+// switch on `code`, show `message`.
 import { invoke, isTauri } from "@tauri-apps/api/core";
+import type {
+  ActResult,
+  AppInfo,
+  CandidateCard,
+  ClockView,
+  DocumentMatch,
+  DoorAct,
+  ImportReport,
+  IpcError,
+  RoomInfo,
+  SittingInfo,
+  SiteInfo,
+  StaffInfo,
+  Tally,
+} from "./bindings";
+
+export type * from "./bindings";
 
 /** True inside the app's webview; false in a plain browser (vite dev/preview without Tauri). */
 export const inApp = (): boolean => isTauri();
 
-/** The database file the app window works on (`--db` or `EXAMGATE_DB`). */
-export function dbPath(): Promise<string> {
-  return invoke<string>("db_path");
+/** Narrows an unknown rejection to the shell's typed error. */
+export function asIpcError(e: unknown): IpcError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) return e as IpcError;
+  return { code: "unexpected", message: String(e), details: [] };
 }
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  loadDemo: () => invoke<ImportReport>("load_demo"),
+  importFiles: (paths: string[], sitting: string | null) =>
+    invoke<ImportReport>("import_files", { paths, sitting }),
+  sittings: () => invoke<SittingInfo[]>("sittings"),
+  sites: () => invoke<SiteInfo[]>("sites"),
+  rooms: (sitting: string, site: string) => invoke<RoomInfo[]>("rooms", { sitting, site }),
+  staff: (site: string, room: string | null) => invoke<StaffInfo[]>("staff", { site, room }),
+  clock: (sitting: string) => invoke<ClockView>("clock", { sitting }),
+  /** RFC 3339 exam time (e.g. 2023-04-15T09:31:00+08:00), or null to follow the device clock. */
+  setClock: (examTime: string | null) => invoke<null>("set_clock", { examTime }),
+  search: (sitting: string, site: string, room: string, text: string) =>
+    invoke<CandidateCard[]>("search", { sitting, site, room, text }),
+  card: (sitting: string, student: string) => invoke<CandidateCard>("card", { sitting, student }),
+  checkDocument: (sitting: string, student: string, typed: string) =>
+    invoke<DocumentMatch>("check_document", { sitting, student, typed }),
+  act: (sitting: string, student: string, actor: string, act: DoorAct) =>
+    invoke<ActResult>("act", { sitting, student, actor, act }),
+  /** Records that the candidate came to this room's door but is seated in `card.room`. */
+  noteWrongRoom: (sitting: string, student: string, actor: string, atRoom: string) =>
+    invoke<null>("note_wrong_room", { sitting, student, actor, atRoom }),
+  tally: (sitting: string, site: string, room: string) =>
+    invoke<Tally>("tally", { sitting, site, room }),
+  /** After T+30: marks every candidate of the room still expected as absent; returns how many. */
+  markRemainingAbsent: (sitting: string, site: string, room: string, actor: string) =>
+    invoke<number>("mark_remaining_absent", { sitting, site, room, actor }),
+};

@@ -1,20 +1,32 @@
-// Entry point of the placeholder screen: styles, then fill in what the shell knows. The real
-// screens (find a candidate, check documents, admit/refuse) replace this as the crates land.
+// Entry point: language first (so nothing flashes in the wrong one), then each screen wires
+// itself to the static markup in index.html, then the Start screen. In a plain browser opened
+// with `?mock` during development, a fake backend stands in for Rust (dev/mock.ts); the
+// production build never contains it (import.meta.env.DEV is false there).
 import "./style.css";
-import { dbPath, inApp } from "./ipc";
+import { inApp } from "./ipc";
+import { go, type Screen } from "./state";
+import { initHeader, switchLang } from "./screens/header";
+import { loadLang } from "./i18n";
+import { initStart } from "./screens/start";
+import { initDoor } from "./screens/door";
+import { initTally } from "./screens/tally";
+import { initSettings } from "./screens/settings";
 
-async function showDbPath(): Promise<void> {
-  const line = document.querySelector<HTMLElement>("#db-line");
-  if (!line) return;
-  if (!inApp()) {
-    line.textContent = "数据库：浏览器预览（未连接应用）";
-    return;
+async function boot(): Promise<void> {
+  if (import.meta.env.DEV && !inApp() && new URLSearchParams(location.search).has("mock")) {
+    const { installMock } = await import("./dev/mock");
+    installMock();
   }
-  try {
-    line.textContent = `数据库：${await dbPath()}`;
-  } catch (err) {
-    line.textContent = `数据库：无法读取（${String(err)}）`;
+  switchLang(loadLang());
+  initHeader();
+  initDoor();
+  initTally();
+  initSettings();
+  initStart();
+  for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
+    tab.addEventListener("click", () => go(tab.dataset.screen as Screen));
   }
+  go("start");
 }
 
-void showDbPath();
+void boot();

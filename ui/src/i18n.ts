@@ -1,0 +1,210 @@
+// Every word the screens show, in Simplified Chinese first and English second. Proctors read
+// Chinese; the English switch is for visitors and reviewers. Keys are typed, so a screen cannot ask
+// for a string that has no translation. Messages that come from Rust are already bilingual and are
+// shown as given, never looked up here.
+
+export type Lang = "zh" | "en";
+
+const TABLE = {
+  "app.title": { zh: "考场入口核验", en: "Exam-room door" },
+  "lang.switch": { zh: "English", en: "中文" },
+  "lang.switch.label": { zh: "切换到英文", en: "Switch to Chinese" },
+  "lang.title": { zh: "语言", en: "Language" },
+
+  "tab.door": { zh: "入场", en: "Door" },
+  "tab.tally": { zh: "统计", en: "Tally" },
+  "tab.settings": { zh: "设置", en: "Settings" },
+  "tab.start": { zh: "开始", en: "Start" },
+  "tabs.label": { zh: "页面", en: "Screens" },
+
+  "context.none": { zh: "未选择考场", en: "No room chosen" },
+  "context.proctor": { zh: "监考：{name}", en: "Proctor: {name}" },
+  "context.room": { zh: "{room} 考场", en: "Room {room}" },
+  "clock.none": { zh: "--:--:--", en: "--:--:--" },
+  "clock.set": { zh: "演示时间", en: "Demo time" },
+  "clock.label": { zh: "考试时间", en: "Exam time" },
+  "countdown.to-start": { zh: "距开考 {time}", en: "Start in {time}" },
+  "countdown.to-cutoff": { zh: "距入场截止 {time}", en: "Entry closes in {time}" },
+  "countdown.past-cutoff": { zh: "已过入场截止时间", en: "Entry closed (T+30 passed)" },
+
+  "phase.before-staff": { zh: "考务人员未到场", en: "Before staff arrive" },
+  "phase.preparing": { zh: "考前准备", en: "Preparing the room" },
+  "phase.door-open": { zh: "入场核验", en: "Door open" },
+  "phase.started": { zh: "已开考（30 分钟内可入场）", en: "Started (late entry allowed)" },
+  "phase.late-cutoff-passed": { zh: "已过入场截止", en: "Entry closed" },
+  "phase.ended": { zh: "考试已结束", en: "Exam ended" },
+
+  "start.title": { zh: "开始", en: "Start" },
+  "start.loaded": { zh: "已载入：{sittings} 场考试，{sites} 个考点", en: "Loaded: {sittings} sittings, {sites} sites" },
+  "start.empty": { zh: "尚未载入座次表。请导入座次表，或载入演示考试。", en: "No seating list yet. Import one, or load the demo exam." },
+  "start.load-demo": { zh: "载入演示考试", en: "Load the demo exam" },
+  "start.import": { zh: "导入座次表（CSV / XLSX）", en: "Import seating lists (CSV / XLSX)" },
+  "start.demo-loaded": { zh: "演示考试已载入", en: "Demo exam loaded" },
+  "start.demo-already": { zh: "演示考试此前已载入，可直接选择考场。", en: "The demo exam was already loaded; choose a room." },
+  "start.imported": { zh: "导入完成：{candidates} 名考生，{staff} 名考务人员", en: "Imported: {candidates} candidates, {staff} staff" },
+  "start.import-failed": { zh: "导入失败，未写入任何数据：", en: "Import failed; nothing was written:" },
+  "start.file-row": { zh: "{file}：{kind}，{rows} 行", en: "{file}: {kind}, {rows} rows" },
+  "start.warning": { zh: "{site} {room} 考场：{seats} 座需 {needed} 名监考，已安排 {assigned} 名", en: "{site} room {room}: {seats} seats need {needed} proctors, {assigned} assigned" },
+  "start.dialog-filter": { zh: "座次表", en: "Seating list" },
+  "start.sitting": { zh: "考试场次", en: "Sitting" },
+  "start.site": { zh: "考点", en: "Site" },
+  "start.room": { zh: "考场", en: "Room" },
+  "start.proctor": { zh: "监考教师（我是）", en: "Proctor (I am)" },
+  "start.choose": { zh: "请选择", en: "Choose" },
+  "start.room-option": { zh: "{room} 考场 · {candidates} 人", en: "Room {room} · {candidates} candidates" },
+  "start.no-proctor": { zh: "该考场没有监考名单", en: "No proctor listed for this room" },
+  "start.go": { zh: "进入考场入口", en: "Open the door screen" },
+  "start.busy": { zh: "处理中…", en: "Working…" },
+
+  "door.need-room": { zh: "请先在“开始”页选择考场和监考教师。", en: "Choose a room and proctor on the Start screen first." },
+  "door.search": { zh: "准考证号 / 后四位 / 座位号 / 姓名", en: "Ticket no. / last 4 digits / seat / name" },
+  "door.search.label": { zh: "查找考生", en: "Find a candidate" },
+  "door.not-found": { zh: "未找到考生", en: "No candidate found" },
+  "door.results": { zh: "找到 {n} 名考生", en: "{n} candidates found" },
+  "door.other-room": { zh: "其他考场", en: "Other room" },
+  "door.seat": { zh: "{seat} 号座", en: "Seat {seat}" },
+
+  "card.label": { zh: "考生信息", en: "Candidate" },
+  "card.close": { zh: "返回", en: "Back" },
+  "card.student": { zh: "学号（准考证号）", en: "Student / ticket no." },
+  "card.seat": { zh: "座位", en: "Seat" },
+  "card.room": { zh: "考场", en: "Room" },
+  "card.document": { zh: "证件", en: "Document" },
+  "card.document-number": { zh: "证件号码", en: "Document no." },
+  "card.photo": { zh: "登记照片：{file}", en: "Registration photo: {file}" },
+  "card.no-photo": { zh: "无登记照片", en: "No registration photo" },
+  "card.wrong-room": { zh: "不在本考场：请前往 {room} 考场（{address}）", en: "Not in this room: go to room {room} ({address})" },
+  "card.wrong-site": { zh: "不在本考点：请前往 {site} {room} 考场（{address}）", en: "Not at this site: go to {site}, room {room} ({address})" },
+  "card.refuse-wrong-room": { zh: "告知考生并关闭", en: "Tell the candidate and close" },
+  "card.late": { zh: "已过入场截止时间：迟到超过 30 分钟的考生不得入场", en: "Entry closed: candidates more than 30 minutes late may not enter" },
+  "card.final": { zh: "该考生已处理，无需再操作。", en: "Already decided; nothing to do." },
+  "card.conflict": { zh: "多台设备记录不一致，须由主考处理。", en: "Devices disagree; the chief examiner must resolve this." },
+  "step.ticket": { zh: "① 核对准考证", en: "① Check the ticket" },
+  "step.ticket.confirm": { zh: "准考证号一致", en: "Ticket number matches" },
+  "step.ticket.done": { zh: "✓ 准考证号一致", en: "✓ Ticket number matches" },
+  "step.id": { zh: "② 核对证件：输入证件号后 4 位或完整号码", en: "② Check the ID: type its last 4 characters or the whole number" },
+  "step.id.input": { zh: "证件号后 4 位", en: "Last 4 of the ID" },
+  "step.id.check": { zh: "核对", en: "Check" },
+  "step.id.full": { zh: "✓ 证件号码完全一致", en: "✓ The whole number matches" },
+  "step.id.suffix": { zh: "✓ 证件号后几位一致", en: "✓ The last characters match" },
+  "step.id.mismatch": { zh: "✗ 证件号码不符：请再核对证件，不符则拒绝入场", en: "✗ The ID does not match: check again, or refuse entry" },
+  "step.id.too-short": { zh: "请至少输入 4 位", en: "Type at least 4 characters" },
+  "step.face": { zh: "③ 人脸识别结果", en: "③ Face recognition" },
+  "step.face.passed": { zh: "识别通过", en: "Passed" },
+  "step.face.failed": { zh: "识别失败", en: "Failed" },
+  "step.decide": { zh: "④ 决定", en: "④ Decide" },
+  "act.admit": { zh: "准予入场", en: "Admit" },
+  "act.vouch": { zh: "人工核验（拍照并等待主考审批）", en: "Vouch by hand (photo, then chief examiner approves)" },
+  "act.refuse": { zh: "拒绝入场…", en: "Refuse…" },
+  "act.refuse-document": { zh: "证件不符，拒绝入场", en: "Refuse: documents do not match" },
+  "act.refuse-other": { zh: "其他原因，拒绝入场", en: "Refuse: other reason" },
+  "act.refuse-note": { zh: "拒绝原因", en: "Reason" },
+  "act.refuse-note-needed": { zh: "请先填写拒绝原因", en: "Write the reason first" },
+
+  "result.admitted": { zh: "已准予入场：{name}，{seat} 号座", en: "Admitted: {name}, seat {seat}" },
+  "result.pending": { zh: "已提交人工核验，等待主考审批：{name}", en: "Manual verification sent to the chief examiner: {name}" },
+  "result.refused": { zh: "已拒绝入场：{name}（{reason}）", en: "Refused: {name} ({reason})" },
+  "result.late": { zh: "迟到超过 30 分钟，禁止入场，已记缺考", en: "More than 30 minutes late: entry refused, marked absent" },
+  "result.absent": { zh: "已记缺考：{name}", en: "Marked absent: {name}" },
+  "result.other": { zh: "已记录：{state}", en: "Recorded: {state}" },
+  "result.wrong-room": { zh: "已告知 {name} 前往 {room} 考场（{address}）", en: "{name} sent to room {room} ({address})" },
+
+  "state.expected": { zh: "待入场", en: "Expected" },
+  "state.admitted": { zh: "已入场", en: "Admitted" },
+  "state.admitted-manual": { zh: "已入场（人工核验）", en: "Admitted (manual)" },
+  "state.pending-manual-verification": { zh: "待主考审批", en: "Awaiting approval" },
+  "state.refused": { zh: "已拒绝", en: "Refused" },
+  "state.absent": { zh: "缺考", en: "Absent" },
+  "state.absent-late": { zh: "缺考（迟到）", en: "Absent (late)" },
+  "state.conflict": { zh: "记录冲突", en: "Conflict" },
+
+  "reason.document-mismatch": { zh: "证件不符", en: "documents do not match" },
+  "reason.manual-verification-rejected": { zh: "人工核验未通过", en: "manual verification rejected" },
+  "reason.other": { zh: "其他：{note}", en: "other: {note}" },
+
+  "doc.resident-id": { zh: "居民身份证", en: "Resident ID card" },
+  "doc.residence-permit": { zh: "港澳台居民居住证", en: "HK/Macau/Taiwan residence permit" },
+  "doc.hk-macau-travel-permit": { zh: "港澳居民来往内地通行证", en: "HK/Macau travel permit" },
+  "doc.taiwan-travel-permit": { zh: "台湾居民来往大陆通行证", en: "Taiwan travel permit" },
+  "doc.passport": { zh: "护照", en: "Passport" },
+  "doc.public-security-certificate": { zh: "公安机关身份证明", en: "Public-security certificate" },
+
+  "tally.title": { zh: "本考场统计", en: "Room tally" },
+  "tally.expected": { zh: "待入场", en: "Expected" },
+  "tally.admitted": { zh: "已入场", en: "Admitted" },
+  "tally.pending": { zh: "待审批", en: "Pending" },
+  "tally.refused": { zh: "已拒绝", en: "Refused" },
+  "tally.absent": { zh: "缺考", en: "Absent" },
+  "tally.conflict": { zh: "冲突", en: "Conflict" },
+  "tally.empty": { zh: "（无）", en: "(none)" },
+  "tally.mark-absent": { zh: "开考30分钟：未到考生记缺考", en: "T+30: mark everyone not arrived absent" },
+  "tally.mark-absent-ask": { zh: "将 {n} 名未到考生记为缺考？此操作会记录在案。", en: "Mark {n} candidates who have not arrived as absent? This is recorded." },
+  "tally.mark-absent-confirm": { zh: "确认记缺考", en: "Yes, mark absent" },
+  "tally.cancel": { zh: "取消", en: "Cancel" },
+  "tally.marked": { zh: "已将 {n} 名未到考生记为缺考", en: "{n} candidates marked absent" },
+
+  "settings.title": { zh: "设置", en: "Settings" },
+  "settings.exam-time": { zh: "考试时间（演示与测试用，北京时间）", en: "Exam time (for demos and tests, UTC+8)" },
+  "settings.exam-time.help": { zh: "设置后，应用按此时间判断开考、迟到和缺考。", en: "The app then judges start, lateness and absence by this time." },
+  "settings.set-clock": { zh: "使用此时间", en: "Use this time" },
+  "settings.reset-clock": { zh: "恢复设备时间", en: "Back to device time" },
+  "settings.clock-is-set": { zh: "当前：演示时间", en: "Now: demo time" },
+  "settings.clock-is-device": { zh: "当前：设备时间", en: "Now: device time" },
+  "settings.clock-saved": { zh: "考试时间已设为 {time}", en: "Exam time set to {time}" },
+  "settings.clock-reset": { zh: "已恢复设备时间", en: "Following the device clock again" },
+  "settings.bad-time": { zh: "请输入完整的日期和时间", en: "Enter a full date and time" },
+  "settings.about": { zh: "关于本机", en: "About this device" },
+  "settings.db": { zh: "数据库", en: "Database" },
+  "settings.device": { zh: "设备编号", en: "Device id" },
+  "settings.version": { zh: "版本", en: "Version" },
+  "settings.no-app": { zh: "浏览器预览（未连接应用）", en: "Browser preview (no app)" },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type Key = keyof typeof TABLE;
+export type Params = Record<string, string | number>;
+
+const STORAGE_KEY = "examgate.lang";
+let current: Lang = "zh";
+
+/** The text of `key` in `lang`, with `{name}` placeholders filled from `params`. */
+export function translate(lang: Lang, key: Key, params: Params = {}): string {
+  return TABLE[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** The text of `key` in the current language. */
+export function t(key: Key, params?: Params): string {
+  return translate(current, key, params);
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang, storage: Pick<Storage, "setItem"> | null = safeStorage()): void {
+  current = next;
+  storage?.setItem(STORAGE_KEY, next);
+}
+
+/** The remembered language; Chinese unless English was chosen before. */
+export function loadLang(storage: Pick<Storage, "getItem"> | null = safeStorage()): Lang {
+  current = storage?.getItem(STORAGE_KEY) === "en" ? "en" : "zh";
+  return current;
+}
+
+export function isKey(s: string): s is Key {
+  return Object.prototype.hasOwnProperty.call(TABLE, s);
+}
+
+export function allKeys(): Key[] {
+  return Object.keys(TABLE) as Key[];
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null;
+  }
+}

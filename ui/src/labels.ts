@@ -1,0 +1,86 @@
+// Words and colours for the domain's states: one place decides what a proctor reads for a state,
+// a document kind, a refusal reason, and the line shown after an act. Pure (no DOM), unit-tested.
+import type { ActResult, CandidateCard, CandidateState, DocumentKind, DoorAct, RefusalReason } from "./bindings";
+import { t, type Key, type Params } from "./i18n";
+
+export type StateName = CandidateState["state"];
+
+/** The colour family of a state, used as `data-tone` so CSS picks green/red/amber/grey. */
+export type Tone = "neutral" | "ok" | "bad" | "wait" | "off" | "conflict";
+
+export function stateTone(s: CandidateState): Tone {
+  switch (s.state) {
+    case "expected":
+      return "neutral";
+    case "admitted":
+      return "ok";
+    case "refused":
+      return "bad";
+    case "pending-manual-verification":
+      return "wait";
+    case "absent":
+      return "off";
+    case "conflict":
+      return "conflict";
+  }
+}
+
+export function stateLabel(s: CandidateState): string {
+  switch (s.state) {
+    case "admitted":
+      return t(s.manual ? "state.admitted-manual" : "state.admitted");
+    case "absent":
+      return t(s.refused_late ? "state.absent-late" : "state.absent");
+    case "refused":
+      return `${t("state.refused")}（${reasonLabel(s.reason)}）`;
+    default:
+      return t(`state.${s.state}`);
+  }
+}
+
+export function reasonLabel(r: RefusalReason): string {
+  return r.reason === "other" ? t("reason.other", { note: r.note }) : t(`reason.${r.reason}`);
+}
+
+export function documentLabel(kind: DocumentKind): string {
+  return t(`doc.${kind}`);
+}
+
+/** True when the door can still act on the candidate (admit, vouch, refuse). */
+export function isOpen(s: CandidateState): boolean {
+  return s.state === "expected" || s.state === "refused";
+}
+
+export interface Line {
+  key: Key;
+  params: Params;
+}
+
+/** The line shown after an act succeeded, from the state the act produced. */
+export function resultLine(card: CandidateCard, act: DoorAct, result: ActResult): Line {
+  const who = { name: card.name, seat: card.seat };
+  const s = result.state;
+  switch (s.state) {
+    case "admitted":
+      return { key: "result.admitted", params: who };
+    case "pending-manual-verification":
+      return { key: "result.pending", params: who };
+    case "refused":
+      return { key: "result.refused", params: { ...who, reason: reasonLabel(s.reason) } };
+    case "absent":
+      // An admit or vouch after T+30 comes back as "absent, refused late".
+      return s.refused_late && (act.act === "admit" || act.act === "vouch")
+        ? { key: "result.late", params: who }
+        : { key: "result.absent", params: who };
+    default:
+      return { key: "result.other", params: { state: stateLabel(s) } };
+  }
+}
+
+/** Where the candidate really sits when it is not this room, or null when it is this room. */
+export function wrongRoomLine(card: CandidateCard, here: { site: string; room: string }): Line | null {
+  const params = { site: card.site, room: card.room, address: card.room_address };
+  if (card.site !== here.site) return { key: "card.wrong-site", params };
+  if (card.room !== here.room) return { key: "card.wrong-room", params };
+  return null;
+}

@@ -1,0 +1,317 @@
+// The candidate card: who it is, where they sit, and the steps at the door (ticket, ID, face, then
+// admit / vouch / refuse). What is shown and enabled comes from `cardView` (flow.ts); this module
+// draws it and sends the acts. While a call is in flight every action is disabled, so a double tap
+// sends one act; Rust refuses a second admission anyway and its message is shown as given.
+import { api, asIpcError, type CandidateCard, type DoorAct } from "../ipc";
+import { $, h, say } from "../dom";
+import { t } from "../i18n";
+import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine } from "../labels";
+import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
+import { isPastCutoff } from "../clock";
+import { app, emit, on } from "../state";
+import { currentPhase } from "./header";
+
+let card: CandidateCard | null = null;
+let flow: Flow = initialFlow;
+let onClose: () => void = () => {};
+let onSent: () => void = () => {};
+let lastCurrent = "";
+
+/** `onClose`: the card was closed; `onSent`: a wrong-room candidate was sent on (ready for the next). */
+export function initCard(opts: { onClose: () => void; onSent: () => void }): void {
+  onClose = opts.onClose;
+  onSent = opts.onSent;
+  on("lang", () => card && build());
+  on("phase", () => card && update());
+}
+
+export function openCard(c: CandidateCard): void {
+  card = c;
+  flow = initialFlow;
+  lastCurrent = "ticket";
+  build();
+  $("#results").hidden = true;
+  $("#card").hidden = false;
+  document.querySelector(".screens")?.scrollTo?.({ top: 0 });
+  $("#screen-door").scrollTo?.({ top: 0 });
+}
+
+export function closeCard(): void {
+  card = null;
+  flow = initialFlow;
+  const el = $("#card");
+  el.hidden = true;
+  el.replaceChildren();
+  delete el.dataset.student;
+  delete el.dataset.state;
+  onClose();
+}
+
+function dispatch(ev: FlowEvent): void {
+  flow = step(flow, ev);
+  update();
+  // On a phone the next step is often below the fold: bring it up as soon as it is next.
+  const current = document.querySelector<HTMLElement>('#card .step[data-current="true"]');
+  if (current && current.dataset.step !== lastCurrent) {
+    lastCurrent = current.dataset.step ?? "";
+    if (lastCurrent !== "ticket") current.scrollIntoView?.({ block: "nearest" });
+  }
+}
+
+/** Builds the card's elements; `update` then sets what is shown, enabled and pressed. */
+function build(): void {
+  if (!card) return;
+  const el = $("#card");
+  const keep = {
+    id: el.querySelector<HTMLInputElement>("#id-input")?.value ?? "",
+    note: el.querySelector<HTMLInputElement>("#refuse-note")?.value ?? "",
+  };
+  const fact = (label: string, value: string, cls = "") =>
+    h("div", { class: `fact ${cls}` }, h("dt", {}, label), h("dd", {}, value));
+  el.replaceChildren(
+    h("div", { class: "card-head" },
+      h("h2", { id: "card-name", class: "card-name" }, card.name),
+      h("span", { id: "card-state", class: "badge badge-big" }),
+      h("button", { id: "close-card", class: "btn btn-small", type: "button" }, t("card.close")),
+    ),
+    h("dl", { class: "card-facts" },
+      fact(t("card.seat"), String(card.seat), "fact-big"),
+      fact(t("card.room"), t("context.room", { room: card.room }), "fact-big"),
+      fact(t("card.student"), card.student_number, "mono"),
+      fact(t("card.document"), documentLabel(card.document_kind)),
+      fact(t("card.document-number"), card.document_masked, "fact-wide mono"),
+    ),
+    h("p", { class: "photo", "data-photo": card.photo ?? undefined },
+      card.photo ? t("card.photo", { file: card.photo }) : t("card.no-photo")),
+    h("div", { id: "wrong-room", class: "banner", "data-tone": "bad", role: "alert", hidden: true }),
+    h("button", { id: "refuse-wrong-room", class: "btn btn-refuse btn-wide", type: "button", hidden: true }, t("card.refuse-wrong-room")),
+    h("div", { id: "late-banner", class: "banner", "data-tone": "off", role: "note", hidden: true }, t("card.late")),
+    h("p", { id: "card-final", class: "final-note", hidden: true }),
+    h("div", { id: "card-steps", class: "steps" },
+      h("div", { class: "step", "data-step": "ticket" },
+        h("p", { class: "step-title" }, t("step.ticket")),
+        h("button", { id: "confirm-ticket", class: "btn btn-wide", type: "button" }, t("step.ticket.confirm")),
+      ),
+      h("div", { class: "step", "data-step": "id" },
+        h("label", { class: "step-title", for: "id-input" }, t("step.id")),
+        h("div", { class: "inline" },
+          h("input", {
+            id: "id-input", class: "field-input mono", type: "text", inputmode: "text", autocomplete: "off",
+            autocapitalize: "characters", spellcheck: "false", maxlength: 32, placeholder: t("step.id.input"),
+          }),
+          h("button", { id: "check-id", class: "btn", type: "button" }, t("step.id.check")),
+        ),
+        h("p", { id: "id-result", class: "id-result", role: "status", hidden: true }),
+      ),
+      h("div", { class: "step", "data-step": "face" },
+        h("p", { class: "step-title" }, t("step.face")),
+        h("div", { class: "btn-row" },
+          h("button", { id: "face-passed", class: "btn choice", type: "button", "data-tone": "ok" }, t("step.face.passed")),
+          h("button", { id: "face-failed", class: "btn choice", type: "button", "data-tone": "bad" }, t("step.face.failed")),
+        ),
+      ),
+      h("div", { class: "step", "data-step": "decide" },
+        h("p", { class: "step-title" }, t("step.decide")),
+        h("button", { id: "admit", class: "btn btn-admit btn-wide", type: "button" }, t("act.admit")),
+        h("button", { id: "vouch", class: "btn btn-wait btn-wide", type: "button", hidden: true }, t("act.vouch")),
+        h("button", { id: "refuse", class: "btn btn-outline-bad btn-wide", type: "button", "aria-controls": "refuse-panel" }, t("act.refuse")),
+        h("div", { id: "refuse-panel", class: "refuse-panel", hidden: true },
+          h("button", { id: "refuse-document", class: "btn btn-refuse btn-wide", type: "button" }, t("act.refuse-document")),
+          h("label", { class: "step-title", for: "refuse-note" }, t("act.refuse-note")),
+          h("input", { id: "refuse-note", class: "field-input", type: "text", autocomplete: "off", maxlength: 200 }),
+          h("button", { id: "refuse-other", class: "btn btn-refuse btn-wide", type: "button" }, t("act.refuse-other")),
+        ),
+      ),
+    ),
+  );
+  $<HTMLInputElement>("#id-input", el).value = keep.id;
+  $<HTMLInputElement>("#refuse-note", el).value = keep.note;
+  wire(el);
+  update();
+}
+
+function wire(el: HTMLElement): void {
+  const click = (id: string, fn: () => void) => $(id, el).addEventListener("click", fn);
+  click("#close-card", closeCard);
+  click("#confirm-ticket", () => dispatch({ type: "confirm-ticket" }));
+  click("#check-id", () => void checkId());
+  click("#face-passed", () => dispatch({ type: "face", face: "passed" }));
+  click("#face-failed", () => dispatch({ type: "face", face: "failed" }));
+  click("#admit", () => void act({ act: "admit" }));
+  click("#vouch", () => void act({ act: "vouch" }));
+  click("#refuse", () => dispatch({ type: "toggle-refuse" }));
+  click("#refuse-document", () => void act({ act: "refuse", reason: { reason: "document-mismatch" } }));
+  click("#refuse-other", () => {
+    const note = $<HTMLInputElement>("#refuse-note", el).value.trim();
+    if (!note) {
+      say($("#message"), "error", t("act.refuse-note-needed"), "note-needed");
+      $<HTMLInputElement>("#refuse-note", el).focus();
+      return;
+    }
+    void act({ act: "refuse", reason: { reason: "other", note } });
+  });
+  click("#refuse-wrong-room", () => void wrongRoom());
+  const idInput = $<HTMLInputElement>("#id-input", el);
+  idInput.addEventListener("input", () => {
+    $("#id-result", el).hidden = true;
+    dispatch({ type: "id-edited" });
+  });
+  idInput.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.isComposing) {
+      ev.preventDefault();
+      void checkId();
+    }
+  });
+}
+
+/** Runs one call to Rust with every action disabled; null when it failed (the error is shown). */
+async function call<T>(work: () => Promise<T>): Promise<{ value: T } | null> {
+  if (flow.busy) return null;
+  dispatch({ type: "busy" });
+  try {
+    return { value: await work() };
+  } catch (e) {
+    const err = asIpcError(e);
+    say($("#message"), "error", err.message, err.code, err.details);
+    return null;
+  } finally {
+    dispatch({ type: "idle" });
+  }
+}
+
+async function checkId(): Promise<void> {
+  const c = card;
+  const here = app.here;
+  if (!c || !here) return;
+  const typed = $<HTMLInputElement>("#id-input").value;
+  const out = $("#id-result");
+  if (!idInputReady(typed)) {
+    out.dataset.match = "";
+    out.dataset.tone = "bad";
+    out.textContent = t("step.id.too-short");
+    out.hidden = false;
+    return;
+  }
+  const answer = await call(() => api.checkDocument(here.sitting, c.student_number, typed));
+  if (!answer || card !== c) return;
+  const match = answer.value;
+  out.dataset.match = match;
+  out.dataset.tone = match === "mismatch" ? "bad" : "ok";
+  out.textContent = t(`step.id.${match}`);
+  out.hidden = false;
+  dispatch({ type: "id-checked", match });
+  (match === "mismatch" ? $("#refuse-panel") : out).scrollIntoView?.({ block: "nearest" });
+}
+
+async function act(a: DoorAct): Promise<void> {
+  const c = card;
+  const here = app.here;
+  if (!c || !here) return;
+  const answer = await call(() => api.act(here.sitting, c.student_number, here.proctor.id, a));
+  if (card !== c) return;
+  if (!answer) {
+    await reload(c.student_number);
+    return;
+  }
+  const result = answer.value;
+  card = { ...c, state: result.state };
+  const line = resultLine(card, a, result);
+  say($("#message"), "ok", t(line.key, line.params));
+  $("#message").dataset.state = result.state.state;
+  flow = result.state.state === "refused" ? step(flow, { type: "reset" }) : { ...flow, refusing: false };
+  if (result.state.state === "refused") build();
+  else update();
+  emit("acted");
+}
+
+/** After a refused act, shows the state Rust holds (another device may have acted). */
+async function reload(student: string): Promise<void> {
+  const here = app.here;
+  if (!here) return;
+  try {
+    const fresh = await api.card(here.sitting, student);
+    if (card?.student_number === student) {
+      card = fresh;
+      update();
+    }
+  } catch {
+    // The act's own error is already on screen.
+  }
+}
+
+async function wrongRoom(): Promise<void> {
+  const c = card;
+  const here = app.here;
+  if (!c || !here) return;
+  const done = await call(() => api.noteWrongRoom(here.sitting, c.student_number, here.proctor.id, here.room));
+  if (!done || card !== c) return;
+  say($("#message"), "ok", t("result.wrong-room", { name: c.name, room: c.room, address: c.room_address }));
+  $("#message").dataset.room = c.room;
+  closeCard();
+  onSent();
+  emit("acted");
+}
+
+function update(): void {
+  const c = card;
+  const here = app.here;
+  if (!c || !here) return;
+  const el = $("#card");
+  const v = cardView(c, here, flow);
+  el.dataset.student = c.student_number;
+  el.dataset.state = c.state.state;
+  el.dataset.tone = stateTone(c.state);
+  el.dataset.mode = v.mode;
+  el.setAttribute("aria-busy", flow.busy ? "true" : "false");
+  const badge = $("#card-state", el);
+  badge.textContent = stateLabel(c.state);
+  badge.dataset.tone = stateTone(c.state);
+
+  const wrong = wrongRoomLine(c, here);
+  const banner = $("#wrong-room", el);
+  banner.hidden = v.mode !== "wrong-room";
+  banner.textContent = wrong ? t(wrong.key, wrong.params) : "";
+  const wrongBtn = $<HTMLButtonElement>("#refuse-wrong-room", el);
+  wrongBtn.hidden = v.mode !== "wrong-room";
+  wrongBtn.disabled = !v.controlsEnabled;
+
+  const phase = currentPhase();
+  $("#late-banner", el).hidden = !(v.mode === "flow" && phase !== null && isPastCutoff(phase));
+  const final = $("#card-final", el);
+  final.hidden = v.mode !== "final";
+  final.textContent = c.state.state === "conflict" ? t("card.conflict") : t("card.final");
+  $("#card-steps", el).hidden = v.mode !== "flow";
+
+  for (const s of el.querySelectorAll<HTMLElement>(".step")) {
+    s.dataset.current = String(s.dataset.step === v.current);
+  }
+  const ticket = $<HTMLButtonElement>("#confirm-ticket", el);
+  ticket.textContent = t(v.ticketDone ? "step.ticket.done" : "step.ticket.confirm");
+  ticket.setAttribute("aria-pressed", String(v.ticketDone));
+  ticket.disabled = v.ticketDone || !v.controlsEnabled;
+  ticket.dataset.done = String(v.ticketDone);
+  $<HTMLInputElement>("#id-input", el).disabled = !v.controlsEnabled;
+  $<HTMLButtonElement>("#check-id", el).disabled = !v.controlsEnabled;
+  for (const face of ["passed", "failed"] as const) {
+    const b = $<HTMLButtonElement>(`#face-${face}`, el);
+    b.setAttribute("aria-pressed", String(flow.face === face));
+    b.disabled = !v.controlsEnabled;
+  }
+  const admit = $<HTMLButtonElement>("#admit", el);
+  admit.hidden = !v.admitShown;
+  admit.disabled = !v.admitEnabled;
+  const vouch = $<HTMLButtonElement>("#vouch", el);
+  vouch.hidden = !v.vouchShown;
+  vouch.disabled = !v.vouchEnabled;
+  const refuse = $<HTMLButtonElement>("#refuse", el);
+  refuse.hidden = !v.refuseShown;
+  refuse.disabled = !v.controlsEnabled;
+  refuse.setAttribute("aria-expanded", String(v.refusePanel));
+  // After a mismatched ID the refusal choices sit right under the red line, not three steps down.
+  const panel = $("#refuse-panel", el);
+  const home = flow.id === "mismatch" ? $("#id-result", el) : refuse;
+  if (panel.previousElementSibling !== home) home.after(panel);
+  panel.hidden = !v.refusePanel;
+  $<HTMLButtonElement>("#refuse-document", el).disabled = !v.controlsEnabled;
+  $<HTMLButtonElement>("#refuse-other", el).disabled = !v.controlsEnabled;
+}

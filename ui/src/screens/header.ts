@@ -1,0 +1,108 @@
+// The header every screen shares: where this device stands (sitting, site, room, proctor), the
+// exam clock with its phase and countdown, the "demo time" badge, and the language switch.
+// The clock is asked of Rust when the sitting changes, after it is set, and every 30 s; between
+// asks it runs on the monotonic clock, redrawn every second.
+import { api, asIpcError } from "../ipc";
+import { RunningClock, countdownAt, formatDuration, formatTime } from "../clock";
+import { $, translateStatic } from "../dom";
+import { lang, setLang, t, type Lang } from "../i18n";
+import { app, emit, on } from "../state";
+import type { Phase } from "../bindings";
+
+const RESYNC_MS = 30_000;
+let lastPhase: Phase | null = null;
+let asked = 0;
+
+export function initHeader(): void {
+  $("#lang").addEventListener("click", () => switchLang(lang() === "zh" ? "en" : "zh"));
+  on("here", renderContext);
+  on("lang", () => {
+    renderContext();
+    renderClock();
+  });
+  setInterval(renderClock, 1000);
+  setInterval(() => void refreshClock(), RESYNC_MS);
+  renderContext();
+  renderClock();
+}
+
+export function switchLang(next: Lang): void {
+  setLang(next);
+  document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
+  translateStatic();
+  emit("lang");
+}
+
+/** Reads the clock of `app.sitting` from Rust again (after a change of sitting or of exam time). */
+export async function refreshClock(): Promise<void> {
+  const sitting = app.sitting;
+  if (!sitting) {
+    app.clock = null;
+    renderClock();
+    return;
+  }
+  const n = ++asked;
+  try {
+    const view = await api.clock(sitting);
+    if (n !== asked) return; // a newer ask is on its way
+    app.clock = new RunningClock(view, performance.now());
+  } catch (e) {
+    console.warn("clock:", asIpcError(e).message);
+  }
+  renderClock();
+  emit("clock");
+}
+
+function renderContext(): void {
+  const el = $("#context");
+  const here = app.here;
+  if (!here) {
+    el.textContent = t("context.none");
+    return;
+  }
+  el.textContent = [
+    here.sitting,
+    here.site,
+    t("context.room", { room: here.room }),
+    t("context.proctor", { name: here.proctor.name }),
+  ].join(" · ");
+}
+
+function renderClock(): void {
+  const clock = app.clock;
+  const clockEl = $("#clock");
+  const phaseEl = $("#phase");
+  const countEl = $("#countdown");
+  $("#clock-set").hidden = !clock?.view.set;
+  if (!clock) {
+    clockEl.textContent = t("clock.none");
+    phaseEl.textContent = "";
+    countEl.textContent = "";
+    delete phaseEl.dataset.phase;
+    return;
+  }
+  const mono = performance.now();
+  const now = clock.at(mono);
+  clockEl.textContent = formatTime(now, clock.offsetMin);
+  clockEl.dataset.now = new Date(now).toISOString();
+  const phase = clock.phaseAt(mono);
+  phaseEl.textContent = t(`phase.${phase}`);
+  phaseEl.dataset.phase = phase;
+  document.body.dataset.phase = phase;
+  if (clock.timeline) {
+    const c = countdownAt(clock.timeline, now);
+    countEl.dataset.kind = c.kind;
+    countEl.dataset.secs = String(c.secs);
+    countEl.textContent =
+      c.kind === "past-cutoff" ? t("countdown.past-cutoff") : t(`countdown.${c.kind}`, { time: formatDuration(c.secs) });
+  }
+  if (phase !== lastPhase) {
+    lastPhase = phase;
+    emit("phase");
+  }
+}
+
+/** The phase now, or null when no clock is known yet. */
+export function currentPhase(): Phase | null {
+  return app.clock ? app.clock.phaseAt(performance.now()) : null;
+}
