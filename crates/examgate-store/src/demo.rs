@@ -37,6 +37,25 @@ const GIVEN: &[&str] = &[
     "欣怡",
 ];
 
+/// The columns of a seating list and of a roster, as an office exports them.
+const SEATING_HEADER: [&str; 10] = [
+    "学号",
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "考点",
+    "考点地址",
+    "考场",
+    "考场地址",
+    "座位数",
+    "座位号",
+];
+const ROSTER_HEADER: [&str; 5] = ["工号", "姓名", "角色", "考点", "考场"];
+
+fn header(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(|c| (*c).to_string()).collect()
+}
+
 /// The two sittings of the notice.
 pub fn sittings() -> Vec<Sitting> {
     let mk = |label: &str, m, d| Sitting {
@@ -127,28 +146,8 @@ fn csv_file(name: &str, rows: Vec<Vec<String>>) -> SourceFile {
 /// The demo seating list (both sittings) and roster, as CSV files an office would send.
 pub fn files() -> Vec<SourceFile> {
     let mut rng = Rng(20230415);
-    let mut seating = vec![
-        [
-            "场次",
-            "学号",
-            "姓名",
-            "证件类型",
-            "证件号码",
-            "考点",
-            "考点地址",
-            "考场",
-            "考场地址",
-            "座位数",
-            "座位号",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    let mut roster = vec![
-        ["工号", "姓名", "角色", "考点", "考场"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    let mut seating = vec![header(&[&["场次"][..], &SEATING_HEADER[..]].concat())];
+    let mut roster = vec![header(&ROSTER_HEADER)];
     let mut i = 0;
     for (s, (site, address, region)) in SITES.iter().enumerate() {
         roster.push(vec![
@@ -214,27 +213,8 @@ impl Store {
 pub fn large_site(candidates: usize) -> (SourceFile, SourceFile) {
     let mut rng = Rng(7);
     let (site, address, region) = SITES[0];
-    let mut seating = vec![
-        [
-            "学号",
-            "姓名",
-            "证件类型",
-            "证件号码",
-            "考点",
-            "考点地址",
-            "考场",
-            "考场地址",
-            "座位数",
-            "座位号",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    let mut roster = vec![
-        ["工号", "姓名", "角色", "考点", "考场"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    let mut seating = vec![header(&SEATING_HEADER)];
+    let mut roster = vec![header(&ROSTER_HEADER)];
     for i in 0..candidates {
         let (room, seat) = (i / 30 + 1, i % 30 + 1);
         let (kind, number) = document(&mut rng, i, region);

@@ -8,14 +8,17 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
-use examgate_core::event::{EventId, EventKind};
+use examgate_core::event::{Event, EventId, EventKind};
 use examgate_core::fold::CandidateState;
+use examgate_core::fold::Folded;
 use examgate_core::model::StudentNumber;
 use examgate_core::search::{DocumentMatch, Query, match_document};
+use examgate_core::timeline::Timeline;
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::StaffInfo;
 use crate::Store;
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
@@ -91,6 +94,39 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CandidateCard> {
         photo: r.get(8)?,
         state: CandidateState::Expected,
     })
+}
+
+/// Who acts, in which sitting, at what time: what every door act is decided against.
+struct DoorContext<'a> {
+    sitting: &'a str,
+    actor: &'a StaffInfo,
+    timeline: &'a Timeline,
+    now: DateTime<FixedOffset>,
+}
+
+impl DoorContext<'_> {
+    /// Decides `act` on a candidate whose folded state is `before` and appends the event, naming
+    /// the heads it saw as parents. Inside the caller's transaction.
+    fn record(
+        &self,
+        conn: &rusqlite::Connection,
+        candidate: &StudentNumber,
+        before: Folded,
+        act: &DoorAct,
+    ) -> Result<Event> {
+        let kind = decide(&before.state, act, self.actor.role, self.timeline, self.now)?;
+        append(
+            conn,
+            NewEvent {
+                actor: &self.actor.id,
+                sitting: self.sitting,
+                candidate,
+                parents: before.heads,
+                kind,
+                now: self.now,
+            },
+        )
+    }
 }
 
 fn reversed(s: &str) -> String {
@@ -203,18 +239,13 @@ impl Store {
         }
         let staff = staff_member(&tx, actor)?;
         let before = folded(&tx, sitting, student)?;
-        let kind = decide(&before.state, act, staff.role, &timeline, now)?;
-        let event = append(
-            &tx,
-            NewEvent {
-                actor,
-                sitting,
-                candidate: &number,
-                parents: before.heads,
-                kind,
-                now,
-            },
-        )?;
+        let door = DoorContext {
+            sitting,
+            actor: &staff,
+            timeline: &timeline,
+            now,
+        };
+        let event = door.record(&tx, &number, before, act)?;
         let after = folded(&tx, sitting, student)?;
         tx.commit()?;
         Ok(ActResult {
@@ -277,6 +308,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let staff = staff_member(&tx, actor)?;
+        let door = DoorContext {
+            sitting,
+            actor: &staff,
+            timeline: &timeline,
+            now,
+        };
         let mut marked = 0;
         for student in &expected {
             let number = StudentNumber::parse(student)
@@ -285,18 +322,7 @@ impl Store {
             if before.state != CandidateState::Expected {
                 continue;
             }
-            let kind = decide(&before.state, &DoorAct::MarkAbsent, staff.role, &timeline, now)?;
-            append(
-                &tx,
-                NewEvent {
-                    actor,
-                    sitting,
-                    candidate: &number,
-                    parents: before.heads,
-                    kind,
-                    now,
-                },
-            )?;
+            door.record(&tx, &number, before, &DoorAct::MarkAbsent)?;
             marked += 1;
         }
         tx.commit()?;

@@ -12,8 +12,8 @@ use examgate_core::model::{Role, Sitting};
 use examgate_core::timeline::CHINA_OFFSET;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
-use ts_rs::TS;
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 use crate::Store;
 use crate::catalog::{insert_sitting, sitting_by_label};
