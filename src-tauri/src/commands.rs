@@ -127,3 +127,25 @@ pub fn mark_remaining_absent(
 ) -> R<u32> {
     door.mark_remaining_absent(&sitting, &site, &room, &actor)
 }
+
+#[tauri::command]
+pub fn has_pin(door: State<'_, Door>, chief: String) -> R<bool> {
+    door.has_pin(&chief)
+}
+
+#[tauri::command]
+pub fn set_pin(door: State<'_, Door>, chief: String, pin: String) -> R<()> {
+    door.set_pin(&chief, &pin)
+}
+
+#[tauri::command]
+pub fn decide_with_pin(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+    chief: String,
+    pin: String,
+    act: DoorAct,
+) -> R<ActResult> {
+    door.decide_with_pin(&sitting, &student, &chief, &pin, &act)
+}

@@ -36,6 +36,9 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::note_wrong_room,
             commands::tally,
             commands::mark_remaining_absent,
+            commands::has_pin,
+            commands::set_pin,
+            commands::decide_with_pin,
         ])
 }
 

@@ -182,3 +182,46 @@ fn a_wrong_room_note_and_bad_input_reach_the_ui_as_coded_errors() {
     .unwrap_err();
     assert_eq!(import["code"], "unreadable-file");
 }
+
+#[test]
+fn the_chief_approves_with_a_pin_and_a_proctor_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir);
+    call(&w, "load_demo", json!({})).unwrap();
+    call(
+        &w,
+        "set_clock",
+        json!({"examTime": "2023-04-15T08:40:00+08:00"}),
+    )
+    .unwrap();
+    let tally = call(
+        &w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": "01"}),
+    )
+    .unwrap();
+    let student = tally["expected"][0]["student_number"].clone();
+    let vouch =
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "vouch"}});
+    assert_eq!(
+        call(&w, "act", vouch).unwrap()["state"]["state"],
+        "pending-manual-verification"
+    );
+    assert_eq!(call(&w, "has_pin", json!({"chief": "Z02"})).unwrap(), false);
+    call(&w, "set_pin", json!({"chief": "Z02", "pin": "246810"})).unwrap();
+    assert_eq!(
+        call(&w, "set_pin", json!({"chief": "J2101", "pin": "246810"})).unwrap_err()["code"],
+        "not-chief-examiner"
+    );
+    let approve = |who: &str, pin: &str| json!({"sitting": SITTING, "student": student, "chief": who, "pin": pin, "act": {"act": "approve"}});
+    assert_eq!(
+        call(&w, "decide_with_pin", approve("Z02", "000000")).unwrap_err()["code"],
+        "wrong-pin"
+    );
+    assert_eq!(
+        call(&w, "decide_with_pin", approve("J2101", "246810")).unwrap_err()["code"],
+        "not-chief-examiner"
+    );
+    let ok = call(&w, "decide_with_pin", approve("Z02", "246810")).unwrap();
+    assert_eq!(ok["state"], json!({"state": "admitted", "manual": true}));
+}

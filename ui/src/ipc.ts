@@ -52,6 +52,12 @@ export const api = {
   /** Records that the candidate came to this room's door but is seated in `card.room`. */
   noteWrongRoom: (sitting: string, student: string, actor: string, atRoom: string) =>
     invoke<null>("note_wrong_room", { sitting, student, actor, atRoom }),
+  /** Whether the chief examiner has a PIN on this device (set once by the site office). */
+  hasPin: (chief: string) => invoke<boolean>("has_pin", { chief }),
+  setPin: (chief: string, pin: string) => invoke<null>("set_pin", { chief, pin }),
+  /** The chief approves ({act:"approve"}) or rejects ({act:"reject", note}) with their PIN. */
+  decideWithPin: (sitting: string, student: string, chief: string, pin: string, act: DoorAct) =>
+    invoke<ActResult>("decide_with_pin", { sitting, student, chief, pin, act }),
   tally: (sitting: string, site: string, room: string) =>
     invoke<Tally>("tally", { sitting, site, room }),
   /** After T+30: marks every candidate of the room still expected as absent; returns how many. */

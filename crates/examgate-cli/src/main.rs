@@ -5,6 +5,7 @@
 mod bench;
 mod check_id;
 mod import;
+mod pin;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,8 +38,17 @@ enum Command {
         #[arg(long)]
         write_files: Option<PathBuf>,
     },
+    /// Chief examiners' PINs on a door device.
+    #[command(subcommand)]
+    Pin(PinCommand),
     /// Measure the door (lookup + check + durable event) and the import on generated data.
     Bench(bench::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum PinCommand {
+    /// Set (or with --replace, reset) a chief examiner's PIN; the PIN is read from standard input.
+    Set(pin::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +58,7 @@ fn main() -> ExitCode {
         Command::CheckId(args) => check_id::run(args),
         Command::Demo { db, write_files } => import::demo(&db, write_files.as_deref()),
         Command::Bench(args) => bench::run(args),
+        Command::Pin(PinCommand::Set(args)) => pin::set(args),
     };
     match result {
         Ok(code) => code,

@@ -234,3 +234,42 @@ fn a_bad_file_gets_line_numbered_errors_and_the_database_is_unchanged() {
     );
     assert_eq!(before, after, "nothing written, not even the new sitting");
 }
+
+fn pin_set(db: &Path, staff: &str, pin: &str, replace: bool) -> Output {
+    let mut args = vec!["pin", "set", "--db", db.to_str().unwrap(), "--staff", staff];
+    if replace {
+        args.push("--replace");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_examgate"))
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_office_sets_a_chief_pin_once_and_resets_it_only_with_replace() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    assert!(
+        examgate(&["demo", "--db", db.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(pin_set(&db, "Z01", "135790", false).status.success());
+    let again = pin_set(&db, "Z01", "246810", false);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已设置口令"));
+    assert!(pin_set(&db, "Z01", "246810", true).status.success());
+    let proctor = pin_set(&db, "J1101", "246810", true);
+    assert!(!proctor.status.success(), "a proctor can never hold a PIN");
+}

@@ -210,6 +210,33 @@ impl Door {
         Ok(store.note_wrong_room(sitting, student, actor, at_room, now)?)
     }
 
+    /// Whether the chief examiner `chief` has a PIN on this device.
+    pub fn has_pin(&self, chief: &str) -> Result<bool> {
+        Ok(self.store()?.has_pin(chief)?)
+    }
+
+    /// Sets a chief examiner's PIN at first use on this device (the site office does this);
+    /// replacing one is the office tool's job (`examgate pin set --replace`).
+    pub fn set_pin(&self, chief: &str, pin: &str) -> Result<()> {
+        let mut store = self.store()?;
+        let now = self.now(examgate_core::timeline::CHINA_OFFSET)?;
+        Ok(store.set_pin(chief, pin, false, now)?)
+    }
+
+    /// The chief examiner approves or rejects a pending manual verification with their PIN.
+    pub fn decide_with_pin(
+        &self,
+        sitting: &str,
+        student: &str,
+        chief: &str,
+        pin: &str,
+        act: &DoorAct,
+    ) -> Result<ActResult> {
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        Ok(store.decide_with_pin(sitting, student, chief, pin, act, now)?)
+    }
+
     pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
         Ok(self.store()?.tally(sitting, site, room)?)
     }

@@ -27,6 +27,26 @@ pub enum StoreError {
     UnknownStaff(String),
     #[error("存储的事件无法读取 (a stored event cannot be read): {0}")]
     CorruptEvent(String),
+    #[error("只有主考可以设置口令或审批 ({0} is not a chief examiner)")]
+    NotChief(String),
+    #[error("口令须为至少 6 位数字 (a PIN is at least 6 digits)")]
+    WeakPin,
+    #[error(
+        "主考 {0} 在本设备已设置口令；如需重设请由考点办公室操作 (this chief's PIN is already set on this device)"
+    )]
+    PinAlreadySet(String),
+    #[error(
+        "主考 {0} 尚未在本设备设置口令，请考点办公室先设置 (no PIN set for this chief on this device yet)"
+    )]
+    NoPin(String),
+    #[error("口令错误，还可再试 {left} 次 (wrong PIN: {left} tries left)")]
+    WrongPin { left: u32 },
+    #[error(
+        "口令错误次数过多，已锁定，请 {seconds} 秒后再试 (too many wrong PINs: locked, try again in {seconds} s)"
+    )]
+    PinLocked { seconds: i64 },
+    #[error("口令处理失败 (PIN error): {0}")]
+    Pin(String),
     #[error("场次时间无效 (the sitting's times are invalid): {0}")]
     BadSittingTime(String),
 }
@@ -43,6 +63,13 @@ impl StoreError {
             StoreError::UnknownStaff(_) => "unknown-staff",
             StoreError::CorruptEvent(_) => "corrupt-event",
             StoreError::BadSittingTime(_) => "bad-sitting-time",
+            StoreError::NotChief(_) => "not-chief-examiner",
+            StoreError::WeakPin => "weak-pin",
+            StoreError::PinAlreadySet(_) => "pin-already-set",
+            StoreError::NoPin(_) => "no-pin",
+            StoreError::WrongPin { .. } => "wrong-pin",
+            StoreError::PinLocked { .. } => "pin-locked",
+            StoreError::Pin(_) => "pin",
         }
     }
 }

@@ -13,6 +13,7 @@ mod events;
 pub mod import;
 mod import_apply;
 mod migrate;
+pub mod pin;
 mod staffing;
 
 use std::path::Path;

@@ -11,10 +11,16 @@ use sha2::{Digest, Sha256};
 use crate::error::{Result, StoreError};
 
 /// (name, SQL), in the order they apply. Only ever append to this list.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "20261124T180000_init",
-    include_str!("../migrations/20261124T180000_init.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "20261124T180000_init",
+        include_str!("../migrations/20261124T180000_init.sql"),
+    ),
+    (
+        "20261124T190000_chief_pin",
+        include_str!("../migrations/20261124T190000_chief_pin.sql"),
+    ),
+];
 
 fn digest(sql: &str) -> String {
     Sha256::digest(sql.as_bytes())
