@@ -2,7 +2,8 @@
 # One-time (and every-time: it is idempotent) setup of a machine for examgate:
 #   1. the Debian packages Tauri 2 needs to build and run on Linux, plus what the real-window tests
 #      use (Xvfb, WebKitWebDriver) and a CJK font so Chinese renders in the webview;
-#   2. the npm packages (the ui's build tools and the Tauri CLI), from package-lock.json.
+#   2. the npm packages (the ui's build tools, the Tauri CLI, webdriverio), from package-lock.json;
+#   3. tauri-driver, the WebDriver server the real-window tests talk to (Linux only), from crates.io.
 # Installs only what is missing: a second run does nothing and takes about a second. Needs no
 # stdin (works with CI=true). On a machine without apt-get (macOS, Windows) it skips step 1.
 set -euo pipefail
@@ -20,6 +21,7 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev
   librsvg2-dev
   xvfb
+  xauth # xvfb-run needs it, and xvfb only recommends it
   webkit2gtk-driver
   fonts-wqy-microhei
 )
@@ -75,7 +77,27 @@ install_npm_packages() {
   npm ci --no-audit --no-fund </dev/null
 }
 
+# tauri-driver sits between the tests' WebDriver client and Debian's WebKitWebDriver. It is a
+# cargo binary, not a Debian or npm package: built once (1–2 minutes on 2 cores) into
+# $CARGO_HOME/bin, where tests/e2e/run.sh looks for it even when that is not on PATH. Pinned so
+# every machine drives the app through the same version.
+TAURI_DRIVER_VERSION=2.1.0
+install_tauri_driver() {
+  if [[ "$(uname -s)" != Linux ]]; then
+    say "tauri-driver: skipped (the real-window tests run on Linux only)"
+    return 0
+  fi
+  local installed="${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"
+  if command -v tauri-driver >/dev/null 2>&1 || [[ -x "$installed" ]]; then
+    say "tauri-driver: present"
+    return 0
+  fi
+  say "cargo install tauri-driver@$TAURI_DRIVER_VERSION --locked (once, 1–2 minutes)"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked </dev/null
+}
+
 install_debian_packages
 check_tools
 install_npm_packages
+install_tauri_driver
 say "done"

@@ -27,9 +27,11 @@ on_exit() {
 trap on_exit EXIT
 
 # Real-window end-to-end tests (the app under Xvfb, driven over WebDriver by tauri-driver and
-# WebKitWebDriver): a no-op until tests/e2e exists. When it lands, this builds the app with the UI
-# embedded (`cargo build -p examgate-app --features tauri/custom-protocol`) and runs tests/e2e
-# under `xvfb-run -a` with an outer `timeout` (without a display the app hangs instead of failing).
+# WebKitWebDriver): tests/e2e/run.sh builds the app with the UI embedded (`cargo build -p
+# examgate-app --features tauri/custom-protocol`), puts itself under `xvfb-run -a` and runs
+# tests/e2e/*.test.js with node's test runner. The outer `timeout` is there because without a
+# display the app hangs instead of failing; it signals the whole process group, so tauri-driver
+# gets its SIGTERM and takes WebKitWebDriver down with it. Screenshots land in artifacts/e2e/.
 run_e2e_tests() {
   if [[ ! -d tests/e2e ]]; then
     say "no tests/e2e yet: skipping the real-window tests"

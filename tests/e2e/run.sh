@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The real-window end-to-end tests: the built app (UI embedded) in a real WebKitGTK window on a
+# virtual X display, driven over WebDriver (webdriverio → tauri-driver → WebKitWebDriver → app).
+#
+#   tests/e2e/run.sh                 build the UI and the app, then run every tests/e2e/*.test.js
+#   tests/e2e/run.sh admit.test.js   only the named files (relative to tests/e2e/)
+#   E2E_APP=path/to/examgate-app tests/e2e/run.sh   skip both builds and drive that binary
+#   E2E_KEEP_WORK=1 tests/e2e/run.sh  keep the run's temp dir (databases, tauri-driver's log)
+#
+# Screenshots (the door screen portrait and landscape, and one per failed test) go to
+# artifacts/e2e/. Exits non-zero when a test fails or anything on the way does.
+#
+# Shaped by what this machine taught us (shared/DESIGN.md):
+# - Without a display the app hangs instead of failing: the script puts itself under `xvfb-run -a`
+#   (a free display number, its own Xvfb that goes away with it) and every wait has a bound; the
+#   node run has its own `timeout`, and scripts/test.sh puts one round the whole script.
+# - tauri-driver is stopped with SIGTERM, never SIGKILL: SIGKILL orphans WebKitWebDriver, which
+#   then holds its port for the next run. Ports are picked free each run, so a second run on the
+#   same machine (a CI check beside a developer's run) does not collide with this one.
+# - A plain `cargo build` binary loads the Vite dev server; `--features tauri/custom-protocol`
+#   embeds ui/dist. The binary is copied out of target/ so a concurrent `cargo build` elsewhere in
+#   the workspace cannot swap it for a dev-server build mid-run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+if [[ -n "${E2E_APP:-}" ]]; then
+  # Relative to where the script was started, before it moves to the repo root.
+  E2E_APP="$(cd "$(dirname "$E2E_APP")" && pwd)/$(basename "$E2E_APP")"
+  export E2E_APP
+fi
+E2E_DIR="$ROOT/tests/e2e"
+say() { printf '[e2e] %s\n' "$*" >&2; }
+
+# ── 1. Outside a display: re-run this script under its own Xvfb. ───────────────────────────────
+if [[ "${E2E_INSIDE_XVFB:-}" != 1 ]]; then
+  if ! command -v xvfb-run >/dev/null 2>&1; then
+    say "error: xvfb-run is missing (Debian package xvfb; scripts/setup.sh installs it)"
+    exit 1
+  fi
+  # The screen is larger than either window size the tests ask for (1280×800 and 390×844).
+  E2E_INSIDE_XVFB=1 exec xvfb-run -a -s "-screen 0 1920x1200x24" \
+    bash "${BASH_SOURCE[0]}" "$@"
+fi
+
+# ── 2. Tools. ───────────────────────────────────────────────────────────────────────────────────
+find_tauri_driver() {
+  local candidate
+  for candidate in "$(command -v tauri-driver 2>/dev/null || true)" \
+    "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"; do
+    if [[ -n "$candidate" && -x "$candidate" ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+TAURI_DRIVER="$(find_tauri_driver)" || {
+  say "error: tauri-driver not found (scripts/setup.sh installs it: cargo install tauri-driver --locked)"
+  exit 1
+}
+NATIVE_DRIVER="$(command -v WebKitWebDriver 2>/dev/null)" || {
+  say "error: WebKitWebDriver not found (Debian package webkit2gtk-driver; scripts/setup.sh installs it)"
+  exit 1
+}
+if [[ ! -d "$ROOT/node_modules/webdriverio" ]]; then
+  say "error: node_modules/webdriverio is missing: run scripts/setup.sh (npm ci) first"
+  exit 1
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/examgate-e2e.XXXXXX")"
+DRIVER_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$DRIVER_PID" ]] && kill -0 "$DRIVER_PID" 2>/dev/null; then
+    kill -TERM "$DRIVER_PID" 2>/dev/null || true
+    # Give it time to close the session and stop WebKitWebDriver; it exits on its own.
+    for _ in $(seq 1 50); do
+      kill -0 "$DRIVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    wait "$DRIVER_PID" 2>/dev/null || true
+  fi
+  if ((rc != 0)) && [[ -s "$WORK/tauri-driver.log" ]]; then
+    say "tauri-driver's log (last 40 lines):"
+    tail -n 40 "$WORK/tauri-driver.log" >&2 || true
+  fi
+  if [[ "${E2E_KEEP_WORK:-}" == 1 ]]; then
+    say "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# ── 3. The app, with the UI embedded. ───────────────────────────────────────────────────────────
+cd "$ROOT"
+if [[ -n "${E2E_APP:-}" ]]; then
+  APP="$E2E_APP"
+  say "driving the given binary $APP (no build)"
+else
+  say "building the UI (npm run build)"
+  npm run --silent build >"$WORK/ui-build.log" 2>&1 || {
+    cat "$WORK/ui-build.log" >&2
+    exit 1
+  }
+  say "building the app (cargo build -p examgate-app --features tauri/custom-protocol)"
+  cargo build -q -p examgate-app --features tauri/custom-protocol
+  TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+  APP="$WORK/examgate-app"
+  cp "$TARGET_DIR/debug/examgate-app" "$APP"
+fi
+[[ -x "$APP" ]] || {
+  say "error: no app binary at $APP"
+  exit 1
+}
+
+# ── 4. tauri-driver on free ports. ──────────────────────────────────────────────────────────────
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+PORT="${E2E_PORT:-$(free_port)}"
+NATIVE_PORT="${E2E_NATIVE_PORT:-$(free_port)}"
+while [[ "$NATIVE_PORT" == "$PORT" ]]; do NATIVE_PORT="$(free_port)"; done
+
+# The app is tauri-driver's grandchild and inherits this environment: its own XDG dirs keep the
+# web view's storage and the app data dir of this run away from the user's real ones.
+mkdir -p "$WORK/xdg/data" "$WORK/xdg/config" "$WORK/xdg/cache"
+say "starting tauri-driver on :$PORT (WebKitWebDriver on :$NATIVE_PORT), display $DISPLAY"
+XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache" \
+  "$TAURI_DRIVER" --port "$PORT" --native-port "$NATIVE_PORT" --native-driver "$NATIVE_DRIVER" \
+  >"$WORK/tauri-driver.log" 2>&1 &
+DRIVER_PID=$!
+
+for i in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$DRIVER_PID" 2>/dev/null; then
+    say "error: tauri-driver exited before listening"
+    exit 1
+  fi
+  if ((i == 100)); then
+    say "error: tauri-driver did not listen on :$PORT within 10 s"
+    exit 1
+  fi
+  sleep 0.1
+done
+
+# ── 5. The tests: one file at a time (one app window at a time), each with a fresh database. ────
+FILES=()
+if (($# > 0)); then
+  for f in "$@"; do FILES+=("$E2E_DIR/${f#tests/e2e/}"); done
+else
+  for f in "$E2E_DIR"/*.test.js; do FILES+=("$f"); done
+fi
+mkdir -p "$ROOT/artifacts/e2e"
+rm -f "$ROOT"/artifacts/e2e/failed-*.png # last run's failures are not this run's
+
+say "running ${#FILES[@]} test file(s)"
+# --foreground keeps node in this process group: an outer `timeout` (scripts/test.sh) signals the
+# whole group, and node must get that signal too, not sit in a group of its own.
+E2E_APP_BINARY="$APP" E2E_WORK="$WORK" E2E_DRIVER_PORT="$PORT" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
+  timeout --foreground --signal=TERM --kill-after=15 "${E2E_NODE_TIMEOUT:-600}" \
+  node --test --test-concurrency=1 --test-timeout="${E2E_TEST_TIMEOUT_MS:-180000}" --test-reporter=spec "${FILES[@]}"
