@@ -80,6 +80,17 @@ pub fn card(door: State<'_, Door>, sitting: String, student: String) -> R<Candid
     door.card(&sitting, &student)
 }
 
+/// The registration photo as raw bytes (no JSON, no base64); empty when the list had none.
+#[tauri::command]
+pub fn registration_photo(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+) -> R<tauri::ipc::Response> {
+    door.registration_photo(&sitting, &student)
+        .map(tauri::ipc::Response::new)
+}
+
 #[tauri::command]
 pub fn check_document(
     door: State<'_, Door>,

@@ -31,6 +31,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::set_clock,
             commands::search,
             commands::card,
+            commands::registration_photo,
             commands::check_document,
             commands::act,
             commands::note_wrong_room,

@@ -45,6 +45,9 @@ export const api = {
   search: (sitting: string, site: string, room: string, text: string) =>
     invoke<CandidateCard[]>("search", { sitting, site, room, text }),
   card: (sitting: string, student: string) => invoke<CandidateCard>("card", { sitting, student }),
+  /** The registration photo's bytes (JPEG or PNG); empty when the list had none. */
+  registrationPhoto: (sitting: string, student: string) =>
+    invoke<ArrayBuffer>("registration_photo", { sitting, student }),
   checkDocument: (sitting: string, student: string, typed: string) =>
     invoke<DocumentMatch>("check_document", { sitting, student, typed }),
   act: (sitting: string, student: string, actor: string, act: DoorAct) =>

@@ -72,6 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         sitting: args.sitting.clone(),
         create,
+        photo_dir: args
+            .files
+            .first()
+            .and_then(|f| f.parent())
+            .map(Path::to_path_buf),
     };
     match store.import(&files, &opts) {
         Ok(report) => {

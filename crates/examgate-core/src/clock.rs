@@ -51,9 +51,8 @@ pub struct ClockView {
 
 impl ClockView {
     pub fn of(timeline: Timeline, now: DateTime<FixedOffset>, set: bool) -> ClockView {
-        let secs = |t: DateTime<FixedOffset>| {
-            i32::try_from((t - now).num_seconds()).unwrap_or(i32::MIN)
-        };
+        let secs =
+            |t: DateTime<FixedOffset>| i32::try_from((t - now).num_seconds()).unwrap_or(i32::MIN);
         ClockView {
             now,
             set,
@@ -75,7 +74,9 @@ mod tests {
     #[test]
     fn a_set_exam_time_keeps_running_with_the_device_clock() {
         let device = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-        let exam = CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, 9, 31, 0).unwrap();
+        let exam = CHINA_OFFSET
+            .with_ymd_and_hms(2023, 4, 15, 9, 31, 0)
+            .unwrap();
         let mut c = ExamClock::default();
         c.set(exam, device);
         assert!(c.is_set());
@@ -85,6 +86,9 @@ mod tests {
             exam + Duration::seconds(90)
         );
         c.reset();
-        assert_eq!(c.now(device, CHINA_OFFSET), device.with_timezone(&CHINA_OFFSET));
+        assert_eq!(
+            c.now(device, CHINA_OFFSET),
+            device.with_timezone(&CHINA_OFFSET)
+        );
     }
 }

@@ -114,6 +114,10 @@ impl Door {
         let opts = ImportOptions {
             sitting,
             create: None,
+            photo_dir: paths
+                .first()
+                .and_then(|p| Path::new(p).parent())
+                .map(Path::to_path_buf),
         };
         Ok(self.store()?.import(&files, &opts)?)
     }
@@ -174,6 +178,15 @@ impl Door {
 
     pub fn card(&self, sitting: &str, student: &str) -> Result<CandidateCard> {
         Ok(self.store()?.card(sitting, student)?)
+    }
+
+    /// The registration photo's bytes (JPEG or PNG), empty when the list had none.
+    pub fn registration_photo(&self, sitting: &str, student: &str) -> Result<Vec<u8>> {
+        Ok(self
+            .store()?
+            .registration_photo(sitting, student)?
+            .map(|(_, bytes)| bytes)
+            .unwrap_or_default())
     }
 
     pub fn check_document(

@@ -189,6 +189,24 @@ impl Store {
         Ok(card)
     }
 
+    /// The registration photo from the seating list, when it had one: (content type, bytes).
+    pub fn registration_photo(
+        &self,
+        sitting: &str,
+        student: &str,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT p.content_type, p.bytes FROM registration_photo p
+                 JOIN sitting s ON s.id = p.sitting_id
+                 WHERE s.label = ?1 AND p.student_number = ?2",
+                params![sitting, student],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Compares what the proctor typed from the ID card (whole number or at least its last 4
     /// characters) with the seating list. The listed number never leaves the store.
     pub fn check_document(

@@ -6,6 +6,7 @@
 //! in one transaction. Any error rolls everything back and every error is reported.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use examgate_core::documents::normalize;
 use examgate_core::model::{Role, Sitting};
@@ -28,6 +29,23 @@ pub struct ImportOptions {
     pub sitting: Option<String>,
     /// A sitting to add in the same transaction, unless one with its label exists.
     pub create: Option<Sitting>,
+    /// The folder the 照片 column's file names are relative to (the seating list's folder).
+    /// Without it, a list that names photos is refused.
+    pub photo_dir: Option<PathBuf>,
+}
+
+/// Largest registration photo accepted: an ID-style photo is tens of KB.
+const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+
+/// The content type of a JPEG or PNG, by its first bytes; `None` for anything else.
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
 }
 
 /// What an import did.
@@ -50,6 +68,7 @@ pub struct ImportedFile {
 
 struct Batch<'t, 'c> {
     tx: &'t Transaction<'c>,
+    photo_dir: Option<PathBuf>,
     errors: Vec<ImportError>,
     default_sitting: Option<String>,
     /// Every sitting label in the database, for the message when a row names none.
@@ -221,6 +240,9 @@ impl Batch<'_, '_> {
                 c.student_number.as_str().chars().rev().collect::<String>(),
                 number.chars().rev().collect::<String>(),
             ])?;
+            if let Some(name) = &c.photo {
+                self.photo(list, row.line, sitting_id, c.student_number.as_str(), name)?;
+            }
             if n == 0 {
                 self.errors.push(err(&list.file, row.line, list.columns.header(Column::StudentNumber), format!(
                     "学号 {} 或 {} 考场 {} 号座位已在数据库中 (student number or seat already in the database for this sitting)",
@@ -229,6 +251,48 @@ impl Batch<'_, '_> {
             }
         }
         Ok(used)
+    }
+
+    /// Reads a registration photo named on a seating-list row and stores it.
+    fn photo(
+        &mut self,
+        list: &crate::import::SeatingList,
+        line: usize,
+        sitting_id: i64,
+        student: &str,
+        name: &str,
+    ) -> Result<()> {
+        let field = list.columns.header(Column::Photo);
+        let Some(dir) = &self.photo_dir else {
+            self.errors.push(err(&list.file, line, field, "无法定位照片文件：请从座次表所在文件夹导入 (cannot find photo files: import from the list's folder)".into()));
+            return Ok(());
+        };
+        let path = dir.join(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(_) => {
+                self.errors.push(err(
+                    &list.file,
+                    line,
+                    field,
+                    format!("找不到照片文件 {name} (photo file not found next to the list)"),
+                ));
+                return Ok(());
+            }
+        };
+        let Some(content_type) = image_type(&bytes).filter(|_| bytes.len() <= MAX_PHOTO_BYTES)
+        else {
+            self.errors.push(err(&list.file, line, field, format!(
+                "照片 {name} 不是 2 MB 以内的 JPEG/PNG 图片 (photo is not a JPEG/PNG of at most 2 MB)"
+            )));
+            return Ok(());
+        };
+        self.tx.execute(
+            "INSERT OR REPLACE INTO registration_photo (sitting_id, student_number, content_type, bytes)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![sitting_id, student, content_type, bytes],
+        )?;
+        Ok(())
     }
 
     fn roster(&mut self, roster: &crate::import::Roster) -> Result<()> {
@@ -362,6 +426,7 @@ impl Store {
             tx: &tx,
             errors: Vec::new(),
             default_sitting,
+            photo_dir: opts.photo_dir.clone(),
             labels,
             sittings: HashMap::new(),
         };

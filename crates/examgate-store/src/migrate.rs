@@ -20,6 +20,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261124T190000_chief_pin",
         include_str!("../migrations/20261124T190000_chief_pin.sql"),
     ),
+    (
+        "20261124T195000_registration_photo",
+        include_str!("../migrations/20261124T195000_registration_photo.sql"),
+    ),
 ];
 
 fn digest(sql: &str) -> String {
