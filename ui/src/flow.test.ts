@@ -109,6 +109,31 @@ describe("the door flow", () => {
     expect(cardView({ ...card(), site: "宜昌电大校本部" }, here, initialFlow).mode).toBe("wrong-room");
   });
 
+  it("shows the chief examiner's approval panel for a pending candidate of this room, not the done note", () => {
+    const v = cardView(card({ state: "pending-manual-verification" }), here, initialFlow);
+    expect(v.approvalShown).toBe(true);
+    expect(v.finalNote).toBeNull();
+  });
+
+  it("never shows the approval panel for a pending candidate of another room", () => {
+    const v = cardView(card({ state: "pending-manual-verification" }, "02"), here, initialFlow);
+    expect(v.mode).toBe("wrong-room");
+    expect(v.approvalShown).toBe(false);
+  });
+
+  it("hides the approval panel once the chief has decided", () => {
+    expect(cardView(card({ state: "admitted", manual: true }), here, initialFlow).approvalShown).toBe(false);
+    const rejected = card({ state: "refused", reason: { reason: "manual-verification-rejected" } });
+    expect(cardView(rejected, here, initialFlow).approvalShown).toBe(false);
+  });
+
+  it("says an admission after the chief's approval was a manual verification", () => {
+    expect(cardView(card({ state: "admitted", manual: true }), here, initialFlow).finalNote).toBe("card.final-manual");
+    expect(cardView(card({ state: "admitted", manual: false }), here, initialFlow).finalNote).toBe("card.final");
+    expect(cardView(card({ state: "conflict", outcomes: [] }), here, initialFlow).finalNote).toBe("card.conflict");
+    expect(cardView(card(), here, initialFlow).finalNote).toBeNull();
+  });
+
   it("resets the steps but keeps a call in flight marked busy", () => {
     expect(step(step(ready, { type: "busy" }), { type: "reset" })).toEqual({ ...initialFlow, busy: true });
   });

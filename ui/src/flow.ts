@@ -70,6 +70,25 @@ export interface CardView {
   refusePanel: boolean;
   /** Enables the step controls (ticket, ID, face, refusal choices) and the wrong-room button. */
   controlsEnabled: boolean;
+  /** The chief examiner's approval panel: a candidate of this room awaiting manual verification. */
+  approvalShown: boolean;
+  /** The line under a decided card; null when there is none (a pending card shows the panel). */
+  finalNote: FinalNote | null;
+}
+
+export type FinalNote = "card.final" | "card.final-manual" | "card.conflict";
+
+function finalNote(card: CandidateCard): FinalNote | null {
+  switch (card.state.state) {
+    case "pending-manual-verification":
+      return null;
+    case "conflict":
+      return "card.conflict";
+    case "admitted":
+      return card.state.manual ? "card.final-manual" : "card.final";
+    default:
+      return "card.final";
+  }
 }
 
 export function cardView(card: CandidateCard, here: { site: string; room: string }, f: Flow): CardView {
@@ -92,6 +111,8 @@ export function cardView(card: CandidateCard, here: { site: string; room: string
     refuseShown: inFlow,
     refusePanel: inFlow && f.refusing,
     controlsEnabled: !f.busy,
+    approvalShown: mode === "final" && card.state.state === "pending-manual-verification",
+    finalNote: mode === "final" ? finalNote(card) : null,
   };
 }
 

@@ -70,6 +70,19 @@ describe("the line after an act", () => {
     expect(t(line.key, line.params)).toContain("等待主考审批");
   });
 
+  it("says an approved manual verification was the chief examiner's decision", () => {
+    const line = resultLine(card, { act: "approve" }, { event: "approved", state: { state: "admitted", manual: true } });
+    expect(t(line.key, line.params)).toBe("人工核验通过，主考已批准入场：张敏，3 号座");
+  });
+
+  it("gives the chief examiner's reason when a manual verification is rejected", () => {
+    const line = resultLine(card, { act: "reject", note: "非本人" }, {
+      event: "rejected",
+      state: { state: "refused", reason: { reason: "manual-verification-rejected" } },
+    });
+    expect(t(line.key, line.params)).toBe("主考已驳回人工核验，拒绝入场：张敏（非本人）");
+  });
+
   it("names the refusal reason", () => {
     const line = resultLine(card, { act: "refuse", reason: { reason: "document-mismatch" } }, {
       event: "refused",

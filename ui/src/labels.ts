@@ -60,6 +60,9 @@ export interface Line {
 export function resultLine(card: CandidateCard, act: DoorAct, result: ActResult): Line {
   const who = { name: card.name, seat: card.seat };
   const s = result.state;
+  // The chief examiner's decision on a manual verification says whose decision it was.
+  if (act.act === "approve" && s.state === "admitted") return { key: "result.approved", params: who };
+  if (act.act === "reject" && s.state === "refused") return { key: "result.rejected", params: { ...who, note: act.note } };
   switch (s.state) {
     case "admitted":
       return { key: "result.admitted", params: who };

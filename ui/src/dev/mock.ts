@@ -89,6 +89,11 @@ export function installMock(): void {
     return { staff: start - 3600e3, notice: start - 1800e3, start, cutoff: start + 1800e3, end };
   };
   const find = (student: string) => folk.find((p) => p.card.student_number === student) ?? fail("unknown-candidate", `没有学号为 ${student} 的考生 (unknown candidate)`);
+  const pins = new Map<string, { pin: string; failures: number; lockedUntil: number }>();
+  const presetPin = params.get("pin");
+  if (presetPin) SITES.forEach((_, si) => pins.set(`C${si}`, { pin: presetPin, failures: 0, lockedUntil: 0 }));
+  const chiefOnly = (id: string) =>
+    /^C\d+$/.test(id) ? id : fail("not-chief-examiner", `只有主考可以设置口令或审批 (${id} is not a chief examiner)`);
   const need = () => (loaded ? undefined : fail("database", "尚未载入座次表 (no seating list loaded)"));
 
   const commands: Record<string, (a: Record<string, unknown>) => unknown> = {
@@ -173,6 +178,46 @@ export function installMock(): void {
       return { event: act.act, state: next };
     },
     note_wrong_room: () => null,
+    // Chief examiners' PINs, kept in plain memory (Rust keeps argon2 hashes); `&pin=246810` in the
+    // URL presets every chief's PIN. Same codes and messages as Rust: 5 wrong tries lock 5 minutes.
+    has_pin: (a) => pins.has(a.chief as string),
+    set_pin: (a) => {
+      const chief = chiefOnly(a.chief as string);
+      const pin = String(a.pin);
+      if (pin.length < 6 || !/^\d+$/.test(pin)) fail("weak-pin", "口令须为至少 6 位数字 (a PIN is at least 6 digits)");
+      if (pins.has(chief)) fail("pin-already-set", `主考 ${chief} 在本设备已设置口令；如需重设请由考点办公室操作 (this chief's PIN is already set on this device)`);
+      pins.set(chief, { pin, failures: 0, lockedUntil: 0 });
+      return null;
+    },
+    decide_with_pin: (a): ActResult => {
+      const chief = chiefOnly(a.chief as string);
+      const held = pins.get(chief) ?? fail("no-pin", `主考 ${chief} 尚未在本设备设置口令，请考点办公室先设置 (no PIN set for this chief on this device yet)`);
+      const now = nowMs();
+      if (now < held.lockedUntil) {
+        const seconds = Math.max(1, Math.floor((held.lockedUntil - now) / 1000));
+        fail("pin-locked", `口令错误次数过多，已锁定，请 ${seconds} 秒后再试 (too many wrong PINs: locked, try again in ${seconds} s)`);
+      }
+      if (String(a.pin) !== held.pin) {
+        held.failures += 1;
+        if (held.failures >= 5) {
+          held.failures = 0;
+          held.lockedUntil = now + 300e3;
+          fail("pin-locked", "口令错误次数过多，已锁定，请 300 秒后再试 (too many wrong PINs: locked, try again in 300 s)");
+        }
+        fail("wrong-pin", `口令错误，还可再试 ${5 - held.failures} 次 (wrong PIN: ${5 - held.failures} tries left)`);
+      }
+      held.failures = 0;
+      held.lockedUntil = 0;
+      const p = find(a.student as string);
+      if (p.card.state.state !== "pending-manual-verification") fail("nothing-to-approve", "该考生没有待审批的人工核验 (nothing to approve for this candidate)");
+      const act = a.act as DoorAct;
+      let next: CandidateState;
+      if (act.act === "approve") next = { state: "admitted", manual: true };
+      else if (act.act === "reject") next = { state: "refused", reason: { reason: "manual-verification-rejected" } };
+      else fail("pin", "口令处理失败 (PIN error): only approve or reject");
+      p.card = { ...p.card, state: next };
+      return { event: act.act, state: next };
+    },
     tally: (a): Tally => {
       const room = folk.filter((p) => p.card.site === a.site && p.card.room === a.room).map((p) => p.card);
       const by = (...s: string[]) => room.filter((c) => s.includes(c.state.state));

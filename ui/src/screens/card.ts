@@ -2,7 +2,7 @@
 // admit / vouch / refuse). What is shown and enabled comes from `cardView` (flow.ts); this module
 // draws it and sends the acts. While a call is in flight every action is disabled, so a double tap
 // sends one act; Rust refuses a second admission anyway and its message is shown as given.
-import { api, asIpcError, type CandidateCard, type DoorAct } from "../ipc";
+import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
 import { $, h, say } from "../dom";
 import { t } from "../i18n";
 import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine } from "../labels";
@@ -10,6 +10,7 @@ import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } 
 import { isPastCutoff } from "../clock";
 import { app, emit, on } from "../state";
 import { currentPhase } from "./header";
+import { buildApproval, initApproval, updateApproval, type Attempt } from "./approval";
 
 let card: CandidateCard | null = null;
 let flow: Flow = initialFlow;
@@ -23,6 +24,18 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
   onSent = opts.onSent;
   on("lang", () => card && build());
   on("phase", () => card && update());
+  initApproval({
+    attempt,
+    card: () => card,
+    busy: () => flow.busy,
+    decided: (c, a, result) => {
+      if (card !== c) return;
+      applied(c, a, result);
+      $("#message").scrollIntoView?.({ block: "nearest" });
+    },
+    reload,
+    update,
+  });
 }
 
 export function openCard(c: CandidateCard): void {
@@ -58,6 +71,19 @@ function dispatch(ev: FlowEvent): void {
   }
 }
 
+let photoUrl: string | null = null;
+
+/** Shows the registration photo, read as raw bytes from the local database (no network). */
+async function showPhoto(c: CandidateCard): Promise<void> {
+  if (!c.photo || !app.here) return;
+  const bytes = await api.registrationPhoto(app.here.sitting, c.student_number).catch(() => null);
+  const img = document.querySelector<HTMLImageElement>("#card-photo img");
+  if (!bytes || bytes.byteLength === 0 || !img || card !== c) return;
+  if (photoUrl) URL.revokeObjectURL(photoUrl);
+  photoUrl = URL.createObjectURL(new Blob([bytes]));
+  img.src = photoUrl;
+}
+
 /** Builds the card's elements; `update` then sets what is shown, enabled and pressed. */
 function build(): void {
   if (!card) return;
@@ -65,9 +91,11 @@ function build(): void {
   const keep = {
     id: el.querySelector<HTMLInputElement>("#id-input")?.value ?? "",
     note: el.querySelector<HTMLInputElement>("#refuse-note")?.value ?? "",
+    rejectNote: el.querySelector<HTMLInputElement>("#reject-note")?.value ?? "",
   };
-  const fact = (label: string, value: string, cls = "") =>
-    h("div", { class: `fact ${cls}` }, h("dt", {}, label), h("dd", {}, value));
+  const fact = (label: string, value: string, cls = "", id?: string) =>
+    h("div", { class: `fact ${cls}` }, h("dt", {}, label), h("dd", { id }, value));
+  void showPhoto(card);
   el.replaceChildren(
     h("div", { class: "card-head" },
       h("h2", { id: "card-name", class: "card-name" }, card.name),
@@ -79,14 +107,17 @@ function build(): void {
       fact(t("card.room"), t("context.room", { room: card.room }), "fact-big"),
       fact(t("card.student"), card.student_number, "mono"),
       fact(t("card.document"), documentLabel(card.document_kind)),
-      fact(t("card.document-number"), card.document_masked, "fact-wide mono"),
+      fact(t("card.document-number"), card.document_masked, "fact-wide mono", "card-id"),
     ),
-    h("p", { class: "photo", "data-photo": card.photo ?? undefined },
-      card.photo ? t("card.photo", { file: card.photo }) : t("card.no-photo")),
+    card.photo
+      ? h("figure", { id: "card-photo", class: "photo", "data-photo": card.photo },
+          h("img", { alt: t("card.photo", { file: card.photo }) }))
+      : h("p", { class: "photo" }, t("card.no-photo")),
     h("div", { id: "wrong-room", class: "banner", "data-tone": "bad", role: "alert", hidden: true }),
     h("button", { id: "refuse-wrong-room", class: "btn btn-refuse btn-wide", type: "button", hidden: true }, t("card.refuse-wrong-room")),
     h("div", { id: "late-banner", class: "banner", "data-tone": "off", role: "note", hidden: true }, t("card.late")),
     h("p", { id: "card-final", class: "final-note", hidden: true }),
+    buildApproval(keep.rejectNote),
     h("div", { id: "card-steps", class: "steps" },
       h("div", { class: "step", "data-step": "ticket" },
         h("p", { class: "step-title" }, t("step.ticket")),
@@ -164,19 +195,26 @@ function wire(el: HTMLElement): void {
   });
 }
 
-/** Runs one call to Rust with every action disabled; null when it failed (the error is shown). */
-async function call<T>(work: () => Promise<T>): Promise<{ value: T } | null> {
+/** Runs one call to Rust with every action disabled; null when another call is in flight. */
+async function attempt<T>(work: () => Promise<T>): Promise<Attempt<T> | null> {
   if (flow.busy) return null;
   dispatch({ type: "busy" });
   try {
-    return { value: await work() };
+    return { ok: true, value: await work() };
   } catch (e) {
-    const err = asIpcError(e);
-    say($("#message"), "error", err.message, err.code, err.details);
-    return null;
+    return { ok: false, error: asIpcError(e) };
   } finally {
     dispatch({ type: "idle" });
   }
+}
+
+/** Like `attempt`, showing the error; null when it failed or another call was in flight. */
+async function call<T>(work: () => Promise<T>): Promise<{ value: T } | null> {
+  const r = await attempt(work);
+  if (!r) return null;
+  if (r.ok) return { value: r.value };
+  say($("#message"), "error", r.error.message, r.error.code, r.error.details);
+  return null;
 }
 
 async function checkId(): Promise<void> {
@@ -213,7 +251,11 @@ async function act(a: DoorAct): Promise<void> {
     await reload(c.student_number);
     return;
   }
-  const result = answer.value;
+  applied(c, a, answer.value);
+}
+
+/** Shows the state an act (the proctor's, or the chief examiner's decision) produced. */
+function applied(c: CandidateCard, a: DoorAct, result: ActResult): void {
   card = { ...c, state: result.state };
   const line = resultLine(card, a, result);
   say($("#message"), "ok", t(line.key, line.params));
@@ -278,8 +320,9 @@ function update(): void {
   const phase = currentPhase();
   $("#late-banner", el).hidden = !(v.mode === "flow" && phase !== null && isPastCutoff(phase));
   const final = $("#card-final", el);
-  final.hidden = v.mode !== "final";
-  final.textContent = c.state.state === "conflict" ? t("card.conflict") : t("card.final");
+  final.hidden = v.finalNote === null;
+  final.textContent = v.finalNote ? t(v.finalNote) : "";
+  final.dataset.note = v.finalNote ?? "";
   $("#card-steps", el).hidden = v.mode !== "flow";
 
   for (const s of el.querySelectorAll<HTMLElement>(".step")) {
@@ -314,4 +357,5 @@ function update(): void {
   panel.hidden = !v.refusePanel;
   $<HTMLButtonElement>("#refuse-document", el).disabled = !v.controlsEnabled;
   $<HTMLButtonElement>("#refuse-other", el).disabled = !v.controlsEnabled;
+  updateApproval(v.approvalShown, flow.busy);
 }

@@ -142,6 +142,8 @@ export async function openStudent(student: string): Promise<void> {
   try {
     const card = await api.card(here.sitting, student);
     go("door");
+    // The line above the card is about whoever was open before: not this candidate.
+    clear($("#message"));
     openCard(card);
   } catch (e) {
     const err = asIpcError(e);

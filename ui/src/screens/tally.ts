@@ -89,6 +89,10 @@ function render(): void {
               h("span", { class: "tally-seat" }, t("door.seat", { seat: c.seat })),
               h("span", { class: "tally-name" }, c.name),
               h("span", { class: "badge", "data-tone": stateTone(c.state) }, stateLabel(c.state)),
+              // A pending candidate waits for the chief examiner: the row opens the approval panel.
+              c.state.state === "pending-manual-verification"
+                ? h("span", { class: "tally-decide" }, t("tally.decide"))
+                : null,
             ),
           ),
         )),

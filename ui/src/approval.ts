@@ -1,0 +1,121 @@
+// The chief examiner's approval of a manual verification (人工核验), as pure logic: who may approve
+// (the site's chief examiners), which step of the panel to show (loading the list, no chief on
+// the roster, the site office setting a first PIN, the chief typing the PIN), whether the buttons
+// may be pressed (not while a call is in flight, not while the PIN is locked), and the client-side
+// checks of a new PIN. Rust has the last word on every PIN; nothing here stores or compares one.
+import type { StaffInfo } from "./bindings";
+
+/** Shortest PIN Rust accepts (digits only). */
+export const MIN_PIN_DIGITS = 6;
+/** The lock Rust applies after the 5th wrong try, used when its message cannot be read. */
+export const DEFAULT_LOCK_SECS = 300;
+
+/** The site's chief examiners, by staff number: the ones who may approve at this door. */
+export function chiefsOf(staff: readonly StaffInfo[]): StaffInfo[] {
+  return staff
+    .filter((s) => s.role === "chief-examiner" && s.room === null)
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The chief to preselect: the one chosen before when still listed, otherwise the first. */
+export function preselectChief(chiefs: readonly StaffInfo[], previous: string | null): string | null {
+  if (previous !== null && chiefs.some((c) => c.id === previous)) return previous;
+  return chiefs[0]?.id ?? null;
+}
+
+export type PinProblem = "empty" | "not-digits" | "too-short" | "mismatch";
+
+/** What is wrong with a new PIN typed twice by the site office, or null when it may be sent. */
+export function newPinProblem(pin: string, confirm: string): PinProblem | null {
+  if (pin === "") return "empty";
+  if (!/^\d+$/.test(pin)) return "not-digits";
+  if (pin.length < MIN_PIN_DIGITS) return "too-short";
+  if (pin !== confirm) return "mismatch";
+  return null;
+}
+
+/** Whether a PIN was typed at all; its length and digits are judged by Rust (it counts tries). */
+export function pinEntered(pin: string): boolean {
+  return pin !== "";
+}
+
+/** A rejection needs a reason (照片不清, 非本人 …). */
+export function rejectNoteReady(note: string): boolean {
+  return note.trim() !== "";
+}
+
+/**
+ * The seconds a `pin-locked` error says to wait ("请 300 秒后再试 … try again in 300 s"), or
+ * `fallback` when the message carries no number.
+ */
+export function lockSecondsFrom(message: string, fallback = DEFAULT_LOCK_SECS): number {
+  const m = /(\d+)\s*秒/.exec(message) ?? /in\s+(\d+)\s*s\b/.exec(message);
+  const secs = m ? Number(m[1]) : NaN;
+  return Number.isFinite(secs) && secs > 0 ? secs : fallback;
+}
+
+/** Whole seconds left of a lock ending at `until` (ms, same clock as `now`); 0 when not locked. */
+export function lockLeft(until: number | null | undefined, now: number): number {
+  if (until === null || until === undefined) return 0;
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}
+
+export interface Approval {
+  /** The site's chief examiners; null while the list is being read. */
+  chiefs: StaffInfo[] | null;
+  chief: string | null;
+  /** Whether each chief has a PIN on this device; missing while unknown. */
+  hasPin: Record<string, boolean>;
+  /** When each chief's lock ends (ms on the monotonic clock). */
+  lockedUntil: Record<string, number>;
+}
+
+export const initialApproval: Approval = { chiefs: null, chief: null, hasPin: {}, lockedUntil: {} };
+
+export type ApprovalStep = "loading" | "no-chief" | "set-pin" | "enter-pin";
+
+export interface ApprovalView {
+  step: ApprovalStep;
+  /** The chief select can be changed (nothing in flight); with one chief it just shows who. */
+  chiefEnabled: boolean;
+  setEnabled: boolean;
+  /** Approve and reject: a PIN step, nothing in flight, not locked. */
+  decideEnabled: boolean;
+  /** Seconds until the chosen chief may try again; 0 when not locked. */
+  lockSecs: number;
+}
+
+export function approvalView(a: Approval, now: number, busy: boolean): ApprovalView {
+  const chief = a.chief;
+  const known = chief !== null ? a.hasPin[chief] : undefined;
+  const step: ApprovalStep =
+    a.chiefs === null ? "loading"
+    : a.chiefs.length === 0 || chief === null ? "no-chief"
+    : known === undefined ? "loading"
+    : known ? "enter-pin"
+    : "set-pin";
+  const lockSecs = chief !== null ? lockLeft(a.lockedUntil[chief], now) : 0;
+  return {
+    step,
+    chiefEnabled: !busy && (a.chiefs?.length ?? 0) > 0,
+    setEnabled: !busy && step === "set-pin",
+    decideEnabled: !busy && step === "enter-pin" && lockSecs === 0,
+    lockSecs,
+  };
+}
+
+/** Records the lock a `pin-locked` answer reported for `chief`, starting `now`. */
+export function locked(a: Approval, chief: string, secs: number, now: number): Approval {
+  return { ...a, lockedUntil: { ...a.lockedUntil, [chief]: now + secs * 1000 } };
+}
+
+/** Records whether `chief` has a PIN on this device. */
+export function pinKnown(a: Approval, chief: string, has: boolean): Approval {
+  return { ...a, hasPin: { ...a.hasPin, [chief]: has } };
+}
+
+/** The chief list arrived: keeps the chosen chief when still listed, else preselects the first. */
+export function chiefsLoaded(a: Approval, staff: readonly StaffInfo[]): Approval {
+  const chiefs = chiefsOf(staff);
+  return { ...a, chiefs, chief: preselectChief(chiefs, a.chief) };
+}
