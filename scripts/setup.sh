@@ -24,6 +24,9 @@ APT_PACKAGES=(
   xauth # xvfb-run needs it, and xvfb only recommends it
   webkit2gtk-driver
   fonts-wqy-microhei
+  cmake # libjpeg-turbo, the photo pipeline's JPEG codec, is built from source
+  nasm  # ... with its SIMD code (the build fails without it rather than run 3x slower)
+  libimage-exiftool-perl # the photo tests read the stamped EXIF back with exiftool too
 )
 
 install_debian_packages() {

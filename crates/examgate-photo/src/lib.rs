@@ -1,0 +1,170 @@
+//! The fallback photo (DOMAIN.md, step 4): when face recognition fails and the proctor vouches,
+//! a photo of candidate and proctor at the seat, carrying the exam time and the room's address.
+//!
+//! `decode → scale → stamp → encode → EXIF → sign → store`, and `verify`. No Tauri, no UI: the
+//! app shell, the CLI and the tests call the same functions. Everything happens in memory first;
+//! the folder is touched only once the photo is complete and signed, so a refused input leaves
+//! nothing behind.
+//!
+//! Speed: the full-size path keeps the JPEG's own YCbCr planes (see `stamp`), so a 12 MP photo
+//! costs one libjpeg-turbo decode and one encode; `examgate photo bench` measures it against
+//! ImageMagick.
+
+mod decode;
+mod encode;
+mod error;
+mod exif_write;
+mod font;
+mod meta;
+mod scale;
+mod sign;
+mod stamp;
+mod store;
+
+use std::path::{Path, PathBuf};
+
+pub use decode::{Limits, decode};
+pub use encode::QUALITY;
+pub use error::{Error, Result};
+pub use exif_write::{XP_COMMENT, exif_block};
+pub use font::{FontSource, StampFont};
+pub use meta::Metadata;
+pub use scale::target_size;
+pub use sign::{
+    DeviceKey, PhotoSignature, PublicKey, SIGNATURE_FORMAT, Verdict, parse_trusted, sha256_hex,
+    sidecar_path, sign, verify_bytes, verify_file,
+};
+pub use stamp::{BAND_ALPHA, Band, layout};
+pub use store::{MAX_PHOTOS_PER_CANDIDATE, Stored, photo_name, store, write_photo};
+
+/// Default longest edge of a stored photo, in pixels.
+pub const DEFAULT_MAX_EDGE: u32 = 2560;
+
+/// How photos are processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Longest edge of the result in pixels; 0 keeps the full size. Never scales up.
+    pub max_edge: u32,
+    /// Input limits, checked on the header before decoding.
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_edge: DEFAULT_MAX_EDGE,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A stamped photo, encoded with its EXIF, not yet signed or stored.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The final JPEG file's bytes.
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// Whether the fast path (the source's YCbCr planes, no colour conversion) was taken.
+    pub planar: bool,
+}
+
+/// Decodes, scales, stamps and encodes `input` (JPEG or PNG bytes) and writes its EXIF.
+///
+/// Checks, before any pixel is decoded: the metadata, the font's coverage of the stamp, the
+/// format and the header's size.
+pub fn render(
+    input: &[u8],
+    meta: &Metadata,
+    font: &StampFont,
+    options: &Options,
+) -> Result<Rendered> {
+    meta.validate()?;
+    font.check(&meta.stamp_text())?;
+    let exif = exif_block(meta)?;
+    let (encoded, width, height, planar, icc) = match decode::sniff(input)? {
+        decode::Format::Jpeg => {
+            let info = decode::jpeg_info(input, &options.limits)?;
+            if decode::planar_ok(&info, options.max_edge) {
+                let mut planes = decode::jpeg_to_planes(input, &info)?;
+                let (w, h) = (planes.width as u32, planes.height as u32);
+                let band = stamp::layout(meta, font, w, h)?;
+                stamp::apply_planes(&mut planes, &band);
+                (encode::encode_planes(&planes)?, w, h, true, info.icc)
+            } else {
+                let (hw, hh) = (info.header.width as u32, info.header.height as u32);
+                let (tw, th) = scale::target_size(hw, hh, options.max_edge);
+                let rgb = decode::jpeg_to_rgb(input, &info, options.max_edge)?;
+                let rgb = decode::orient(scale::resize_to(rgb, tw, th)?, info.orientation);
+                let (w, h, jpeg) = stamp_and_encode(rgb, meta, font)?;
+                (jpeg, w, h, false, info.icc)
+            }
+        }
+        decode::Format::Png => {
+            let rgb = decode::png_to_rgb(input, &options.limits)?;
+            let (tw, th) = scale::target_size(rgb.width(), rgb.height(), options.max_edge);
+            let (w, h, jpeg) = stamp_and_encode(scale::resize_to(rgb, tw, th)?, meta, font)?;
+            (jpeg, w, h, false, None)
+        }
+    };
+    let jpeg = exif_write::insert(encoded, exif, icc)?;
+    Ok(Rendered {
+        jpeg,
+        width,
+        height,
+        planar,
+    })
+}
+
+fn stamp_and_encode(
+    mut rgb: image::RgbImage,
+    meta: &Metadata,
+    font: &StampFont,
+) -> Result<(u32, u32, Vec<u8>)> {
+    let (w, h) = rgb.dimensions();
+    let band = stamp::layout(meta, font, w, h)?;
+    stamp::apply_rgb(&mut rgb, &band);
+    Ok((w, h, encode::encode_rgb(&rgb)?))
+}
+
+/// A fallback photo, stored and signed: what the app records in its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPhoto {
+    /// `<folder>/<student>.jpg` (or `-2`, … when earlier photos of the candidate exist).
+    pub path: PathBuf,
+    /// `<path>.sig.json`.
+    pub sidecar: PathBuf,
+    /// 1 for the first photo of this candidate, n for `<student>-n.jpg`.
+    pub number: u32,
+    /// SHA-256 of the stored file, hex (also in `signature`).
+    pub sha256: String,
+    /// The signature record, as in the sidecar.
+    pub signature: PhotoSignature,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The whole pipeline: render `input`, sign it with the device key, store it in `folder`.
+///
+/// On any error nothing is written to `folder`.
+pub fn take_photo(
+    input: &[u8],
+    meta: &Metadata,
+    font: &StampFont,
+    key: &DeviceKey,
+    folder: &Path,
+    options: &Options,
+) -> Result<StoredPhoto> {
+    let rendered = render(input, meta, font, options)?;
+    let signature = sign(&rendered.jpeg, meta, key);
+    let stored = store(folder, &rendered.jpeg, &signature)?;
+    Ok(StoredPhoto {
+        path: stored.path,
+        sidecar: stored.sidecar,
+        number: stored.number,
+        sha256: signature.sha256.clone(),
+        signature,
+        width: rendered.width,
+        height: rendered.height,
+    })
+}
