@@ -7,11 +7,12 @@
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
-use examgate_door::{AppInfo, Door, IpcError};
+use examgate_door::{AppInfo, Door, IpcError, PHOTO_TARGET_HEADER};
 use examgate_store::{
     ActResult, CandidateCard, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally,
 };
 use tauri::State;
+use tauri::ipc::{InvokeBody, Request, Response};
 
 type R<T> = Result<T, IpcError>;
 
@@ -82,13 +83,9 @@ pub fn card(door: State<'_, Door>, sitting: String, student: String) -> R<Candid
 
 /// The registration photo as raw bytes (no JSON, no base64); empty when the list had none.
 #[tauri::command]
-pub fn registration_photo(
-    door: State<'_, Door>,
-    sitting: String,
-    student: String,
-) -> R<tauri::ipc::Response> {
+pub fn registration_photo(door: State<'_, Door>, sitting: String, student: String) -> R<Response> {
     door.registration_photo(&sitting, &student)
-        .map(tauri::ipc::Response::new)
+        .map(Response::new)
 }
 
 #[tauri::command]
@@ -159,4 +156,35 @@ pub fn decide_with_pin(
     act: DoorAct,
 ) -> R<ActResult> {
     door.decide_with_pin(&sitting, &student, &chief, &pin, &act)
+}
+
+/// The fallback photo: the body is the JPEG's raw bytes (no JSON, no base64); whose photo it is
+/// comes in the `PHOTO_TARGET_HEADER` header.
+#[tauri::command]
+pub fn take_photo(door: State<'_, Door>, request: Request<'_>) -> R<ActResult> {
+    door.take_photo_sent(header(&request, PHOTO_TARGET_HEADER), raw_body(&request))
+}
+
+/// The photo a pending manual verification rests on, as raw bytes; empty when there is none.
+#[tauri::command]
+pub fn fallback_photo(door: State<'_, Door>, sitting: String, student: String) -> R<Response> {
+    door.fallback_photo(&sitting, &student).map(Response::new)
+}
+
+/// This device's photo-signing public key, for the site's trust list.
+#[tauri::command]
+pub fn device_key(door: State<'_, Door>) -> R<String> {
+    door.device_key()
+}
+
+fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The request's body when it is raw bytes; empty otherwise (the photo pipeline says "empty").
+fn raw_body<'a>(request: &'a Request<'_>) -> &'a [u8] {
+    match request.body() {
+        InvokeBody::Raw(bytes) => bytes,
+        InvokeBody::Json(_) => &[],
+    }
 }

@@ -3,6 +3,7 @@
 //! Tauri, so they are tested without a window.
 
 mod args;
+mod camera;
 mod commands;
 
 use std::path::PathBuf;
@@ -11,6 +12,9 @@ use examgate_door::Door;
 use tauri::{Manager, Runtime};
 
 pub use args::{ArgError, DB_ENV, db_path_from};
+
+/// A font file for the photo stamp, instead of searching the system's fonts.
+pub const STAMP_FONT_ENV: &str = "EXAMGATE_STAMP_FONT";
 
 /// File name of the database in the app's data directory when neither `--db` nor `EXAMGATE_DB`
 /// names one.
@@ -40,6 +44,9 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::has_pin,
             commands::set_pin,
             commands::decide_with_pin,
+            commands::take_photo,
+            commands::fallback_photo,
+            commands::device_key,
         ])
 }
 
@@ -58,7 +65,13 @@ fn open_door<R: Runtime>(
         Some(path) => path,
         None => app.path().app_data_dir()?.join(DEFAULT_DB_FILE),
     };
-    Ok(Door::open(&path)?)
+    let door = Door::open(&path)?;
+    door.set_stamp_font(
+        std::env::var_os(STAMP_FONT_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    )?;
+    Ok(door)
 }
 
 /// Starts the app and blocks until its last window closes.
@@ -80,6 +93,9 @@ pub fn run() {
         .setup(move |app| {
             let door = open_door(app, chosen)?;
             app.manage(door);
+            if let Some(window) = app.get_webview_window("main") {
+                camera::allow_camera(&window)?;
+            }
             Ok(())
         })
         .run(context());

@@ -44,6 +44,67 @@ fn call(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<
     })
 }
 
+/// A command whose body is raw bytes (the photo), with its target in the header, as ipc.ts sends it.
+fn call_raw(
+    webview: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Vec<u8>,
+    target_json: &str,
+) -> Result<Value, Value> {
+    let mut headers = tauri::http::HeaderMap::new();
+    // What the UI's encodeURIComponent does (it leaves a few more characters as they are).
+    let encoded =
+        percent_encoding::utf8_percent_encode(target_json, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+    headers.insert(examgate_door::PHOTO_TARGET_HEADER, encoded.parse().unwrap());
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Raw(body),
+        headers,
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|body| match body {
+        tauri::ipc::InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
+        tauri::ipc::InvokeResponseBody::Raw(_) => panic!("unexpected raw response"),
+    })
+}
+
+/// A command that answers with raw bytes.
+fn call_bytes(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Vec<u8> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    match get_ipc_response(webview, request).unwrap() {
+        tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
+        tauri::ipc::InvokeResponseBody::Json(s) => panic!("expected raw bytes, got {s}"),
+    }
+}
+
+/// A small camera-like JPEG.
+fn camera_jpeg() -> Vec<u8> {
+    let (w, h) = (640usize, 480usize);
+    let pixels: Vec<u8> = (0..w * h * 3).map(|i| (i % 251) as u8).collect();
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width: w,
+        pitch: w * 3,
+        height: h,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec()
+}
+
 #[test]
 fn a_proctor_admits_by_the_last_four_digits_and_a_second_admission_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -184,7 +245,7 @@ fn a_wrong_room_note_and_bad_input_reach_the_ui_as_coded_errors() {
 }
 
 #[test]
-fn the_chief_approves_with_a_pin_and_a_proctor_cannot() {
+fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(&dir);
     call(&w, "load_demo", json!({})).unwrap();
@@ -201,11 +262,37 @@ fn the_chief_approves_with_a_pin_and_a_proctor_cannot() {
     )
     .unwrap();
     let student = tally["expected"][0]["student_number"].clone();
-    let vouch =
-        json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "vouch"}});
+    let vouch = json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "vouch", "photo": {"file": "x.jpg", "sha256": "", "public_key": "", "signature": ""}}});
+    assert_eq!(call(&w, "act", vouch).unwrap_err()["code"], "photo-needed");
+    let target = json!({"sitting": SITTING, "student": student, "actor": "J2101"}).to_string();
     assert_eq!(
-        call(&w, "act", vouch).unwrap()["state"]["state"],
-        "pending-manual-verification"
+        call_raw(&w, "take_photo", b"not a photo".to_vec(), &target).unwrap_err()["code"],
+        "not-an-image"
+    );
+    let taken = call_raw(&w, "take_photo", camera_jpeg(), &target).unwrap();
+    assert_eq!(taken["state"]["state"], "pending-manual-verification");
+    let shown = call_bytes(
+        &w,
+        "fallback_photo",
+        json!({"sitting": SITTING, "student": student}),
+    );
+    assert!(
+        shown.starts_with(&[0xFF, 0xD8]),
+        "the chief is shown a JPEG"
+    );
+    let on_disk = dir
+        .path()
+        .join("photos")
+        .join(SITTING)
+        .join(format!("{}.jpg", student.as_str().unwrap()));
+    assert_eq!(shown, std::fs::read(on_disk).unwrap());
+    assert_eq!(
+        call(&w, "device_key", json!({}))
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .len(),
+        64
     );
     assert_eq!(call(&w, "has_pin", json!({"chief": "Z02"})).unwrap(), false);
     call(&w, "set_pin", json!({"chief": "Z02", "pin": "246810"})).unwrap();

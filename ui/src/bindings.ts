@@ -27,7 +27,7 @@ export type DocumentKind = "resident-id" | "residence-permit" | "hk-macau-travel
 
 export type DocumentMatch = "full" | "suffix" | "mismatch";
 
-export type DoorAct = { "act": "admit" } | { "act": "vouch" } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
+export type DoorAct = { "act": "admit" } | { "act": "vouch", photo: PhotoRef, } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
 
 export type EventId = string;
 
@@ -44,6 +44,30 @@ export type IpcError = { code: string, message: string, details: Array<string>, 
 export type Outcome = { "outcome": "admitted", manual: boolean, } | { "outcome": "pending-manual-verification" } | { "outcome": "refused", reason: RefusalReason, } | { "outcome": "absent", refused_late: boolean, };
 
 export type Phase = "before-staff" | "preparing" | "door-open" | "started" | "late-cutoff-passed" | "ended";
+
+export type PhotoRef = { 
+/**
+ * `<student number>.jpg` (or `-2`, … for a later photo of the same candidate).
+ */
+file: string, 
+/**
+ * SHA-256 of the file's bytes, lower-case hex.
+ */
+sha256: string, 
+/**
+ * The signing device's ed25519 public key, hex.
+ */
+public_key: string, 
+/**
+ * The ed25519 signature over the hash and the stamped metadata, hex.
+ */
+signature: string, };
+
+export type PhotoTarget = { sitting: string, student: string, 
+/**
+ * The proctor's staff number.
+ */
+actor: string, };
 
 export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
 
@@ -96,3 +120,6 @@ notice: string, start: string,
  * T+30: later than this a candidate is refused and marked absent; the count check runs.
  */
 late_cutoff: string, end: string, };
+
+/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
+export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";

@@ -3,6 +3,8 @@
 // from here, never `invoke` directly. Errors reject with an IpcError {code, message, details}:
 // switch on `code`, show `message`.
 import { invoke, isTauri } from "@tauri-apps/api/core";
+import { PHOTO_TARGET_HEADER } from "./bindings";
+import { targetHeader } from "./capture";
 import type {
   ActResult,
   AppInfo,
@@ -12,6 +14,7 @@ import type {
   DoorAct,
   ImportReport,
   IpcError,
+  PhotoTarget,
   RoomInfo,
   SittingInfo,
   SiteInfo,
@@ -61,6 +64,15 @@ export const api = {
   /** The chief approves ({act:"approve"}) or rejects ({act:"reject", note}) with their PIN. */
   decideWithPin: (sitting: string, student: string, chief: string, pin: string, act: DoorAct) =>
     invoke<ActResult>("decide_with_pin", { sitting, student, chief, pin, act }),
+  /** The fallback photo: the bytes go as the raw body, whose photo it is in a header. The candidate
+   * is then pending manual verification (or, after T+30, refused as late and no photo is kept). */
+  takePhoto: (target: PhotoTarget, bytes: Uint8Array) =>
+    invoke<ActResult>("take_photo", bytes, { headers: { [PHOTO_TARGET_HEADER]: targetHeader(target) } }),
+  /** The stamped photo a pending manual verification rests on; empty when there is none. */
+  fallbackPhoto: (sitting: string, student: string) =>
+    invoke<ArrayBuffer>("fallback_photo", { sitting, student }),
+  /** This device's photo-signing public key (64 hex digits). */
+  deviceKey: () => invoke<string>("device_key"),
   tally: (sitting: string, site: string, room: string) =>
     invoke<Tally>("tally", { sitting, site, room }),
   /** After T+30: marks every candidate of the room still expected as absent; returns how many. */

@@ -56,8 +56,11 @@ export interface Line {
   params: Params;
 }
 
+/** An act as the result line needs it: a vouch is named without its photo (Rust made that). */
+export type ActLike = Exclude<DoorAct, { act: "vouch" }> | { act: "vouch" };
+
 /** The line shown after an act succeeded, from the state the act produced. */
-export function resultLine(card: CandidateCard, act: DoorAct, result: ActResult): Line {
+export function resultLine(card: CandidateCard, act: ActLike, result: ActResult): Line {
   const who = { name: card.name, seat: card.seat };
   const s = result.state;
   // The chief examiner's decision on a manual verification says whose decision it was.

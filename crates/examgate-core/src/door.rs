@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::event::{EventKind, Outcome, RefusalReason};
+use crate::event::{EventKind, Outcome, PhotoRef, RefusalReason};
 use crate::fold::CandidateState;
 use crate::model::Role;
 use crate::timeline::Timeline;
@@ -19,8 +19,11 @@ use crate::timeline::Timeline;
 pub enum DoorAct {
     /// Both documents checked and face recognition passed.
     Admit,
-    /// Face recognition failed and the proctor vouches by hand.
-    Vouch,
+    /// Face recognition failed and the proctor vouches by hand; `photo` is the fallback photo,
+    /// already stored and signed (the app takes it; the screens cannot send this act themselves).
+    Vouch {
+        photo: PhotoRef,
+    },
     Refuse {
         reason: RefusalReason,
     },
@@ -102,9 +105,13 @@ pub fn decide(
         (_, S::Admitted { .. }) => Err(DoorError::AlreadyAdmitted),
         (_, S::Absent { .. }) => Err(DoorError::AlreadyAbsent),
         (_, S::PendingManualVerification) => Err(DoorError::AwaitingApproval),
-        (DoorAct::Admit | DoorAct::Vouch, _) if timeline.is_late(now) => Ok(EventKind::RefusedLate),
+        (DoorAct::Admit | DoorAct::Vouch { .. }, _) if timeline.is_late(now) => {
+            Ok(EventKind::RefusedLate)
+        }
         (DoorAct::Admit, _) => Ok(EventKind::Admitted),
-        (DoorAct::Vouch, _) => Ok(EventKind::ManualVerificationRequested),
+        (DoorAct::Vouch { photo }, _) => Ok(EventKind::ManualVerificationRequested {
+            photo: photo.clone(),
+        }),
         (DoorAct::Refuse { reason }, _) => Ok(EventKind::Refused {
             reason: reason.clone(),
         }),
@@ -137,6 +144,15 @@ mod tests {
         CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
     }
 
+    fn vouch() -> DoorAct {
+        DoorAct::Vouch {
+            photo: PhotoRef {
+                file: "2023420100001.jpg".into(),
+                ..PhotoRef::default()
+            },
+        }
+    }
+
     fn proctor(
         state: &CandidateState,
         act: DoorAct,
@@ -165,9 +181,19 @@ mod tests {
             Ok(EventKind::RefusedLate)
         );
         assert_eq!(
-            proctor(&CandidateState::Expected, DoorAct::Vouch, 9, 31),
+            proctor(&CandidateState::Expected, vouch(), 9, 31),
             Ok(EventKind::RefusedLate)
         );
+    }
+
+    #[test]
+    fn a_vouch_before_the_cutoff_awaits_approval_and_carries_its_photo() {
+        let Ok(EventKind::ManualVerificationRequested { photo }) =
+            proctor(&CandidateState::Expected, vouch(), 9, 30)
+        else {
+            panic!("a vouch at T+30 must request manual verification");
+        };
+        assert_eq!(photo.file, "2023420100001.jpg");
     }
 
     #[test]
@@ -178,7 +204,7 @@ mod tests {
             Err(DoorError::AlreadyAdmitted)
         );
         assert_eq!(
-            proctor(&admitted, DoorAct::Vouch, 8, 41),
+            proctor(&admitted, vouch(), 8, 41),
             Err(DoorError::AlreadyAdmitted)
         );
     }

@@ -97,14 +97,34 @@ impl Outcome {
     }
 }
 
+/// The fallback photo behind a manual verification (DOMAIN.md step 4): the stored file's name in
+/// the sitting's photo folder and its signature, so the event alone proves which bytes the chief
+/// examiner approved, even after the file has been copied elsewhere.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+pub struct PhotoRef {
+    /// `<student number>.jpg` (or `-2`, … for a later photo of the same candidate).
+    pub file: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+    /// The signing device's ed25519 public key, hex.
+    pub public_key: String,
+    /// The ed25519 signature over the hash and the stamped metadata, hex.
+    pub signature: String,
+}
+
 /// What happened. Status acts move the candidate's state; annotations only add to the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EventKind {
     /// Both documents matched and face recognition passed.
     Admitted,
-    /// Face recognition failed, the proctor vouched by hand: awaits the chief examiner.
-    ManualVerificationRequested,
+    /// Face recognition failed, the proctor vouched by hand and took the photo of candidate and
+    /// proctor at the seat: awaits the chief examiner.
+    ManualVerificationRequested {
+        photo: PhotoRef,
+    },
     ManualVerificationApproved,
     ManualVerificationRejected {
         note: String,
@@ -131,7 +151,7 @@ impl EventKind {
     pub fn outcome(&self) -> Option<Outcome> {
         Some(match self {
             EventKind::Admitted => Outcome::Admitted { manual: false },
-            EventKind::ManualVerificationRequested => Outcome::PendingManualVerification,
+            EventKind::ManualVerificationRequested { .. } => Outcome::PendingManualVerification,
             EventKind::ManualVerificationApproved => Outcome::Admitted { manual: true },
             EventKind::ManualVerificationRejected { .. } => Outcome::Refused {
                 reason: RefusalReason::ManualVerificationRejected,
@@ -152,7 +172,7 @@ impl EventKind {
     pub fn name(&self) -> &'static str {
         match self {
             EventKind::Admitted => "admitted",
-            EventKind::ManualVerificationRequested => "manual-verification-requested",
+            EventKind::ManualVerificationRequested { .. } => "manual-verification-requested",
             EventKind::ManualVerificationApproved => "manual-verification-approved",
             EventKind::ManualVerificationRejected { .. } => "manual-verification-rejected",
             EventKind::Refused { .. } => "refused",

@@ -102,7 +102,7 @@ pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Folded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{EventKind, Hlc};
+    use crate::event::{EventKind, Hlc, PhotoRef};
     use crate::model::StudentNumber;
     use chrono::{FixedOffset, TimeZone};
     use proptest::prelude::*;
@@ -199,7 +199,15 @@ mod tests {
 
     #[test]
     fn manual_verification_goes_pending_then_admitted_on_approval() {
-        let a = ev(1, 1, 10, &[], EventKind::ManualVerificationRequested);
+        let a = ev(
+            1,
+            1,
+            10,
+            &[],
+            EventKind::ManualVerificationRequested {
+                photo: PhotoRef::default(),
+            },
+        );
         assert_eq!(fold([&a]).state, CandidateState::PendingManualVerification);
         let b = ev(2, 1, 20, &[1], EventKind::ManualVerificationApproved);
         assert_eq!(
@@ -229,7 +237,9 @@ mod tests {
     fn kind_strategy() -> impl Strategy<Value = EventKind> {
         prop_oneof![
             Just(EventKind::Admitted),
-            Just(EventKind::ManualVerificationRequested),
+            Just(EventKind::ManualVerificationRequested {
+                photo: PhotoRef::default()
+            }),
             Just(EventKind::ManualVerificationApproved),
             Just(EventKind::MarkedAbsent),
             Just(EventKind::RefusedLate),

@@ -4,7 +4,7 @@
 use examgate_core::clock::ClockView;
 use examgate_core::documents::DocumentKind;
 use examgate_core::door::DoorAct;
-use examgate_core::event::{EventId, Outcome, RefusalReason};
+use examgate_core::event::{EventId, Outcome, PhotoRef, RefusalReason};
 use examgate_core::fold::CandidateState;
 use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
@@ -15,7 +15,7 @@ use examgate_store::{
 };
 use ts_rs::{Config, TS};
 
-use crate::{AppInfo, IpcError};
+use crate::{AppInfo, IpcError, PHOTO_TARGET_HEADER, PhotoTarget};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}\n", T::decl(cfg))
@@ -40,6 +40,8 @@ pub fn typescript() -> String {
         decl::<IpcError>(&cfg),
         decl::<Outcome>(&cfg),
         decl::<Phase>(&cfg),
+        decl::<PhotoRef>(&cfg),
+        decl::<PhotoTarget>(&cfg),
         decl::<RefusalReason>(&cfg),
         decl::<Role>(&cfg),
         decl::<RoomInfo>(&cfg),
@@ -51,8 +53,11 @@ pub fn typescript() -> String {
         decl::<Tally>(&cfg),
         decl::<Timeline>(&cfg),
     ];
+    let photo_header = format!(
+        "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"
+    );
     format!(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p examgate-door --test bindings`.\n// Do not edit: `cargo test` fails when this file is stale.\n\n{}",
-        decls.join("\n")
+        decls.join("\n") + "\n" + &photo_header
     )
 }

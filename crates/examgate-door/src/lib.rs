@@ -7,6 +7,7 @@
 
 mod bindings;
 mod error;
+mod photo;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -25,6 +26,7 @@ use ts_rs::TS;
 
 pub use bindings::typescript;
 pub use error::{IpcError, Result};
+pub use photo::{PHOTO_TARGET_HEADER, PhotoTarget};
 
 /// How many cards a search returns at most: a door screen shows a handful.
 const SEARCH_LIMIT: usize = 20;
@@ -43,9 +45,10 @@ pub struct Door {
     store: Mutex<Store>,
     clock: Mutex<ExamClock>,
     db_path: PathBuf,
+    photos: photo::PhotoDesk,
 }
 
-fn poisoned<T>(_: T) -> IpcError {
+pub(crate) fn poisoned<T>(_: T) -> IpcError {
     IpcError::new(
         "internal",
         "内部错误，请重启应用 (internal error: restart the app)",
@@ -53,24 +56,28 @@ fn poisoned<T>(_: T) -> IpcError {
 }
 
 impl Door {
-    /// Opens the database at `path` (creating it and its folder if needed).
+    /// Opens the database at `path` (creating it and its folder if needed). Fallback photos go
+    /// in `photos/` beside it, signed with `device-key.pem` there (made at first start).
     pub fn open(path: &Path) -> Result<Door> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                IpcError::new(
-                    "database",
-                    format!("无法创建数据目录 (cannot create the data folder): {e}"),
-                )
-            })?;
-        }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| {
+            IpcError::new(
+                "database",
+                format!("无法创建数据目录 (cannot create the data folder): {e}"),
+            )
+        })?;
         Ok(Door {
             store: Mutex::new(Store::open(path)?),
             clock: Mutex::new(ExamClock::default()),
             db_path: path.to_path_buf(),
+            photos: photo::PhotoDesk::open(dir),
         })
     }
 
-    fn store(&self) -> Result<MutexGuard<'_, Store>> {
+    pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>> {
         self.store.lock().map_err(poisoned)
     }
 
@@ -79,7 +86,7 @@ impl Door {
         Ok(self.clock.lock().map_err(poisoned)?.now(Utc::now(), offset))
     }
 
-    fn now_for(&self, store: &Store, sitting: &str) -> Result<DateTime<FixedOffset>> {
+    pub(crate) fn now_for(&self, store: &Store, sitting: &str) -> Result<DateTime<FixedOffset>> {
         self.now(store.sitting(sitting)?.offset)
     }
 
@@ -198,7 +205,8 @@ impl Door {
         Ok(self.store()?.check_document(sitting, student, typed)?)
     }
 
-    /// Records a door act at the exam clock's time.
+    /// Records a door act at the exam clock's time. A vouch comes only with its photo
+    /// ([`Door::take_photo`]): the screens cannot send one on its own.
     pub fn act(
         &self,
         sitting: &str,
@@ -206,6 +214,12 @@ impl Door {
         actor: &str,
         act: &DoorAct,
     ) -> Result<ActResult> {
+        if matches!(act, DoorAct::Vouch { .. }) {
+            return Err(IpcError::new(
+                "photo-needed",
+                "人工核验须先拍摄考生与监考员在座位的合照 (vouching needs the photo of candidate and proctor at the seat)",
+            ));
+        }
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
         Ok(store.act(sitting, student, actor, act, now)?)

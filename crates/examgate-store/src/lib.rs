@@ -10,6 +10,7 @@ pub mod demo;
 mod door;
 pub mod error;
 mod events;
+mod fallback;
 pub mod import;
 mod import_apply;
 mod migrate;

@@ -165,7 +165,7 @@ fn tally_counts_every_state_and_adds_up_to_the_room() {
         .act(SITTING, &ids[0], &proctor, &DoorAct::Admit, at(8, 35))
         .unwrap();
     store
-        .act(SITTING, &ids[1], &proctor, &DoorAct::Vouch, at(8, 36))
+        .act(SITTING, &ids[1], &proctor, &vouch(), at(8, 36))
         .unwrap();
     store
         .act(
@@ -207,7 +207,7 @@ fn only_a_chief_examiner_can_approve_through_the_store() {
         .unwrap()
         .id;
     store
-        .act(SITTING, &student, &proctor, &DoorAct::Vouch, at(8, 40))
+        .act(SITTING, &student, &proctor, &vouch(), at(8, 40))
         .unwrap();
     let by_proctor = store.act(SITTING, &student, &proctor, &DoorAct::Approve, at(8, 41));
     assert!(matches!(
@@ -263,4 +263,52 @@ fn loading_the_demo_twice_is_refused_and_changes_nothing() {
     let before = store.rooms(SITTING, SITE).unwrap();
     assert!(matches!(store.load_demo(), Err(StoreError::Import(_))));
     assert_eq!(store.rooms(SITTING, SITE).unwrap(), before);
+}
+
+/// A vouch with a fallback photo's reference (the file itself is the photo pipeline's business).
+fn vouch() -> DoorAct {
+    DoorAct::Vouch {
+        photo: examgate_core::event::PhotoRef {
+            file: "photo.jpg".into(),
+            sha256: "ab".repeat(32),
+            public_key: "cd".repeat(32),
+            signature: "ef".repeat(64),
+        },
+    }
+}
+
+#[test]
+fn the_pending_candidate_s_photo_reference_is_kept_in_the_event() {
+    let (_d, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    assert_eq!(store.fallback_photo(SITTING, &student).unwrap(), None);
+    store
+        .act(SITTING, &student, &proctor, &vouch(), at(8, 40))
+        .unwrap();
+    let photo = store.fallback_photo(SITTING, &student).unwrap().unwrap();
+    assert_eq!(photo.file, "photo.jpg");
+    assert_eq!(photo.sha256, "ab".repeat(32));
+}
+
+#[test]
+fn a_preview_says_what_a_vouch_would_record_and_writes_nothing() {
+    let (_d, mut store) = demo();
+    let (student, proctor) = someone(&store);
+    let before = store.event_count().unwrap();
+    let kind = store
+        .preview(SITTING, &student, &proctor, &vouch(), at(8, 40))
+        .unwrap();
+    assert_eq!(kind.name(), "manual-verification-requested");
+    let late = store
+        .preview(SITTING, &student, &proctor, &vouch(), at(9, 31))
+        .unwrap();
+    assert_eq!(late.name(), "refused-late");
+    assert_eq!(store.event_count().unwrap(), before);
+    store
+        .act(SITTING, &student, &proctor, &DoorAct::Admit, at(8, 41))
+        .unwrap();
+    assert!(matches!(
+        store.preview(SITTING, &student, &proctor, &vouch(), at(8, 42)),
+        Err(StoreError::Door(DoorError::AlreadyAdmitted))
+    ));
 }

@@ -32,7 +32,7 @@ fn pending() -> (tempfile::TempDir, Store, String, String, String) {
         .student_number
         .clone();
     store
-        .act(SITTING, &student, &proctor, &DoorAct::Vouch, at(8, 40))
+        .act(SITTING, &student, &proctor, &vouch(), at(8, 40))
         .unwrap();
     store.set_pin(&chief, PIN, false, at(8, 0)).unwrap();
     (dir, store, student, proctor, chief)
@@ -193,4 +193,16 @@ fn the_pin_itself_is_never_stored() {
         .unwrap();
     assert!(hash.starts_with("$argon2"));
     assert!(!hash.contains(PIN));
+}
+
+/// A vouch with a fallback photo's reference (the file itself is the photo pipeline's business).
+fn vouch() -> DoorAct {
+    DoorAct::Vouch {
+        photo: examgate_core::event::PhotoRef {
+            file: "photo.jpg".into(),
+            sha256: "ab".repeat(32),
+            public_key: "cd".repeat(32),
+            signature: "ef".repeat(64),
+        },
+    }
 }

@@ -168,16 +168,20 @@ export function installMock(): void {
       if (s.state === "admitted") fail("already-admitted", "该考生已入场 (already admitted)");
       if (s.state === "absent") fail("already-absent", "该考生已记为缺考 (already marked absent)");
       if (s.state === "pending-manual-verification") fail("awaiting-approval", "该考生正在等待主考审批人工核验 (awaiting the chief examiner's approval)");
+      if (act.act === "vouch") fail("photo-needed", "人工核验须先拍摄考生与监考员在座位的合照 (vouching needs the photo)");
       let next: CandidateState;
-      if ((act.act === "admit" || act.act === "vouch") && late) next = { state: "absent", refused_late: true };
+      if (act.act === "admit" && late) next = { state: "absent", refused_late: true };
       else if (act.act === "admit") next = { state: "admitted", manual: false };
-      else if (act.act === "vouch") next = { state: "pending-manual-verification" };
       else if (act.act === "refuse") next = { state: "refused", reason: act.reason };
       else fail("unexpected", `mock: ${act.act} not imitated`);
       p.card = { ...p.card, state: next };
       return { event: act.act, state: next };
     },
     note_wrong_room: () => null,
+    // The photo pipeline (decode, stamp, sign) is Rust's; the mock cannot see the request's header.
+    take_photo: () => fail("unexpected", "mock: the fallback photo is taken only in the app"),
+    fallback_photo: () => new ArrayBuffer(0),
+    device_key: () => "0".repeat(64),
     // Chief examiners' PINs, kept in plain memory (Rust keeps argon2 hashes); `&pin=246810` in the
     // URL presets every chief's PIN. Same codes and messages as Rust: 5 wrong tries lock 5 minutes.
     has_pin: (a) => pins.has(a.chief as string),

@@ -61,6 +61,8 @@ export function buildApproval(keepNote = ""): HTMLElement {
   const el = h("section", { id: "approval", class: "approval", "aria-labelledby": "approval-title", hidden: true },
     h("h3", { id: "approval-title", class: "approval-title" }, t("approval.title")),
     h("p", { class: "approval-intro" }, t("approval.intro")),
+    h("figure", { id: "approval-photo", class: "photo-preview", hidden: true },
+      h("img", { alt: t("approval.photo") })),
     h("label", { class: "field approval-chief" },
       h("span", { class: "field-label" }, t("approval.chief")),
       h("select", { id: "approval-chief", class: "field-input" }),
@@ -164,11 +166,35 @@ export function updateApproval(shown: boolean, busy: boolean): void {
   else stopTicker();
 }
 
+let photoUrl: string | null = null;
+
+/** Shows the stamped photo the chief is asked to approve (Rust checks it is the one signed). */
+function showPhoto(n: number): void {
+  const here = app.here;
+  const c = host?.card();
+  if (!here || !c) return;
+  api.fallbackPhoto(here.sitting, c.student_number).then(
+    (bytes) => {
+      const fig = document.querySelector<HTMLElement>("#approval-photo");
+      const img = fig?.querySelector("img");
+      if (n !== generation || !fig || !img || bytes.byteLength === 0) return;
+      if (photoUrl) URL.revokeObjectURL(photoUrl);
+      photoUrl = URL.createObjectURL(new Blob([bytes]));
+      img.src = photoUrl;
+      fig.hidden = false;
+    },
+    (e: unknown) => {
+      if (n === generation) showError(e);
+    },
+  );
+}
+
 /** Reads the site's chief examiners, then whether the chosen one has a PIN on this device. */
 function refresh(): void {
   const here = app.here;
   if (!here) return;
   const n = ++generation;
+  showPhoto(n);
   api.staff(here.site, null).then(
     (staff) => {
       if (n !== generation) return;

@@ -5,12 +5,13 @@
 import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
 import { $, h, say } from "../dom";
 import { t } from "../i18n";
-import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine } from "../labels";
+import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
 import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
 import { isPastCutoff } from "../clock";
 import { app, emit, on } from "../state";
 import { currentPhase } from "./header";
 import { buildApproval, initApproval, updateApproval, type Attempt } from "./approval";
+import { buildCapture, captureOpen, closeCapture, initCapture, openCapture, update as updateCapture } from "./capture";
 
 let card: CandidateCard | null = null;
 let flow: Flow = initialFlow;
@@ -36,6 +37,17 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
     reload,
     update,
   });
+  initCapture({
+    attempt,
+    card: () => card,
+    busy: () => flow.busy,
+    taken: (c, result) => {
+      if (card !== c) return;
+      applied(c, { act: "vouch" }, result);
+      $("#message").scrollIntoView?.({ block: "nearest" });
+    },
+    reload,
+  });
 }
 
 export function openCard(c: CandidateCard): void {
@@ -50,6 +62,7 @@ export function openCard(c: CandidateCard): void {
 }
 
 export function closeCard(): void {
+  closeCapture();
   card = null;
   flow = initialFlow;
   const el = $("#card");
@@ -96,6 +109,7 @@ function build(): void {
   const fact = (label: string, value: string, cls = "", id?: string) =>
     h("div", { class: `fact ${cls}` }, h("dt", {}, label), h("dd", { id }, value));
   void showPhoto(card);
+  closeCapture();
   el.replaceChildren(
     h("div", { class: "card-head" },
       h("h2", { id: "card-name", class: "card-name" }, card.name),
@@ -145,6 +159,7 @@ function build(): void {
         h("p", { class: "step-title" }, t("step.decide")),
         h("button", { id: "admit", class: "btn btn-admit btn-wide", type: "button" }, t("act.admit")),
         h("button", { id: "vouch", class: "btn btn-wait btn-wide", type: "button", hidden: true }, t("act.vouch")),
+        buildCapture(card),
         h("button", { id: "refuse", class: "btn btn-outline-bad btn-wide", type: "button", "aria-controls": "refuse-panel" }, t("act.refuse")),
         h("div", { id: "refuse-panel", class: "refuse-panel", hidden: true },
           h("button", { id: "refuse-document", class: "btn btn-refuse btn-wide", type: "button" }, t("act.refuse-document")),
@@ -169,7 +184,10 @@ function wire(el: HTMLElement): void {
   click("#face-passed", () => dispatch({ type: "face", face: "passed" }));
   click("#face-failed", () => dispatch({ type: "face", face: "failed" }));
   click("#admit", () => void act({ act: "admit" }));
-  click("#vouch", () => void act({ act: "vouch" }));
+  click("#vouch", () => {
+    openCapture();
+    update();
+  });
   click("#refuse", () => dispatch({ type: "toggle-refuse" }));
   click("#refuse-document", () => void act({ act: "refuse", reason: { reason: "document-mismatch" } }));
   click("#refuse-other", () => {
@@ -255,7 +273,7 @@ async function act(a: DoorAct): Promise<void> {
 }
 
 /** Shows the state an act (the proctor's, or the chief examiner's decision) produced. */
-function applied(c: CandidateCard, a: DoorAct, result: ActResult): void {
+function applied(c: CandidateCard, a: ActLike, result: ActResult): void {
   card = { ...c, state: result.state };
   const line = resultLine(card, a, result);
   say($("#message"), "ok", t(line.key, line.params));
@@ -344,8 +362,10 @@ function update(): void {
   admit.hidden = !v.admitShown;
   admit.disabled = !v.admitEnabled;
   const vouch = $<HTMLButtonElement>("#vouch", el);
-  vouch.hidden = !v.vouchShown;
+  vouch.hidden = !v.vouchShown || captureOpen();
   vouch.disabled = !v.vouchEnabled;
+  if (!v.vouchShown && captureOpen()) closeCapture();
+  updateCapture();
   const refuse = $<HTMLButtonElement>("#refuse", el);
   refuse.hidden = !v.refuseShown;
   refuse.disabled = !v.controlsEnabled;

@@ -1,0 +1,224 @@
+//! The fallback photo at the door, end to end below the window: real demo exam, real JPEG from
+//! libjpeg-turbo, real files, the real signature check. Rules from DOMAIN.md step 4.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
+
+use examgate_core::door::DoorAct;
+use examgate_core::fold::CandidateState;
+use examgate_door::{Door, PhotoTarget};
+use std::path::{Path, PathBuf};
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+const PIN: &str = "246810";
+
+struct Room {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    door: Door,
+    proctor: String,
+    chief: String,
+    students: Vec<String>,
+}
+
+fn room() -> Room {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let door = Door::open(&data.join("door.db")).unwrap();
+    door.load_demo().unwrap();
+    door.set_clock(Some("2023-04-15T08:40:00+08:00")).unwrap();
+    let staff = door.staff(SITE, Some("01")).unwrap();
+    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
+    let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
+    let students = door
+        .tally(SITTING, SITE, "01")
+        .unwrap()
+        .expected
+        .iter()
+        .map(|c| c.student_number.clone())
+        .collect();
+    Room {
+        _dir: dir,
+        data,
+        door,
+        proctor,
+        chief,
+        students,
+    }
+}
+
+/// A 1600×1200 camera-like JPEG: gradients, so the stamp has something to sit on.
+fn camera_jpeg() -> Vec<u8> {
+    let (w, h) = (1600usize, 1200usize);
+    let mut pixels = vec![0u8; w * h * 3];
+    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
+        let (x, y) = (i % w, i / w);
+        p[0] = (x * 255 / w) as u8;
+        p[1] = (y * 255 / h) as u8;
+        p[2] = ((x + y) % 256) as u8;
+    }
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width: w,
+        pitch: w * 3,
+        height: h,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec()
+}
+
+fn target(r: &Room, student: &str) -> PhotoTarget {
+    PhotoTarget {
+        sitting: SITTING.into(),
+        student: student.into(),
+        actor: r.proctor.clone(),
+    }
+}
+
+fn photo_folder(r: &Room) -> PathBuf {
+    r.data.join("photos").join(SITTING)
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_photo_puts_the_candidate_in_pending_and_the_chief_s_pin_admits_them() {
+    let r = room();
+    let student = &r.students[0];
+    let result = r
+        .door
+        .take_photo(&target(&r, student), &camera_jpeg())
+        .unwrap();
+    assert_eq!(result.state, CandidateState::PendingManualVerification);
+
+    let stored = photo_folder(&r).join(format!("{student}.jpg"));
+    assert_eq!(
+        files_in(&photo_folder(&r)),
+        vec![format!("{student}.jpg"), format!("{student}.jpg.sig.json")]
+    );
+    let trusted: examgate_photo::PublicKey = r.door.device_key().unwrap().parse().unwrap();
+    let verdict = examgate_photo::verify_file(&stored, &[trusted]).unwrap();
+    assert!(verdict.is_authentic(), "{verdict}");
+    let examgate_photo::Verdict::Authentic { metadata, .. } = verdict else {
+        unreachable!()
+    };
+    assert_eq!(metadata.time_rfc3339(), "2023-04-15T08:40:00+08:00");
+    assert_eq!(metadata.room, "01");
+    assert!(!metadata.address.is_empty());
+
+    // What the chief is shown is the signed file.
+    let shown = r.door.fallback_photo(SITTING, student).unwrap();
+    assert_eq!(shown, std::fs::read(&stored).unwrap());
+    assert_eq!(r.door.tally(SITTING, SITE, "01").unwrap().pending.len(), 1);
+
+    r.door.set_pin(&r.chief, PIN).unwrap();
+    let approved = r
+        .door
+        .decide_with_pin(SITTING, student, &r.chief, PIN, &DoorAct::Approve)
+        .unwrap();
+    assert_eq!(approved.state, CandidateState::Admitted { manual: true });
+}
+
+#[test]
+fn a_vouch_without_a_photo_is_refused() {
+    let r = room();
+    let e = r
+        .door
+        .act(
+            SITTING,
+            &r.students[0],
+            &r.proctor,
+            &DoorAct::Vouch {
+                photo: Default::default(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code, "photo-needed");
+    assert_eq!(
+        r.door.card(SITTING, &r.students[0]).unwrap().state,
+        CandidateState::Expected
+    );
+}
+
+#[test]
+fn a_bad_photo_is_refused_and_nothing_is_recorded_or_stored() {
+    let r = room();
+    let student = &r.students[0];
+    let mut truncated = camera_jpeg();
+    truncated.truncate(truncated.len() / 2);
+    for (bytes, code) in [
+        (Vec::new(), "empty"),
+        (b"not a photo at all".to_vec(), "not-an-image"),
+        (truncated, "truncated"),
+    ] {
+        let e = r.door.take_photo(&target(&r, student), &bytes).unwrap_err();
+        assert_eq!(e.code, code);
+    }
+    assert_eq!(
+        r.door.card(SITTING, student).unwrap().state,
+        CandidateState::Expected
+    );
+    assert!(files_in(&photo_folder(&r)).is_empty());
+}
+
+#[test]
+fn no_photo_is_taken_of_a_candidate_already_admitted() {
+    let r = room();
+    let student = &r.students[0];
+    r.door
+        .act(SITTING, student, &r.proctor, &DoorAct::Admit)
+        .unwrap();
+    let e = r
+        .door
+        .take_photo(&target(&r, student), &camera_jpeg())
+        .unwrap_err();
+    assert_eq!(e.code, "already-admitted");
+    assert!(files_in(&photo_folder(&r)).is_empty());
+}
+
+#[test]
+fn after_t_plus_30_a_vouch_is_a_late_refusal_and_no_photo_is_kept() {
+    let r = room();
+    r.door.set_clock(Some("2023-04-15T09:31:00+08:00")).unwrap();
+    let result = r
+        .door
+        .take_photo(&target(&r, &r.students[0]), &camera_jpeg())
+        .unwrap();
+    assert_eq!(result.state, CandidateState::Absent { refused_late: true });
+    assert!(files_in(&photo_folder(&r)).is_empty());
+}
+
+#[test]
+fn a_photo_changed_on_disk_is_not_shown_to_the_chief() {
+    let r = room();
+    let student = &r.students[0];
+    r.door
+        .take_photo(&target(&r, student), &camera_jpeg())
+        .unwrap();
+    let stored = photo_folder(&r).join(format!("{student}.jpg"));
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&stored, bytes).unwrap();
+    let e = r.door.fallback_photo(SITTING, student).unwrap_err();
+    assert_eq!(e.code, "photo-altered");
+}
+
+#[test]
+fn the_device_key_is_made_once_and_kept_across_restarts() {
+    let r = room();
+    let first = r.door.device_key().unwrap();
+    let again = Door::open(&r.data.join("door.db")).unwrap();
+    assert_eq!(again.device_key().unwrap(), first);
+    assert!(r.data.join("device-key.pem").exists());
+}

@@ -1,0 +1,50 @@
+//! What the store knows of fallback photos (DOMAIN.md step 4). The photo itself is a file the
+//! photo pipeline writes; the store holds its reference inside the manual-verification event, so
+//! the log alone says which signed bytes the chief examiner was shown.
+//!
+//! Taking a photo is slow next to a door act (decode, stamp, encode), so the app first asks
+//! [`Store::preview`] what a vouch would record *now* (nothing is written): a candidate already
+//! admitted, or a latecomer, is answered before the camera's bytes are touched.
+
+use chrono::{DateTime, FixedOffset};
+use examgate_core::door::{DoorAct, decide};
+use examgate_core::event::{EventKind, PhotoRef};
+use examgate_core::model::StudentNumber;
+
+use crate::Store;
+use crate::catalog::staff_member;
+use crate::error::{Result, StoreError};
+use crate::events::{candidate_events, folded};
+
+impl Store {
+    /// The event `act` by `actor` would record on `student` at `now`, or why it would be refused.
+    /// Reads only: the real act decides again inside its own transaction.
+    pub fn preview(
+        &self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+    ) -> Result<EventKind> {
+        let info = self.sitting(sitting)?;
+        let timeline = info.timeline()?;
+        StudentNumber::parse(student)
+            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
+        self.card(sitting, student)?;
+        let staff = staff_member(&self.conn, actor)?;
+        let before = folded(&self.conn, sitting, student)?;
+        Ok(decide(&before.state, act, staff.role, &timeline, now)?)
+    }
+
+    /// The photo of the candidate's latest manual-verification request, if any: what the chief
+    /// examiner looks at before approving.
+    pub fn fallback_photo(&self, sitting: &str, student: &str) -> Result<Option<PhotoRef>> {
+        let mut events = candidate_events(&self.conn, sitting, student)?;
+        events.sort_by_key(|e| e.hlc);
+        Ok(events.into_iter().rev().find_map(|e| match e.kind {
+            EventKind::ManualVerificationRequested { photo } => Some(photo),
+            _ => None,
+        }))
+    }
+}

@@ -1,0 +1,155 @@
+// The fallback photo and the chief examiner's approval (DOMAIN.md step 4), at the door of
+// 襄阳电大校本部 room 01, exam time T−20: face recognition fails, the proctor vouches and takes
+// the photo (a file chosen in the photo picker, as on a machine without a camera), the candidate
+// waits for the chief examiner, who sets a PIN at first use and approves with it. A wrong PIN and
+// a proctor's credential are refused; the signed, stamped photo is on disk and is what the chief
+// is shown.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import {
+  DEMO,
+  UI_TIMEOUT,
+  attrIs,
+  checkId,
+  click,
+  confirmTicket,
+  idLast4,
+  invoke,
+  loadDemoAndOpenDoor,
+  message,
+  openCard,
+  screenshot,
+  setExamTime,
+  shotOnFailure,
+  shown,
+  startApp,
+  stopApp,
+  tallyList,
+  tallyShows,
+} from "./lib/app.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** A 960×720 JPEG standing in for the camera's photo of candidate and proctor at the seat. */
+const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
+const VOUCHED = DEMO.room01(9); // 2242200000107
+const PIN = "246810";
+
+describe("the fallback photo and the chief examiner's approval", () => {
+  let browser;
+  let db;
+  let here;
+  const step = (name, fn) => it(name, shotOnFailure(() => browser, name, fn));
+
+  before(
+    shotOnFailure(
+      () => browser,
+      "photo-before",
+      async () => {
+        ({ browser, db } = await startApp("photo"));
+        here = await loadDemoAndOpenDoor(browser);
+        await setExamTime(browser, DEMO.doorOpen);
+      },
+    ),
+  );
+  after(async () => stopApp(browser));
+
+  step("a failed face check, vouched for, asks for the photo before anything is recorded", async () => {
+    await openCard(browser, VOUCHED.slice(-4), VOUCHED);
+    await confirmTicket(browser);
+    const match = await checkId(browser, await idLast4(browser));
+    assert.ok(match === "suffix" || match === "full", `the ID's own last 4 gave data-match=${match}`);
+    await click(browser, "#face-failed");
+    await click(browser, "#vouch");
+    await shown(browser, "#capture");
+    // Nothing is recorded by opening the camera panel: the candidate is still expected.
+    await attrIs(browser, "#card", "data-state", "expected");
+    const { ok } = await invoke(browser, "card", { sitting: here.sitting, student: VOUCHED });
+    assert.equal(ok.state.state, "expected");
+  });
+
+  step("the photo taken is shown first, then sent: the candidate awaits the chief examiner", async () => {
+    // A file input takes a path typed into it (WebDriver's "send keys" to a file input).
+    const picker = await browser.$("#photo-file");
+    await picker.addValue(SEAT_PHOTO);
+    await attrIs(browser, "#capture", "data-photo", "file");
+    const preview = await shown(browser, "#photo-preview");
+    await browser.waitUntil(async () => browser.execute((img) => img.complete && img.naturalWidth === 960, preview), {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the chosen photo was not shown before sending",
+    });
+    await click(browser, "#photo-send");
+    await attrIs(browser, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
+    await message(browser, "ok");
+    // Stored beside the database as <student number>.jpg, with its signature.
+    const photo = join(dirname(db), "photos", DEMO.sitting, `${VOUCHED}.jpg`);
+    assert.ok(existsSync(photo), `no photo at ${photo}`);
+    const sidecar = JSON.parse(readFileSync(`${photo}.sig.json`, "utf8"));
+    assert.equal(sidecar.metadata.student, VOUCHED);
+    assert.equal(sidecar.metadata.site, DEMO.site);
+    // The exam clock was set to 08:40:00 and runs on from there: the photo is stamped with it.
+    assert.match(sidecar.metadata.time, /^2023-04-15T08:4\d:\d\d\+08:00$/);
+    assert.match(sidecar.signature, /^[0-9a-f]{128}$/);
+  });
+
+  step("the chief examiner sees the stamped photo, the one on disk", async () => {
+    await shown(browser, "#approval");
+    const img = await shown(browser, "#approval-photo img");
+    const size = await browser.waitUntil(
+      async () => browser.execute((el) => (el.complete && el.naturalWidth > 0 ? [el.naturalWidth, el.naturalHeight] : null), img),
+      { timeout: UI_TIMEOUT, timeoutMsg: "the approval panel did not show the photo" },
+    );
+    assert.deepEqual(size, [960, 720], "the photo shown is not the stored one (scaled only above 2560 px)");
+    // The stamp is the photo's bottom band: bring it into the screenshot.
+    await browser.execute((el) => el.scrollIntoView({ block: "end" }), img);
+    await screenshot(browser, "approval-panel");
+  });
+
+  step("the room tally lists the candidate as pending approval", async () => {
+    await tallyShows(browser, "pending", 1);
+    assert.deepEqual(await tallyList(browser, "pending"), [VOUCHED]);
+    await click(browser, "#tab-door");
+    await openCard(browser, VOUCHED.slice(-4), VOUCHED);
+    await shown(browser, "#approval");
+  });
+
+  step("the site office sets the chief's PIN at first use on this device", async () => {
+    await shown(browser, "#pin-setup");
+    await (await shown(browser, "#pin-new")).setValue(PIN);
+    await (await shown(browser, "#pin-new-confirm")).setValue(PIN);
+    await click(browser, "#pin-set");
+    await shown(browser, "#pin-entry");
+  });
+
+  step("a wrong PIN is refused and the candidate stays pending", async () => {
+    await (await shown(browser, "#approval-pin")).setValue("135790");
+    await click(browser, "#approve");
+    await message(browser, "error", "wrong-pin");
+    await attrIs(browser, "#card", "data-state", "pending-manual-verification");
+  });
+
+  step("a proctor's credential can never approve, even sent straight to Rust", async () => {
+    const { error } = await invoke(browser, "decide_with_pin", {
+      sitting: here.sitting,
+      student: VOUCHED,
+      chief: here.proctor,
+      pin: PIN,
+      act: { act: "approve" },
+    });
+    assert.equal(error?.code, "not-chief-examiner");
+    const { ok } = await invoke(browser, "card", { sitting: here.sitting, student: VOUCHED });
+    assert.equal(ok.state.state, "pending-manual-verification");
+  });
+
+  step("the chief examiner approves with the PIN and the candidate is admitted", async () => {
+    await (await shown(browser, "#approval-pin")).setValue(PIN);
+    await click(browser, "#approve");
+    await attrIs(browser, `#card[data-student="${VOUCHED}"]`, "data-state", "admitted");
+    const ok = await message(browser, "ok");
+    assert.ok(ok.text.length > 0);
+    await tallyShows(browser, "pending", 0);
+    assert.ok((await tallyList(browser, "admitted")).includes(VOUCHED));
+  });
+});

@@ -1,0 +1,216 @@
+// The fallback photo panel (#capture) on the card: after failed face recognition the proctor
+// vouches and photographs candidate and proctor together at the seat (DOMAIN.md step 4). The
+// desktop camera (getUserMedia; the shell answers WebKitGTK's permission request), the phone's
+// camera app (<input capture="environment">) or a photo file; the photo is shown, then sent to
+// Rust as raw bytes, where it is stamped, signed and stored and the candidate becomes "pending".
+// What is shown and enabled comes from `captureView` (capture.ts).
+import { api, type ActResult, type CandidateCard } from "../ipc";
+import { $, h, say } from "../dom";
+import { t } from "../i18n";
+import { captureView, initialCapture, photoProblem, type Capture, type PhotoSource } from "../capture";
+import { app } from "../state";
+import type { Attempt } from "./approval";
+
+/** What the card lends the panel (as for the approval panel). */
+export interface CaptureHost {
+  attempt<T>(work: () => Promise<T>): Promise<Attempt<T> | null>;
+  card(): CandidateCard | null;
+  busy(): boolean;
+  /** The photo was taken: the card shows the new state. */
+  taken(c: CandidateCard, result: ActResult): void;
+  reload(student: string): Promise<void>;
+}
+
+let host: CaptureHost | null = null;
+let capture: Capture = initialCapture;
+let stream: MediaStream | null = null;
+let previewUrl: string | null = null;
+
+export function initCapture(h: CaptureHost): void {
+  host = h;
+}
+
+const cameraApi = (): boolean => typeof navigator !== "undefined" && !!navigator.mediaDevices?.getUserMedia;
+
+/** Builds the (hidden) panel for the card `c`. */
+export function buildCapture(c: CandidateCard): HTMLElement {
+  const picker = (id: string, label: string, attrs: Record<string, string>) =>
+    h("label", { class: "btn btn-wide file-button", for: id },
+      label,
+      h("input", { id, class: "visually-hidden", type: "file", ...attrs }));
+  const el = h("section", { id: "capture", class: "capture", "aria-labelledby": "capture-title", hidden: true },
+    h("h3", { id: "capture-title", class: "approval-title" }, t("capture.title")),
+    h("p", { class: "approval-intro" }, t("capture.intro", { seat: c.seat })),
+    h("button", { id: "camera-start", class: "btn btn-primary btn-wide", type: "button" }, t("capture.camera")),
+    h("div", { id: "camera-live", class: "camera-live", hidden: true },
+      h("video", { id: "camera-view", class: "camera-view", autoplay: true, playsinline: true, muted: true }),
+      h("button", { id: "camera-shoot", class: "btn btn-primary btn-wide btn-tall", type: "button" }, t("capture.shoot")),
+    ),
+    h("div", { id: "photo-pickers", class: "photo-pickers" },
+      picker("photo-capture", t("capture.phone"), { accept: "image/*", capture: "environment" }),
+      picker("photo-file", t("capture.file"), { accept: "image/jpeg,image/png" }),
+    ),
+    h("figure", { id: "photo-preview-box", class: "photo-preview", hidden: true },
+      h("img", { id: "photo-preview", alt: t("capture.preview") }),
+    ),
+    h("button", { id: "photo-send", class: "btn btn-wait btn-wide btn-tall", type: "button", hidden: true }, t("capture.send")),
+    h("button", { id: "photo-retake", class: "btn btn-wide", type: "button", hidden: true }, t("capture.retake")),
+    h("button", { id: "capture-cancel", class: "btn btn-small", type: "button" }, t("capture.cancel")),
+  );
+  wire(el);
+  return el;
+}
+
+function wire(el: HTMLElement): void {
+  $("#camera-start", el).addEventListener("click", () => void startCamera());
+  $("#camera-shoot", el).addEventListener("click", () => void shoot());
+  for (const [id, source] of [["#photo-capture", "phone"], ["#photo-file", "file"]] as const) {
+    const input = $<HTMLInputElement>(id, el);
+    input.addEventListener("change", () => {
+      const file = input.files?.[0];
+      input.value = "";
+      if (file) void chosen(file, source);
+    });
+  }
+  $("#photo-send", el).addEventListener("click", () => void send());
+  $("#photo-retake", el).addEventListener("click", () => {
+    setPhoto(null);
+    update();
+  });
+  $("#capture-cancel", el).addEventListener("click", () => closeCapture());
+}
+
+export function openCapture(): void {
+  const el = document.querySelector<HTMLElement>("#capture");
+  if (!el) return;
+  capture = initialCapture;
+  el.hidden = false;
+  update();
+  el.scrollIntoView?.({ block: "nearest" });
+}
+
+/** Hides the panel, stops the camera, forgets the photo (the card closed, or it was sent). */
+export function closeCapture(): void {
+  stopCamera();
+  setPhoto(null);
+  capture = initialCapture;
+  const el = document.querySelector<HTMLElement>("#capture");
+  if (el) el.hidden = true;
+}
+
+export function captureOpen(): boolean {
+  return document.querySelector<HTMLElement>("#capture")?.hidden === false;
+}
+
+function error(message: string, code: string): void {
+  say($("#message"), "error", message, code);
+}
+
+async function startCamera(): Promise<void> {
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: "environment", width: { ideal: 1920 }, height: { ideal: 1080 } },
+      audio: false,
+    });
+  } catch (e) {
+    error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), "no-camera");
+    return;
+  }
+  const video = document.querySelector<HTMLVideoElement>("#camera-view");
+  if (!video) return stopCamera();
+  video.srcObject = stream;
+  capture = { ...capture, live: true };
+  update();
+}
+
+function stopCamera(): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+  stream = null;
+  const video = document.querySelector<HTMLVideoElement>("#camera-view");
+  if (video) video.srcObject = null;
+  capture = { ...capture, live: false };
+}
+
+/** One frame of the preview as a JPEG (the pipeline re-encodes at q85 after stamping). */
+async function shoot(): Promise<void> {
+  const video = document.querySelector<HTMLVideoElement>("#camera-view");
+  if (!video || video.videoWidth === 0) return error(t("capture.not-ready"), "camera-not-ready");
+  const canvas = document.createElement("canvas");
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext("2d")?.drawImage(video, 0, 0);
+  const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+  if (!blob) return error(t("capture.not-ready"), "camera-not-ready");
+  setPhoto({ bytes: new Uint8Array(await blob.arrayBuffer()), source: "camera" });
+  stopCamera();
+  update();
+}
+
+async function chosen(file: File, source: PhotoSource): Promise<void> {
+  const problem = photoProblem(file);
+  if (problem) return error(t(`capture.${problem}`), `photo-${problem}`);
+  setPhoto({ bytes: new Uint8Array(await file.arrayBuffer()), source });
+  update();
+}
+
+function setPhoto(photo: Capture["photo"]): void {
+  capture = { ...capture, photo };
+  if (previewUrl) URL.revokeObjectURL(previewUrl);
+  previewUrl = null;
+  const img = document.querySelector<HTMLImageElement>("#photo-preview");
+  if (!img) return;
+  if (photo) {
+    previewUrl = URL.createObjectURL(new Blob([photo.bytes as BlobPart]));
+    img.src = previewUrl;
+    img.dataset.source = photo.source;
+  } else {
+    img.removeAttribute("src");
+  }
+}
+
+async function send(): Promise<void> {
+  const c = host?.card();
+  const here = app.here;
+  const photo = capture.photo;
+  if (!host || !c || !here || !photo || host.busy()) return;
+  const target = { sitting: here.sitting, student: c.student_number, actor: here.proctor.id };
+  const r = await host.attempt(() => api.takePhoto(target, photo.bytes));
+  if (!r || host.card()?.student_number !== c.student_number) return;
+  if (r.ok) {
+    closeCapture();
+    host.taken(c, r.value);
+    return;
+  }
+  error(r.error.message, r.error.code);
+  // The photo itself was refused (corrupt, too large…): take another. Otherwise the state moved.
+  if (["already-admitted", "already-absent", "awaiting-approval", "conflict"].includes(r.error.code)) {
+    closeCapture();
+    await host.reload(c.student_number);
+  } else {
+    setPhoto(null);
+  }
+  update();
+}
+
+/** Sets what the panel shows from `captureView`. */
+export function update(): void {
+  const el = document.querySelector<HTMLElement>("#capture");
+  if (!el || el.hidden) return;
+  const busy = host?.busy() ?? false;
+  const v = captureView(capture, { cameraApi: cameraApi(), busy });
+  el.dataset.photo = capture.photo ? capture.photo.source : "";
+  $("#camera-start", el).hidden = !v.startShown;
+  $("#camera-live", el).hidden = !v.liveShown;
+  $("#photo-pickers", el).hidden = !v.pickersShown;
+  $("#photo-preview-box", el).hidden = !v.previewShown;
+  const sendBtn = $<HTMLButtonElement>("#photo-send", el);
+  sendBtn.hidden = !v.previewShown;
+  sendBtn.disabled = !v.sendEnabled;
+  const retake = $<HTMLButtonElement>("#photo-retake", el);
+  retake.hidden = !v.previewShown;
+  retake.disabled = !v.controlsEnabled;
+  for (const id of ["#camera-start", "#camera-shoot", "#capture-cancel"]) {
+    $<HTMLButtonElement>(id, el).disabled = !v.controlsEnabled;
+  }
+  for (const id of ["#photo-capture", "#photo-file"]) $<HTMLInputElement>(id, el).disabled = !v.controlsEnabled;
+}
