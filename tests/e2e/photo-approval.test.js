@@ -41,6 +41,7 @@ describe("the fallback photo and the chief examiner's approval", () => {
   let browser;
   let db;
   let here;
+  let signer;
   const step = (name, fn) => it(name, shotOnFailure(() => browser, name, fn));
 
   before(
@@ -92,6 +93,7 @@ describe("the fallback photo and the chief examiner's approval", () => {
     // The exam clock was set to 08:40:00 and runs on from there: the photo is stamped with it.
     assert.match(sidecar.metadata.time, /^2023-04-15T08:4\d:\d\d\+08:00$/);
     assert.match(sidecar.signature, /^[0-9a-f]{128}$/);
+    signer = sidecar.public_key;
   });
 
   step("the chief examiner sees the stamped photo, the one on disk", async () => {
@@ -151,5 +153,14 @@ describe("the fallback photo and the chief examiner's approval", () => {
     assert.ok(ok.text.length > 0);
     await tallyShows(browser, "pending", 0);
     assert.ok((await tallyList(browser, "admitted")).includes(VOUCHED));
+  });
+
+  step("settings show the key that signed the photo, for the office's trust list", async () => {
+    await click(browser, "#tab-settings");
+    const key = await shown(browser, "#info-signing-key");
+    await browser.waitUntil(async () => (await key.getText()).trim() === signer, {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: `settings do not show the signing key ${signer}`,
+    });
   });
 });

@@ -3,7 +3,11 @@
 
 export type ActResult = { event: EventId, state: CandidateState, };
 
-export type AppInfo = { db_path: string, device_id: string, version: string, };
+export type AppInfo = { db_path: string, device_id: string, version: string, 
+/**
+ * The photo-signing public key (hex), or `None` when the key file is unusable.
+ */
+signing_key: string | null, };
 
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, };
 

@@ -203,6 +203,7 @@ const TABLE = {
   "settings.about": { zh: "关于本机", en: "About this device" },
   "settings.db": { zh: "数据库", en: "Database" },
   "settings.device": { zh: "设备编号", en: "Device id" },
+  "settings.signing-key": { zh: "照片签名公钥（交考点办公室核验照片用）", en: "Photo-signing public key (for the site office to verify photos)" },
   "settings.version": { zh: "版本", en: "Version" },
   "settings.no-app": { zh: "浏览器预览（未连接应用）", en: "Browser preview (no app)" },
 } as const satisfies Record<string, Record<Lang, string>>;

@@ -37,6 +37,8 @@ pub struct AppInfo {
     pub db_path: String,
     pub device_id: String,
     pub version: String,
+    /// The photo-signing public key (hex), or `None` when the key file is unusable.
+    pub signing_key: Option<String>,
 }
 
 /// The door service. Shared by the shell's commands; each call locks the store for its duration.
@@ -95,6 +97,7 @@ impl Door {
             db_path: self.db_path.display().to_string(),
             device_id: self.store()?.device_id()?.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            signing_key: self.device_key().ok(),
         })
     }
 

@@ -92,6 +92,7 @@ async function showInfo(): Promise<void> {
     $("#info-db").textContent = info.db_path;
     $("#info-device").textContent = info.device_id;
     $("#info-version").textContent = info.version;
+    $("#info-signing-key").textContent = info.signing_key ?? "—";
   } catch (e) {
     $("#info-db").textContent = inApp() ? asIpcError(e).message : t("settings.no-app");
   }
