@@ -7,7 +7,7 @@
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
-use examgate_door::{AppInfo, Door, IpcError, PHOTO_TARGET_HEADER};
+use examgate_door::{AppInfo, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
 use examgate_store::{
     ActResult, CandidateCard, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally,
 };
@@ -158,33 +158,39 @@ pub fn decide_with_pin(
     door.decide_with_pin(&sitting, &student, &chief, &pin, &act)
 }
 
-/// The fallback photo: the body is the JPEG's raw bytes (no JSON, no base64); whose photo it is
-/// comes in the `PHOTO_TARGET_HEADER` header.
+/// The proctor taps "vouch": `null` when the photo is to be taken now; the recorded late refusal
+/// (after T+30, no photo); or why no vouch is possible.
 #[tauri::command]
-pub fn take_photo(door: State<'_, Door>, request: Request<'_>) -> R<ActResult> {
-    door.take_photo_sent(header(&request, PHOTO_TARGET_HEADER), raw_body(&request))
+pub fn begin_vouch(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+    actor: String,
+) -> R<Option<ActResult>> {
+    door.begin_vouch(&sitting, &student, &actor)
 }
 
-/// The photo a pending manual verification rests on, as raw bytes; empty when there is none.
-#[tauri::command]
+/// The fallback photo: the body is the JPEG's raw bytes (no JSON, no base64); whose photo it is
+/// comes in the `PHOTO_TARGET_HEADER` header. Async: decoding, stamping and encoding run off the
+/// window's thread.
+#[tauri::command(async)]
+pub fn take_photo(door: State<'_, Door>, request: Request<'_>) -> R<ActResult> {
+    door.take_photo_sent(header(&request, PHOTO_TARGET_HEADER), body(&request))
+}
+
+/// The photo a pending manual verification rests on, checked, as raw bytes; empty when none.
+#[tauri::command(async)]
 pub fn fallback_photo(door: State<'_, Door>, sitting: String, student: String) -> R<Response> {
     door.fallback_photo(&sitting, &student).map(Response::new)
-}
-
-/// This device's photo-signing public key, for the site's trust list.
-#[tauri::command]
-pub fn device_key(door: State<'_, Door>) -> R<String> {
-    door.device_key()
 }
 
 fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The request's body when it is raw bytes; empty otherwise (the photo pipeline says "empty").
-fn raw_body<'a>(request: &'a Request<'_>) -> &'a [u8] {
+fn body<'a>(request: &'a Request<'_>) -> PhotoBody<'a> {
     match request.body() {
-        InvokeBody::Raw(bytes) => bytes,
-        InvokeBody::Json(_) => &[],
+        InvokeBody::Raw(bytes) => PhotoBody::Raw(bytes),
+        InvokeBody::Json(value) => PhotoBody::Json(value),
     }
 }

@@ -262,9 +262,21 @@ fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin()
     )
     .unwrap();
     let student = tally["expected"][0]["student_number"].clone();
-    let vouch = json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "vouch", "photo": {"file": "x.jpg", "sha256": "", "public_key": "", "signature": ""}}});
+    let vouch = json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "vouch", "photo": {"file": "x.jpg", "sha256": "", "public_key": "", "signature": "", "source": "file"}}});
     assert_eq!(call(&w, "act", vouch).unwrap_err()["code"], "photo-needed");
-    let target = json!({"sitting": SITTING, "student": student, "actor": "J2101"}).to_string();
+    let target =
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "source": "camera"})
+            .to_string();
+    let begun = call(
+        &w,
+        "begin_vouch",
+        json!({"sitting": SITTING, "student": student, "actor": "J2101"}),
+    );
+    assert_eq!(
+        begun.unwrap(),
+        Value::Null,
+        "before T+30 the photo is to be taken"
+    );
     assert_eq!(
         call_raw(&w, "take_photo", b"not a photo".to_vec(), &target).unwrap_err()["code"],
         "not-an-image"
@@ -286,14 +298,8 @@ fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin()
         .join(SITTING)
         .join(format!("{}.jpg", student.as_str().unwrap()));
     assert_eq!(shown, std::fs::read(on_disk).unwrap());
-    assert_eq!(
-        call(&w, "device_key", json!({}))
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .len(),
-        64
-    );
+    let key = &call(&w, "app_info", json!({})).unwrap()["signing_key"]["Ok"];
+    assert_eq!(key.as_str().unwrap().len(), 64);
     assert_eq!(call(&w, "has_pin", json!({"chief": "Z02"})).unwrap(), false);
     call(&w, "set_pin", json!({"chief": "Z02", "pin": "246810"})).unwrap();
     assert_eq!(

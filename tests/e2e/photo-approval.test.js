@@ -35,6 +35,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** A 960×720 JPEG standing in for the camera's photo of candidate and proctor at the seat. */
 const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
 const VOUCHED = DEMO.room01(9); // 2242200000107
+const LATE = DEMO.room01(11); // 2242200000109
 const PIN = "246810";
 
 describe("the fallback photo and the chief examiner's approval", () => {
@@ -162,5 +163,17 @@ describe("the fallback photo and the chief examiner's approval", () => {
       timeout: UI_TIMEOUT,
       timeoutMsg: `settings do not show the signing key ${signer}`,
     });
+  });
+
+  step("after T+30 a vouch refuses the latecomer at once: no camera, marked absent", async () => {
+    await setExamTime(browser, DEMO.afterCutoff);
+    await openCard(browser, LATE.slice(-4), LATE);
+    await confirmTicket(browser);
+    await checkId(browser, await idLast4(browser));
+    await click(browser, "#face-failed");
+    await click(browser, "#vouch");
+    await attrIs(browser, `#card[data-student="${LATE}"]`, "data-state", "absent");
+    assert.equal(await (await browser.$("#capture")).isDisplayed(), false, "the camera panel opened for a latecomer");
+    assert.ok(!existsSync(join(dirname(db), "photos", DEMO.sitting, `${LATE}.jpg`)));
   });
 });

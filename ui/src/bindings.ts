@@ -5,9 +5,9 @@ export type ActResult = { event: EventId, state: CandidateState, };
 
 export type AppInfo = { db_path: string, device_id: string, version: string, 
 /**
- * The photo-signing public key (hex), or `None` when the key file is unusable.
+ * The photo-signing public key (hex), or why the key file is unusable.
  */
-signing_key: string | null, };
+signing_key: { Ok : string } | { Err : string }, };
 
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, };
 
@@ -65,13 +65,19 @@ public_key: string,
 /**
  * The ed25519 signature over the hash and the stamped metadata, hex.
  */
-signature: string, };
+signature: string, 
+/**
+ * How the photo was taken.
+ */
+source: PhotoSource, };
+
+export type PhotoSource = "camera" | "phone" | "file";
 
 export type PhotoTarget = { sitting: string, student: string, 
 /**
  * The proctor's staff number.
  */
-actor: string, };
+actor: string, source: PhotoSource, };
 
 export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
 

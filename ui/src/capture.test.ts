@@ -37,8 +37,9 @@ describe("the fallback photo's capture", () => {
   });
 
   it("encodes whose photo it is so a Chinese sitting label survives a header", () => {
-    const h = targetHeader({ sitting: "2023春 第一次", student: "2023420100001", actor: "J2101" });
+    const target = { sitting: "2023春 第一次", student: "2023420100001", actor: "J2101", source: "phone" as const };
+    const h = targetHeader(target);
     expect(h).toMatch(/^[\x21-\x7e]+$/);
-    expect(JSON.parse(decodeURIComponent(h))).toEqual({ sitting: "2023春 第一次", student: "2023420100001", actor: "J2101" });
+    expect(JSON.parse(decodeURIComponent(h))).toEqual(target);
   });
 });

@@ -3,9 +3,9 @@
 // only draws this. Three ways in, best first: the desktop camera (getUserMedia), the phone's own
 // camera app (<input capture>), a photo file. Whatever the source, the proctor sees the photo
 // before it is sent, and it goes to Rust as raw bytes (never base64 JSON).
-import type { PhotoTarget } from "./bindings";
+import type { PhotoSource, PhotoTarget } from "./bindings";
 
-export type PhotoSource = "camera" | "phone" | "file";
+export type { PhotoSource };
 
 export interface Capture {
   /** The camera preview is running. */

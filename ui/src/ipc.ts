@@ -64,6 +64,10 @@ export const api = {
   /** The chief approves ({act:"approve"}) or rejects ({act:"reject", note}) with their PIN. */
   decideWithPin: (sitting: string, student: string, chief: string, pin: string, act: DoorAct) =>
     invoke<ActResult>("decide_with_pin", { sitting, student, chief, pin, act }),
+  /** The proctor taps "vouch": null when the photo is to be taken now, or the recorded late
+   * refusal (after T+30: no photo). Rejects when no vouch is possible (already admitted…). */
+  beginVouch: (sitting: string, student: string, actor: string) =>
+    invoke<ActResult | null>("begin_vouch", { sitting, student, actor }),
   /** The fallback photo: the bytes go as the raw body, whose photo it is in a header. The candidate
    * is then pending manual verification (or, after T+30, refused as late and no photo is kept). */
   takePhoto: (target: PhotoTarget, bytes: Uint8Array) =>
@@ -71,8 +75,6 @@ export const api = {
   /** The stamped photo a pending manual verification rests on; empty when there is none. */
   fallbackPhoto: (sitting: string, student: string) =>
     invoke<ArrayBuffer>("fallback_photo", { sitting, student }),
-  /** This device's photo-signing public key (64 hex digits). */
-  deviceKey: () => invoke<string>("device_key"),
   tally: (sitting: string, site: string, room: string) =>
     invoke<Tally>("tally", { sitting, site, room }),
   /** After T+30: marks every candidate of the room still expected as absent; returns how many. */

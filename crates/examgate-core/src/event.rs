@@ -97,6 +97,20 @@ impl Outcome {
     }
 }
 
+/// Where a fallback photo came from, as the screen that sent it says: the device's camera, the
+/// phone's own camera app, or a photo file chosen by hand (which the chief examiner should look at
+/// with more care: it could be an older picture).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhotoSource {
+    #[default]
+    Camera,
+    Phone,
+    File,
+}
+
 /// The fallback photo behind a manual verification (DOMAIN.md step 4): the stored file's name in
 /// the sitting's photo folder and its signature, so the event alone proves which bytes the chief
 /// examiner approved, even after the file has been copied elsewhere.
@@ -112,6 +126,8 @@ pub struct PhotoRef {
     pub public_key: String,
     /// The ed25519 signature over the hash and the stamped metadata, hex.
     pub signature: String,
+    /// How the photo was taken.
+    pub source: PhotoSource,
 }
 
 /// What happened. Status acts move the candidate's state; annotations only add to the record.

@@ -4,7 +4,7 @@
 use examgate_core::clock::ClockView;
 use examgate_core::documents::DocumentKind;
 use examgate_core::door::DoorAct;
-use examgate_core::event::{EventId, Outcome, PhotoRef, RefusalReason};
+use examgate_core::event::{EventId, Outcome, PhotoRef, PhotoSource, RefusalReason};
 use examgate_core::fold::CandidateState;
 use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
@@ -41,6 +41,7 @@ pub fn typescript() -> String {
         decl::<Outcome>(&cfg),
         decl::<Phase>(&cfg),
         decl::<PhotoRef>(&cfg),
+        decl::<PhotoSource>(&cfg),
         decl::<PhotoTarget>(&cfg),
         decl::<RefusalReason>(&cfg),
         decl::<Role>(&cfg),

@@ -8,6 +8,7 @@
 mod bindings;
 mod error;
 mod photo;
+mod photo_request;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -26,7 +27,7 @@ use ts_rs::TS;
 
 pub use bindings::typescript;
 pub use error::{IpcError, Result};
-pub use photo::{PHOTO_TARGET_HEADER, PhotoTarget};
+pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 
 /// How many cards a search returns at most: a door screen shows a handful.
 const SEARCH_LIMIT: usize = 20;
@@ -37,8 +38,8 @@ pub struct AppInfo {
     pub db_path: String,
     pub device_id: String,
     pub version: String,
-    /// The photo-signing public key (hex), or `None` when the key file is unusable.
-    pub signing_key: Option<String>,
+    /// The photo-signing public key (hex), or why the key file is unusable.
+    pub signing_key: std::result::Result<String, String>,
 }
 
 /// The door service. Shared by the shell's commands; each call locks the store for its duration.
@@ -97,7 +98,7 @@ impl Door {
             db_path: self.db_path.display().to_string(),
             device_id: self.store()?.device_id()?.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
-            signing_key: self.device_key().ok(),
+            signing_key: self.device_key().map_err(|e| e.message),
         })
     }
 
@@ -262,6 +263,7 @@ impl Door {
         pin: &str,
         act: &DoorAct,
     ) -> Result<ActResult> {
+        self.check_photo_before(sitting, student, act)?;
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
         Ok(store.decide_with_pin(sitting, student, chief, pin, act, now)?)

@@ -2,73 +2,56 @@
 //! face recognition failed and photographs them together at the seat; the photo is stamped,
 //! signed and stored, and the candidate waits for the chief examiner.
 //!
-//! Order matters for "nothing half-done": ask the store what a vouch would record (a candidate
-//! already admitted, or a latecomer, is answered before the photo is touched), run the pipeline
-//! (nothing is written unless it succeeds), then record the act; if the act is refused after all
-//! (another device decided meanwhile), the stored files are removed again. The device key is
-//! made at first start beside the database; the font is found once and reused.
+//! Two steps, so nobody is walked to a seat for nothing. [`Door::begin_vouch`], when the proctor
+//! taps "vouch", asks the store what a vouch would record: a latecomer (after T+30) is refused and
+//! marked absent right there, a candidate already admitted gets that error; otherwise the time is
+//! remembered. [`Door::take_photo`] then decides the act *at that time* (a candidate who reached
+//! the door at 09:29 is not late because the photo was sent at 09:31), runs the pipeline (nothing
+//! is written unless it succeeds), and records the act; if the act is refused after all (another
+//! device decided meanwhile), the stored files are removed again. The photo's stamp carries the
+//! moment it was taken. The device key is made at first start beside the database.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, FixedOffset, TimeDelta};
 use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
-use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont};
+use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
 use examgate_store::ActResult;
-use serde::Deserialize;
-use ts_rs::TS;
 
-use crate::{Door, IpcError, Result, poisoned};
+use crate::photo_request::{PhotoBody, PhotoTarget};
+use crate::{Door, IpcError, Result};
 
-/// The IPC header naming the [`PhotoTarget`] of a photo sent as raw bytes: JSON, percent-encoded
-/// (header values are ASCII; sitting labels are Chinese).
-pub const PHOTO_TARGET_HEADER: &str = "x-examgate-photo-target";
+/// How long a tap on "vouch" holds the time the candidate was at the door: enough to walk to the
+/// seat and take the photo, not enough to carry a morning's vouch into the afternoon.
+const VOUCH_HOLDS: TimeDelta = TimeDelta::minutes(15);
 
-/// Which candidate a photo is of, and who took it: sent with the photo's raw bytes (as a header,
-/// since the body is the JPEG itself).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
-pub struct PhotoTarget {
-    pub sitting: String,
-    pub student: String,
-    /// The proctor's staff number.
-    pub actor: String,
-}
-
-impl PhotoTarget {
-    /// Reads the [`PHOTO_TARGET_HEADER`] value: percent-encoded JSON.
-    pub fn from_header(value: Option<&str>) -> Result<PhotoTarget> {
-        let bad = |why: String| {
-            IpcError::new(
-                "bad-photo-request",
-                format!(
-                    "照片请求缺少考生信息 (the photo request does not say whose photo it is): {why}"
-                ),
-            )
-        };
-        let value = value.ok_or_else(|| bad(format!("no {PHOTO_TARGET_HEADER} header")))?;
-        let json = percent_encoding::percent_decode_str(value)
-            .decode_utf8()
-            .map_err(|e| bad(e.to_string()))?;
-        serde_json::from_str(&json).map_err(|e| bad(e.to_string()))
-    }
-}
-
-/// The photo side of the door device: where photos go, the key that signs them, the stamp font.
+/// The photo side of the door device: where photos go, the key that signs them, the stamp font,
+/// and the vouches begun but not yet photographed.
 #[derive(Debug)]
 pub(crate) struct PhotoDesk {
     /// Photos go in `<root>/<sitting>/<student>.jpg`.
     root: PathBuf,
-    /// Made at first start; an unusable key file is reported when a photo is taken, so the rest
-    /// of the door keeps working.
+    /// Made at first start; an unusable key file is reported when a photo is taken (and in the
+    /// settings), so the rest of the door keeps working.
     key: std::result::Result<DeviceKey, IpcError>,
     font_source: Mutex<FontSource>,
-    font: Mutex<Option<StampFont>>,
+    font: Mutex<Option<Arc<StampFont>>>,
+    begun: Mutex<HashMap<(String, String), DateTime<FixedOffset>>>,
 }
 
 impl From<examgate_photo::Error> for IpcError {
     fn from(e: examgate_photo::Error) -> IpcError {
         IpcError::new(e.code(), e.to_string())
     }
+}
+
+/// These locks guard caches and settings, never a half-done change: a panic elsewhere does not
+/// make them unusable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A folder name for a sitting's label ("2023春 第一次"): path separators and control characters
@@ -90,15 +73,24 @@ fn folder_name(sitting: &str) -> String {
     }
 }
 
+/// A photo file name as an event names it: a bare name, never a path.
+fn bare_file_name(name: &str) -> Option<&str> {
+    let ok = !name.is_empty()
+        && !matches!(name, "." | "..")
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control);
+    ok.then_some(name)
+}
+
 impl PhotoDesk {
     /// Photos under `<data>/photos`, the key at `<data>/device-key.pem`.
     pub(crate) fn open(data: &Path) -> PhotoDesk {
-        let key_path = data.join("device-key.pem");
         PhotoDesk {
             root: data.join("photos"),
-            key: DeviceKey::load_or_create(&key_path).map_err(IpcError::from),
+            key: DeviceKey::load_or_create(&data.join("device-key.pem")).map_err(IpcError::from),
             font_source: Mutex::new(FontSource::System),
             font: Mutex::new(None),
+            begun: Mutex::new(HashMap::new()),
         }
     }
 
@@ -106,21 +98,20 @@ impl PhotoDesk {
         self.root.join(folder_name(sitting))
     }
 
-    /// Loads the stamp font covering `text`, reusing the last one when it still does.
-    fn with_font<T>(&self, text: &str, f: impl FnOnce(&StampFont) -> T) -> Result<T> {
-        let mut cached = self.font.lock().map_err(poisoned)?;
-        if cached.as_ref().is_none_or(|font| font.check(text).is_err()) {
-            let source = self.font_source.lock().map_err(poisoned)?.clone();
-            *cached = Some(StampFont::find(&source, text)?);
+    /// The stamp font covering `text`: the last one when it still does, else a new search.
+    fn font_for(&self, text: &str) -> Result<Arc<StampFont>> {
+        let mut cached = lock(&self.font);
+        if let Some(font) = cached.as_ref().filter(|f| f.check(text).is_ok()) {
+            return Ok(Arc::clone(font));
         }
-        match cached.as_ref() {
-            Some(font) => Ok(f(font)),
-            None => Err(IpcError::new("internal", "font cache is empty")),
-        }
+        let source = lock(&self.font_source).clone();
+        let font = Arc::new(StampFont::find(&source, text)?);
+        *cached = Some(Arc::clone(&font));
+        Ok(font)
     }
 }
 
-fn photo_ref(stored: &examgate_photo::StoredPhoto) -> PhotoRef {
+fn photo_ref(stored: &examgate_photo::StoredPhoto, target: &PhotoTarget) -> PhotoRef {
     PhotoRef {
         file: stored
             .path
@@ -130,16 +121,23 @@ fn photo_ref(stored: &examgate_photo::StoredPhoto) -> PhotoRef {
         sha256: stored.sha256.clone(),
         public_key: stored.signature.public_key.clone(),
         signature: stored.signature.signature.clone(),
+        source: target.source,
+    }
+}
+
+/// The act asked of the store before the photo exists: only its kind matters, its placeholder
+/// photo is never recorded (see `begin_vouch`).
+fn placeholder() -> DoorAct {
+    DoorAct::Vouch {
+        photo: PhotoRef::default(),
     }
 }
 
 impl Door {
     /// Uses this font file for the stamp instead of searching the system's fonts.
-    pub fn set_stamp_font(&self, file: Option<PathBuf>) -> Result<()> {
-        *self.photos.font_source.lock().map_err(poisoned)? =
-            file.map_or(FontSource::System, FontSource::File);
-        *self.photos.font.lock().map_err(poisoned)? = None;
-        Ok(())
+    pub fn set_stamp_font(&self, file: Option<PathBuf>) {
+        *lock(&self.photos.font_source) = file.map_or(FontSource::System, FontSource::File);
+        *lock(&self.photos.font) = None;
     }
 
     /// This device's photo-signing public key (hex), for the site's trust list.
@@ -150,106 +148,164 @@ impl Door {
         }
     }
 
-    /// The proctor vouches for `target.student` with the photo `jpeg` (the camera's bytes):
+    /// The proctor taps "vouch": `None` when the photo is to be taken now; the recorded result
+    /// when the candidate is refused as late instead (no photo then); an error (already
+    /// admitted, awaiting approval…) when no vouch is possible.
+    pub fn begin_vouch(
+        &self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+    ) -> Result<Option<ActResult>> {
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        match store.preview(sitting, student, actor, &placeholder(), now)? {
+            EventKind::ManualVerificationRequested { .. } => {
+                lock(&self.photos.begun).insert((sitting.to_string(), student.to_string()), now);
+                Ok(None)
+            }
+            // A latecomer is refused and marked absent whatever the proctor tried; a late
+            // refusal carries no photo, so the placeholder is dropped by the store's decision.
+            EventKind::RefusedLate => Ok(Some(store.act(
+                sitting,
+                student,
+                actor,
+                &placeholder(),
+                now,
+            )?)),
+            other => Err(IpcError::new(
+                "internal",
+                format!("unexpected decision for a vouch: {}", other.name()),
+            )),
+        }
+    }
+
+    /// [`Door::take_photo`] for a photo as the screens send it.
+    pub fn take_photo_sent(&self, header: Option<&str>, body: PhotoBody<'_>) -> Result<ActResult> {
+        let target = PhotoTarget::from_header(header)?;
+        self.take_photo(&target, &body.bytes()?)
+    }
+
+    /// The photo `jpeg` (the camera's bytes) of `target.student` with the proctor at the seat:
     /// stamp, sign and store it, and put the candidate in "pending manual verification".
     pub fn take_photo(&self, target: &PhotoTarget, jpeg: &[u8]) -> Result<ActResult> {
-        let PhotoTarget {
-            sitting,
-            student,
-            actor,
-        } = target;
-        // What a vouch would record now: never the photo's fault when it cannot be taken.
-        let placeholder = DoorAct::Vouch {
-            photo: PhotoRef::default(),
-        };
-        let (now, card) = {
-            let mut store = self.store()?;
+        let (sitting, student, actor) = (&target.sitting, &target.student, &target.actor);
+        let key = (sitting.clone(), student.clone());
+        let (taken_at, decided_at, card) = {
+            let store = self.store()?;
             let now = self.now_for(&store, sitting)?;
-            match store.preview(sitting, student, actor, &placeholder, now)? {
+            let begun = lock(&self.photos.begun)
+                .get(&key)
+                .copied()
+                .filter(|t| *t <= now && now - *t <= VOUCH_HOLDS);
+            let decided_at = begun.unwrap_or(now);
+            match store.preview(sitting, student, actor, &placeholder(), decided_at)? {
                 EventKind::ManualVerificationRequested { .. } => {}
-                // A latecomer is refused and marked absent whatever the proctor tried; the
-                // placeholder photo is not recorded (a late refusal carries none).
-                _ => return Ok(store.act(sitting, student, actor, &placeholder, now)?),
+                _ => {
+                    return Err(IpcError::new(
+                        "vouch-first",
+                        "请先点“人工核验”：超过开考 30 分钟的考生不能再拍照核验 (tap \"vouch\" first; after T+30 there is no photo)",
+                    ));
+                }
             }
-            (now, store.card(sitting, student)?)
+            (now, decided_at, store.card(sitting, student)?)
         };
-        let key = self.photos.key.as_ref().map_err(Clone::clone)?;
+        let signing = self.photos.key.as_ref().map_err(Clone::clone)?;
         let meta = Metadata::new(
             student,
-            now,
+            taken_at,
             &card.site,
             &card.room,
             &card.room_address,
             &card.seat.to_string(),
         )?;
-        let folder = self.photos.folder(sitting);
-        let stored = self.photos.with_font(&meta.stamp_text(), |font| {
-            examgate_photo::take_photo(jpeg, &meta, font, key, &folder, &Options::default())
-        })??;
+        let font = self.photos.font_for(&meta.stamp_text())?;
+        let stored = examgate_photo::take_photo(
+            jpeg,
+            &meta,
+            &font,
+            signing,
+            &self.photos.folder(sitting),
+            &Options::default(),
+        )?;
         let act = DoorAct::Vouch {
-            photo: photo_ref(&stored),
+            photo: photo_ref(&stored, target),
         };
         let recorded = self
             .store()
-            .and_then(|mut store| Ok(store.act(sitting, student, actor, &act, now)?));
-        if recorded.is_err() {
-            // Refused after all: the photo belongs to no event, so it does not stay.
-            let _ = std::fs::remove_file(&stored.sidecar);
-            let _ = std::fs::remove_file(&stored.path);
+            .and_then(|mut store| Ok(store.act(sitting, student, actor, &act, decided_at)?));
+        match &recorded {
+            Ok(_) => {
+                lock(&self.photos.begun).remove(&key);
+            }
+            Err(_) => {
+                // Refused after all: the photo belongs to no event, so it does not stay.
+                let _ = std::fs::remove_file(&stored.sidecar);
+                let _ = std::fs::remove_file(&stored.path);
+            }
         }
         recorded
     }
 
-    /// [`Door::take_photo`] for a photo as the screens send it: the target in its header's text
-    /// (see [`PhotoTarget::from_header`]), the photo as the raw body.
-    pub fn take_photo_sent(&self, header: Option<&str>, jpeg: &[u8]) -> Result<ActResult> {
-        self.take_photo(&PhotoTarget::from_header(header)?, jpeg)
-    }
-
     /// The bytes of the photo the candidate's manual verification rests on, after checking they
-    /// are the ones signed; empty when there is none.
+    /// are the ones the event names and that their signature holds; empty when there is none.
     pub fn fallback_photo(&self, sitting: &str, student: &str) -> Result<Vec<u8>> {
         let Some(photo) = self.store()?.fallback_photo(sitting, student)? else {
             return Ok(Vec::new());
         };
-        let path = self.photos.folder(sitting).join(&photo.file);
+        let altered = |why: String| {
+            IpcError::new(
+                "photo-altered",
+                format!(
+                    "人工核验照片与记录不符，可能已被改动 (the photo is not the one recorded): {why}"
+                ),
+            )
+        };
+        let name = bare_file_name(&photo.file)
+            .ok_or_else(|| altered(format!("file name {:?}", photo.file)))?;
+        let path = self.photos.folder(sitting).join(name);
         let bytes = std::fs::read(&path).map_err(|e| {
             IpcError::new(
                 "photo-missing",
                 format!(
-                    "找不到照片 {} (the photo file is missing): {e}",
+                    "找不到人工核验照片 {} (the photo file is missing): {e}",
                     path.display()
                 ),
             )
         })?;
         if examgate_photo::sha256_hex(&bytes) != photo.sha256 {
-            return Err(IpcError::new(
-                "photo-altered",
-                format!(
-                    "照片 {} 与记录不符，已被改动 (the photo file is not the one recorded: it was altered)",
-                    path.display()
-                ),
-            ));
+            return Err(altered(format!(
+                "{} changed since it was taken",
+                path.display()
+            )));
         }
-        Ok(bytes)
+        let signer = photo.public_key.parse().map_err(|e: String| altered(e))?;
+        match examgate_photo::verify_file(&path, &[signer])? {
+            Verdict::Authentic { .. } => Ok(bytes),
+            other => Err(altered(other.to_string())),
+        }
+    }
+
+    /// Before the chief examiner's approval: the photo exists and is the one signed. A rejection
+    /// needs no photo (it may be rejected because the photo is missing).
+    pub(crate) fn check_photo_before(
+        &self,
+        sitting: &str,
+        student: &str,
+        act: &DoorAct,
+    ) -> Result<()> {
+        if !matches!(act, DoorAct::Approve)
+            || self.store()?.fallback_photo(sitting, student)?.is_none()
+        {
+            return Ok(());
+        }
+        self.fallback_photo(sitting, student).map(drop)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::folder_name;
-
-    #[test]
-    fn the_photo_target_header_is_percent_encoded_json() {
-        let header = "%7B%22sitting%22%3A%222023%E6%98%A5%20%E7%AC%AC%E4%B8%80%E6%AC%A1%22%2C%22student%22%3A%222023420100001%22%2C%22actor%22%3A%22J0101%22%7D";
-        let t = super::PhotoTarget::from_header(Some(header)).unwrap();
-        assert_eq!(t.sitting, "2023春 第一次");
-        assert_eq!(t.student, "2023420100001");
-        let missing = super::PhotoTarget::from_header(None).unwrap_err();
-        assert_eq!(missing.code, "bad-photo-request");
-        let garbled = super::PhotoTarget::from_header(Some("%7Bnot json")).unwrap_err();
-        assert_eq!(garbled.code, "bad-photo-request");
-    }
+    use super::{bare_file_name, folder_name};
 
     #[test]
     fn a_sitting_label_cannot_name_a_folder_outside_the_photo_folder() {
@@ -257,5 +313,16 @@ mod tests {
         assert_eq!(folder_name("../x"), ".._x");
         assert_eq!(folder_name(".."), "_");
         assert_eq!(folder_name("a\nb"), "a_b");
+    }
+
+    #[test]
+    fn an_event_cannot_point_the_photo_outside_its_folder() {
+        assert_eq!(
+            bare_file_name("2023420100001.jpg"),
+            Some("2023420100001.jpg")
+        );
+        for bad in ["", "..", "../x.jpg", "/etc/passwd", "a\\b.jpg"] {
+            assert_eq!(bare_file_name(bad), None, "{bad:?}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
 
 use examgate_core::door::DoorAct;
+use examgate_core::event::PhotoSource;
 use examgate_core::fold::CandidateState;
 use examgate_door::{Door, PhotoTarget};
 use std::path::{Path, PathBuf};
@@ -73,7 +74,16 @@ fn target(r: &Room, student: &str) -> PhotoTarget {
         sitting: SITTING.into(),
         student: student.into(),
         actor: r.proctor.clone(),
+        source: PhotoSource::Camera,
     }
+}
+
+/// The proctor taps "vouch" (nothing recorded: the photo is to be taken).
+fn begin(r: &Room, student: &str) {
+    assert_eq!(
+        r.door.begin_vouch(SITTING, student, &r.proctor).unwrap(),
+        None
+    );
 }
 
 fn photo_folder(r: &Room) -> PathBuf {
@@ -154,6 +164,7 @@ fn a_vouch_without_a_photo_is_refused() {
 fn a_bad_photo_is_refused_and_nothing_is_recorded_or_stored() {
     let r = room();
     let student = &r.students[0];
+    begin(&r, student);
     let mut truncated = camera_jpeg();
     truncated.truncate(truncated.len() / 2);
     for (bytes, code) in [
@@ -187,21 +198,55 @@ fn no_photo_is_taken_of_a_candidate_already_admitted() {
 }
 
 #[test]
-fn after_t_plus_30_a_vouch_is_a_late_refusal_and_no_photo_is_kept() {
+fn after_t_plus_30_a_vouch_is_a_late_refusal_and_no_photo_is_taken() {
     let r = room();
+    let student = &r.students[0];
     r.door.set_clock(Some("2023-04-15T09:31:00+08:00")).unwrap();
-    let result = r
+    let refused = r.door.begin_vouch(SITTING, student, &r.proctor).unwrap();
+    assert_eq!(
+        refused.map(|a| a.state),
+        Some(CandidateState::Absent { refused_late: true })
+    );
+    let other = &r.students[1];
+    let e = r
         .door
-        .take_photo(&target(&r, &r.students[0]), &camera_jpeg())
-        .unwrap();
-    assert_eq!(result.state, CandidateState::Absent { refused_late: true });
+        .take_photo(&target(&r, other), &camera_jpeg())
+        .unwrap_err();
+    assert_eq!(e.code, "vouch-first");
+    assert_eq!(
+        r.door.card(SITTING, other).unwrap().state,
+        CandidateState::Expected
+    );
     assert!(files_in(&photo_folder(&r)).is_empty());
 }
 
 #[test]
-fn a_photo_changed_on_disk_is_not_shown_to_the_chief() {
+fn a_candidate_vouched_for_before_t_plus_30_is_not_late_because_the_photo_came_after() {
     let r = room();
     let student = &r.students[0];
+    r.door.set_clock(Some("2023-04-15T09:29:00+08:00")).unwrap();
+    begin(&r, student);
+    r.door.set_clock(Some("2023-04-15T09:31:00+08:00")).unwrap();
+    let result = r
+        .door
+        .take_photo(&target(&r, student), &camera_jpeg())
+        .unwrap();
+    assert_eq!(result.state, CandidateState::PendingManualVerification);
+    // The stamp carries the moment the photo was taken.
+    let stored = photo_folder(&r).join(format!("{student}.jpg"));
+    let examgate_photo::Verdict::Authentic { metadata, .. } =
+        examgate_photo::verify_file(&stored, &[]).unwrap()
+    else {
+        panic!("the stored photo does not verify");
+    };
+    assert_eq!(metadata.time_rfc3339(), "2023-04-15T09:31:00+08:00");
+}
+
+#[test]
+fn a_photo_changed_on_disk_is_not_shown_to_the_chief_nor_approved() {
+    let r = room();
+    let student = &r.students[0];
+    begin(&r, student);
     r.door
         .take_photo(&target(&r, student), &camera_jpeg())
         .unwrap();
@@ -212,6 +257,21 @@ fn a_photo_changed_on_disk_is_not_shown_to_the_chief() {
     std::fs::write(&stored, bytes).unwrap();
     let e = r.door.fallback_photo(SITTING, student).unwrap_err();
     assert_eq!(e.code, "photo-altered");
+    r.door.set_pin(&r.chief, PIN).unwrap();
+    let approve = r
+        .door
+        .decide_with_pin(SITTING, student, &r.chief, PIN, &DoorAct::Approve)
+        .unwrap_err();
+    assert_eq!(approve.code, "photo-altered");
+    // Rejecting needs no trustworthy photo.
+    let reject = DoorAct::Reject {
+        note: "照片被改动".into(),
+    };
+    let rejected = r
+        .door
+        .decide_with_pin(SITTING, student, &r.chief, PIN, &reject)
+        .unwrap();
+    assert!(matches!(rejected.state, CandidateState::Refused { .. }));
 }
 
 #[test]

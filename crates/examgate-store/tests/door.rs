@@ -273,6 +273,7 @@ fn vouch() -> DoorAct {
             sha256: "ab".repeat(32),
             public_key: "cd".repeat(32),
             signature: "ef".repeat(64),
+            source: examgate_core::event::PhotoSource::Camera,
         },
     }
 }

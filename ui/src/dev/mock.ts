@@ -181,7 +181,14 @@ export function installMock(): void {
     // The photo pipeline (decode, stamp, sign) is Rust's; the mock cannot see the request's header.
     take_photo: () => fail("unexpected", "mock: the fallback photo is taken only in the app"),
     fallback_photo: () => new ArrayBuffer(0),
-    device_key: () => "0".repeat(64),
+    begin_vouch: (a): ActResult | null => {
+      const p = find(a.student as string);
+      if (p.card.state.state === "admitted") fail("already-admitted", "该考生已入场 (already admitted)");
+      if (nowMs() <= timeline(a.sitting as string).cutoff) return null;
+      const next: CandidateState = { state: "absent", refused_late: true };
+      p.card = { ...p.card, state: next };
+      return { event: "refused-late", state: next };
+    },
     // Chief examiners' PINs, kept in plain memory (Rust keeps argon2 hashes); `&pin=246810` in the
     // URL presets every chief's PIN. Same codes and messages as Rust: 5 wrong tries lock 5 minutes.
     has_pin: (a) => pins.has(a.chief as string),

@@ -25,6 +25,10 @@ let host: CaptureHost | null = null;
 let capture: Capture = initialCapture;
 let stream: MediaStream | null = null;
 let previewUrl: string | null = null;
+/** Bumped whenever the panel opens or closes: an answer (camera, frame, file) that arrives for an
+ * earlier opening is dropped, and a camera it opened is stopped at once. */
+let opening = 0;
+let starting = false;
 
 export function initCapture(h: CaptureHost): void {
   host = h;
@@ -83,6 +87,7 @@ function wire(el: HTMLElement): void {
 export function openCapture(): void {
   const el = document.querySelector<HTMLElement>("#capture");
   if (!el) return;
+  opening++;
   capture = initialCapture;
   el.hidden = false;
   update();
@@ -91,6 +96,7 @@ export function openCapture(): void {
 
 /** Hides the panel, stops the camera, forgets the photo (the card closed, or it was sent). */
 export function closeCapture(): void {
+  opening++;
   stopCamera();
   setPhoto(null);
   capture = initialCapture;
@@ -107,17 +113,30 @@ function error(message: string, code: string): void {
 }
 
 async function startCamera(): Promise<void> {
+  if (starting || stream) return;
+  const mine = opening;
+  starting = true;
+  update();
+  let opened: MediaStream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({
+    opened = await navigator.mediaDevices.getUserMedia({
       video: { facingMode: "environment", width: { ideal: 1920 }, height: { ideal: 1080 } },
       audio: false,
     });
   } catch (e) {
-    error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), "no-camera");
+    if (mine === opening) error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), "no-camera");
     return;
+  } finally {
+    starting = false;
   }
   const video = document.querySelector<HTMLVideoElement>("#camera-view");
-  if (!video) return stopCamera();
+  if (mine !== opening || !video || !captureOpen()) {
+    // The panel closed (or reopened) while the camera was starting: do not leave it on.
+    for (const track of opened.getTracks()) track.stop();
+    update();
+    return;
+  }
+  stream = opened;
   video.srcObject = stream;
   capture = { ...capture, live: true };
   update();
@@ -133,6 +152,7 @@ function stopCamera(): void {
 
 /** One frame of the preview as a JPEG (the pipeline re-encodes at q85 after stamping). */
 async function shoot(): Promise<void> {
+  const mine = opening;
   const video = document.querySelector<HTMLVideoElement>("#camera-view");
   if (!video || video.videoWidth === 0) return error(t("capture.not-ready"), "camera-not-ready");
   const canvas = document.createElement("canvas");
@@ -140,16 +160,22 @@ async function shoot(): Promise<void> {
   canvas.height = video.videoHeight;
   canvas.getContext("2d")?.drawImage(video, 0, 0);
   const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+  if (mine !== opening) return;
   if (!blob) return error(t("capture.not-ready"), "camera-not-ready");
-  setPhoto({ bytes: new Uint8Array(await blob.arrayBuffer()), source: "camera" });
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  if (mine !== opening) return;
+  setPhoto({ bytes, source: "camera" });
   stopCamera();
   update();
 }
 
 async function chosen(file: File, source: PhotoSource): Promise<void> {
+  const mine = opening;
   const problem = photoProblem(file);
   if (problem) return error(t(`capture.${problem}`), `photo-${problem}`);
-  setPhoto({ bytes: new Uint8Array(await file.arrayBuffer()), source });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (mine !== opening) return;
+  setPhoto({ bytes, source });
   update();
 }
 
@@ -173,7 +199,7 @@ async function send(): Promise<void> {
   const here = app.here;
   const photo = capture.photo;
   if (!host || !c || !here || !photo || host.busy()) return;
-  const target = { sitting: here.sitting, student: c.student_number, actor: here.proctor.id };
+  const target = { sitting: here.sitting, student: c.student_number, actor: here.proctor.id, source: photo.source };
   const r = await host.attempt(() => api.takePhoto(target, photo.bytes));
   if (!r || host.card()?.student_number !== c.student_number) return;
   if (r.ok) {
@@ -212,5 +238,6 @@ export function update(): void {
   for (const id of ["#camera-start", "#camera-shoot", "#capture-cancel"]) {
     $<HTMLButtonElement>(id, el).disabled = !v.controlsEnabled;
   }
+  if (starting) $<HTMLButtonElement>("#camera-start", el).disabled = true;
   for (const id of ["#photo-capture", "#photo-file"]) $<HTMLInputElement>(id, el).disabled = !v.controlsEnabled;
 }

@@ -25,6 +25,8 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
   onSent = opts.onSent;
   on("lang", () => card && build());
   on("phase", () => card && update());
+  // Leaving the door screen turns the camera off.
+  on("screen", () => app.screen !== "door" && closeCapture());
   initApproval({
     attempt,
     card: () => card,
@@ -184,10 +186,7 @@ function wire(el: HTMLElement): void {
   click("#face-passed", () => dispatch({ type: "face", face: "passed" }));
   click("#face-failed", () => dispatch({ type: "face", face: "failed" }));
   click("#admit", () => void act({ act: "admit" }));
-  click("#vouch", () => {
-    openCapture();
-    update();
-  });
+  click("#vouch", () => void beginVouch());
   click("#refuse", () => dispatch({ type: "toggle-refuse" }));
   click("#refuse-document", () => void act({ act: "refuse", reason: { reason: "document-mismatch" } }));
   click("#refuse-other", () => {
@@ -257,6 +256,25 @@ async function checkId(): Promise<void> {
   out.hidden = false;
   dispatch({ type: "id-checked", match });
   (match === "mismatch" ? $("#refuse-panel") : out).scrollIntoView?.({ block: "nearest" });
+}
+
+/** Asks Rust first: after T+30 the candidate is refused as late right here, with no photo. */
+async function beginVouch(): Promise<void> {
+  const c = card;
+  const here = app.here;
+  if (!c || !here) return;
+  const answer = await call(() => api.beginVouch(here.sitting, c.student_number, here.proctor.id));
+  if (card !== c) return;
+  if (!answer) {
+    await reload(c.student_number);
+    return;
+  }
+  if (answer.value) {
+    applied(c, { act: "vouch" }, answer.value);
+    return;
+  }
+  openCapture();
+  update();
 }
 
 async function act(a: DoorAct): Promise<void> {
@@ -362,9 +380,10 @@ function update(): void {
   admit.hidden = !v.admitShown;
   admit.disabled = !v.admitEnabled;
   const vouch = $<HTMLButtonElement>("#vouch", el);
+  // The panel stays open only while a vouch is still right (e.g. not after the ID was edited).
+  if (captureOpen() && (!v.vouchShown || (!flow.busy && !v.vouchEnabled))) closeCapture();
   vouch.hidden = !v.vouchShown || captureOpen();
   vouch.disabled = !v.vouchEnabled;
-  if (!v.vouchShown && captureOpen()) closeCapture();
   updateCapture();
   const refuse = $<HTMLButtonElement>("#refuse", el);
   refuse.hidden = !v.refuseShown;

@@ -92,7 +92,7 @@ async function showInfo(): Promise<void> {
     $("#info-db").textContent = info.db_path;
     $("#info-device").textContent = info.device_id;
     $("#info-version").textContent = info.version;
-    $("#info-signing-key").textContent = info.signing_key ?? "—";
+    $("#info-signing-key").textContent = "Ok" in info.signing_key ? info.signing_key.Ok : info.signing_key.Err;
   } catch (e) {
     $("#info-db").textContent = inApp() ? asIpcError(e).message : t("settings.no-app");
   }
