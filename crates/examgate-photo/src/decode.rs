@@ -135,6 +135,12 @@ pub(crate) struct JpegInfo {
 pub(crate) fn jpeg_info(bytes: &[u8], limits: &Limits) -> Result<JpegInfo> {
     let header = decompressor()?.read_header(bytes).map_err(jpeg_error)?;
     limits.check(header.width as u64, header.height as u64)?;
+    // libjpeg cannot turn CMYK into RGB; say so rather than call a print-shop file corrupt.
+    if matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK) {
+        return Err(Error::UnsupportedFormat {
+            format: "CMYK JPEG",
+        });
+    }
     let (orientation, icc) = match Jpeg::from_bytes(Bytes::copy_from_slice(bytes)) {
         Ok(jpeg) => (
             jpeg.exif().map_or(1, |exif| exif_orientation(&exif)),

@@ -5,7 +5,6 @@
 //! error names the characters and the Debian package that has them. In a .ttc collection the face
 //! index matters (Noto CJK: JP is face 0, SC face 2), so faces are ranked, not just files.
 
-use std::cmp::Reverse;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -172,11 +171,13 @@ struct Candidate {
     id: fontdb::ID,
     name: String,
     missing: Vec<char>,
-    rank: (usize, u8, u8, u8, u16),
+    rank: (usize, u8, u8, u8, u8, u16),
 }
 
 /// The face with the fewest missing characters; among complete ones, a Simplified-Chinese,
-/// upright, sans face of medium weight is preferred.
+/// upright, sans, proportional face of medium weight is preferred (a monospaced face, such as
+/// face 1 of wqy-microhei.ttc, spreads the Latin digits of the time and student number wide).
+/// Ties go to the alphabetically first name, then the first face, so the choice is stable.
 fn best_face(db: &Database, text: &str) -> Result<Candidate> {
     let chars: String = wanted(text).into_iter().collect();
     let mut best: Option<Candidate> = None;
@@ -197,16 +198,18 @@ fn best_face(db: &Database, text: &str) -> Result<Candidate> {
                 || n.split_whitespace().any(|w| w == "SC")
         });
         let sans = ["Sans", "Hei", "黑"].iter().any(|k| name.contains(k));
+        let mono = face.monospaced || name.split_whitespace().any(|w| w == "Mono");
         let rank = (
             missing.len(),
             u8::from(!simplified),
             u8::from(face.style != Style::Normal),
             u8::from(!sans),
+            u8::from(mono),
             face.weight.0.abs_diff(500),
         );
         let better = best
             .as_ref()
-            .is_none_or(|b| (rank, Reverse(&name)) < (b.rank, Reverse(&b.name)));
+            .is_none_or(|b| (rank, &name) < (b.rank, &b.name));
         if better {
             best = Some(Candidate {
                 id: face.id,

@@ -86,9 +86,17 @@ pub fn render(
         decode::Format::Jpeg => {
             let info = decode::jpeg_info(input, &options.limits)?;
             if decode::planar_ok(&info, options.max_edge) {
-                let mut planes = decode::jpeg_to_planes(input, &info)?;
-                let (w, h) = (planes.width as u32, planes.height as u32);
-                let band = stamp::layout(meta, font, w, h)?;
+                let (w, h) = (info.header.width as u32, info.header.height as u32);
+                // Rasterise the text on a second core while the photo decodes.
+                let (planes, band) = std::thread::scope(|s| {
+                    let band = s.spawn(|| stamp::layout(meta, font, w, h));
+                    let planes = decode::jpeg_to_planes(input, &info);
+                    (planes, band.join())
+                });
+                let band = band.map_err(|_| Error::Internal {
+                    detail: "the stamp layout thread failed".into(),
+                })??;
+                let mut planes = planes?;
                 stamp::apply_planes(&mut planes, &band);
                 (encode::encode_planes(&planes)?, w, h, true, info.icc)
             } else {

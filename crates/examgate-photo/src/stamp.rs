@@ -53,6 +53,12 @@ impl Band {
             .copied()
             .unwrap_or(0)
     }
+
+    /// The coverage of band row `row` (empty below the band).
+    fn mask_row(&self, row: usize) -> &[u8] {
+        let w = self.width as usize;
+        self.mask.get(row * w..(row + 1) * w).unwrap_or(&[])
+    }
 }
 
 fn line_width<'f>(font: &impl ScaleFont<&'f ab_glyph::FontVec>, text: &str) -> f32 {
@@ -202,58 +208,93 @@ fn over_chroma(v: u8, cov: u8) -> u8 {
     (128 + (d * keep + d.signum() * 32512) / 65025) as u8
 }
 
+/// `over(v, 0)` and `over_chroma(v, 0)` for every `v`: most of the band has no text on it.
+fn bare_tables() -> ([u8; 256], [u8; 256]) {
+    let mut luma = [0u8; 256];
+    let mut chroma = [0u8; 256];
+    for v in 0..=255u8 {
+        luma[usize::from(v)] = over(v, 0);
+        chroma[usize::from(v)] = over_chroma(v, 0);
+    }
+    (luma, chroma)
+}
+
+/// Blends one row: `mask` is the text coverage of its first pixels; the rest get the bare band.
+fn blend_row(row: &mut [u8], mask: &[u8], bare: &[u8; 256]) {
+    let n = mask.len().min(row.len());
+    let (covered, rest) = row.split_at_mut(n);
+    for (v, &cov) in covered.iter_mut().zip(&mask[..n]) {
+        *v = if cov == 0 {
+            bare[usize::from(*v)]
+        } else {
+            over(*v, cov)
+        };
+    }
+    for v in rest {
+        *v = bare[usize::from(*v)];
+    }
+}
+
 /// Composites the band onto RGB pixels.
 pub(crate) fn apply_rgb(image: &mut RgbImage, band: &Band) {
-    let width = image.width();
-    for row in 0..band.height {
-        for x in 0..width {
-            let cov = band.coverage(x, row);
-            let p = image.get_pixel_mut(x, band.top + row);
-            for v in &mut p.0 {
-                *v = over(*v, cov);
-            }
-        }
+    let (bare, _) = bare_tables();
+    let row_len = image.width() as usize * 3;
+    let top = band.top as usize;
+    let mut expanded = Vec::with_capacity(row_len);
+    for (r, row) in image.chunks_exact_mut(row_len).enumerate().skip(top) {
+        // One coverage value per channel, so R, G and B blend like a plane.
+        expanded.clear();
+        expanded.extend(band.mask_row(r - top).iter().flat_map(|&c| [c, c, c]));
+        blend_row(row, &expanded, &bare);
     }
 }
 
 /// Composites the band onto a JPEG's YCbCr planes (libjpeg-turbo's layout: Y, then Cb, then Cr,
-/// rows padded; padding rows and columns get the band without text).
+/// rows padded; padding rows and columns get the band without text). A chroma sample takes the
+/// mean coverage of the luma pixels it covers.
 pub(crate) fn apply_planes(yuv: &mut YuvImage<Vec<u8>>, band: &Band) {
+    let (bare_luma, bare_chroma) = bare_tables();
     let (y_stride, y_rows) = yuv.y_size();
     let (c_stride, c_rows) = if yuv.subsamp == Subsamp::Gray {
         (0, 0)
     } else {
         yuv.uv_size()
     };
-    let (sx, sy) = (yuv.subsamp.width() as u32, yuv.subsamp.height() as u32);
+    let (sx, sy) = (yuv.subsamp.width(), yuv.subsamp.height());
     let top = band.top as usize;
     let (luma, chroma) = yuv.pixels.split_at_mut(y_stride * y_rows);
     for (r, row) in luma.chunks_exact_mut(y_stride).enumerate().skip(top) {
-        let band_row = (r - top) as u32;
-        for (x, v) in row.iter_mut().enumerate() {
-            *v = over(*v, band.coverage(x as u32, band_row));
-        }
+        blend_row(row, band.mask_row(r - top), &bare_luma);
     }
     if c_stride == 0 {
         return;
     }
-    let chroma_top = top / sy as usize;
-    let block = sx * sy;
-    for plane in chroma.chunks_exact_mut(c_stride * c_rows).take(2) {
-        for (j, row) in plane
-            .chunks_exact_mut(c_stride)
-            .enumerate()
-            .skip(chroma_top)
-        {
-            let band_row0 = j as u32 * sy - band.top;
-            for (i, v) in row.iter_mut().enumerate() {
-                let mut sum = 0;
-                for dy in 0..sy {
-                    for dx in 0..sx {
-                        sum += u32::from(band.coverage(i as u32 * sx + dx, band_row0 + dy));
-                    }
+    // Mean coverage per chroma sample, one chroma row at a time, shared by Cb and Cr.
+    let block = (sx * sy) as u32;
+    let mut sums = vec![0u32; c_stride];
+    let mut means = vec![0u8; c_stride];
+    let first = top / sy;
+    for j in first..c_rows {
+        sums.fill(0);
+        for dy in 0..sy {
+            let mask = band.mask_row(j * sy + dy - top);
+            for (i, &cov) in mask.iter().enumerate() {
+                if let Some(s) = sums.get_mut(i / sx) {
+                    *s += u32::from(cov);
                 }
-                *v = over_chroma(*v, ((sum + block / 2) / block) as u8);
+            }
+        }
+        for (m, s) in means.iter_mut().zip(&sums) {
+            *m = ((s + block / 2) / block) as u8;
+        }
+        for plane in chroma.chunks_exact_mut(c_stride * c_rows).take(2) {
+            let row = &mut plane[j * c_stride..(j + 1) * c_stride];
+            for (v, &cov) in row.iter_mut().zip(&means) {
+                *v = if cov == 0 {
+                    bare_chroma[usize::from(*v)]
+                } else {
+                    over_chroma(*v, cov)
+                };
             }
         }
     }
@@ -262,6 +303,101 @@ pub(crate) fn apply_planes(yuv: &mut YuvImage<Vec<u8>>, band: &Band) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A band over rows 16.. of a 13×23 image, with a coverage pattern that has every value.
+    fn band() -> Band {
+        let (width, height) = (13u32, 7u32);
+        Band {
+            top: 16,
+            width,
+            height,
+            text_px: 14.0,
+            lines: Vec::new(),
+            mask: (0..width * height).map(|i| (i * 37 % 256) as u8).collect(),
+        }
+    }
+
+    #[test]
+    fn planes_get_exactly_the_per_pixel_blend_with_chroma_from_the_mean_coverage() {
+        let band = band();
+        for subsamp in [
+            Subsamp::Sub2x2,
+            Subsamp::Sub2x1,
+            Subsamp::None,
+            Subsamp::Gray,
+        ] {
+            let mut yuv = YuvImage {
+                pixels: Vec::new(),
+                width: 13,
+                align: 4,
+                height: 23,
+                subsamp,
+            };
+            let len = turbojpeg::yuv_pixels_len(13, 4, 23, subsamp).unwrap_or(0);
+            yuv.pixels = (0..len).map(|i| (i * 11 % 256) as u8).collect();
+            let before = yuv.pixels.clone();
+            apply_planes(&mut yuv, &band);
+
+            let (ys, yr) = yuv.y_size();
+            for r in 0..yr {
+                for x in 0..ys {
+                    let at = r * ys + x;
+                    let want = if r < 16 {
+                        before[at]
+                    } else {
+                        over(before[at], band.coverage(x as u32, (r - 16) as u32))
+                    };
+                    assert_eq!(yuv.pixels[at], want, "{subsamp:?} Y ({x}, {r})");
+                }
+            }
+            if subsamp == Subsamp::Gray {
+                continue;
+            }
+            let (cs, cr) = yuv.uv_size();
+            let (sx, sy) = (subsamp.width() as u32, subsamp.height() as u32);
+            for plane in 0..2 {
+                for j in 0..cr {
+                    for i in 0..cs {
+                        let at = ys * yr + plane * cs * cr + j * cs + i;
+                        let want = if j * (sy as usize) < 16 {
+                            before[at]
+                        } else {
+                            let mut sum = 0;
+                            for dy in 0..sy {
+                                for dx in 0..sx {
+                                    let (x, row) = (i as u32 * sx + dx, j as u32 * sy + dy - 16);
+                                    sum += u32::from(band.coverage(x, row));
+                                }
+                            }
+                            over_chroma(before[at], ((sum + sx * sy / 2) / (sx * sy)) as u8)
+                        };
+                        assert_eq!(yuv.pixels[at], want, "{subsamp:?} C{plane} ({i}, {j})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rgb_pixels_get_the_per_pixel_blend_on_every_channel() {
+        let band = band();
+        let mut image = RgbImage::from_fn(13, 23, |x, y| {
+            image::Rgb([(x * 19) as u8, (y * 11) as u8, ((x + y) * 7) as u8])
+        });
+        let before = image.clone();
+        apply_rgb(&mut image, &band);
+        for (x, y, p) in image.enumerate_pixels() {
+            let b = before.get_pixel(x, y);
+            for c in 0..3 {
+                let want = if y < 16 {
+                    b.0[c]
+                } else {
+                    over(b.0[c], band.coverage(x, y - 16))
+                };
+                assert_eq!(p.0[c], want, "({x}, {y}) channel {c}");
+            }
+        }
+    }
 
     #[test]
     fn band_over_black_and_white_stays_readable() {

@@ -1,0 +1,211 @@
+//! Signing and storing: a stored photo verifies, any change to it is caught, a stranger's key
+//! is named, and a second photo of a candidate never touches the first.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test"
+)]
+
+mod common;
+
+use common::*;
+use examgate_photo::{Options, PhotoSignature, Verdict, sidecar_path, take_photo, verify_file};
+use turbojpeg::Subsamp;
+
+fn input() -> Vec<u8> {
+    jpeg(&photo_like(640, 480), 90, Subsamp::Sub2x2)
+}
+
+#[test]
+fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let folder = photo_folder(dir.path());
+    let stored = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &folder,
+        &Options::default(),
+    )
+    .unwrap();
+
+    assert_eq!(stored.path, folder.join(format!("{STUDENT}.jpg")));
+    assert_eq!(stored.sidecar, sidecar_path(&stored.path));
+    assert_eq!(stored.number, 1);
+    let sidecar: PhotoSignature =
+        serde_json::from_slice(&std::fs::read(&stored.sidecar).unwrap()).unwrap();
+    assert_eq!(sidecar, stored.signature);
+    assert_eq!(sidecar.public_key, key.public_key().to_string());
+    assert_eq!(
+        sidecar.sha256,
+        examgate_photo::sha256_hex(&std::fs::read(&stored.path).unwrap())
+    );
+
+    match verify_file(&stored.path, &[key.public_key()]).unwrap() {
+        Verdict::Authentic {
+            signer,
+            listed,
+            metadata,
+        } => {
+            assert_eq!(signer, key.public_key());
+            assert!(listed);
+            assert_eq!(*metadata, meta());
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn changing_one_byte_of_the_photo_makes_it_altered() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let stored = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &photo_folder(dir.path()),
+        &Options::default(),
+    )
+    .unwrap();
+    let mut bytes = std::fs::read(&stored.path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&stored.path, &bytes).unwrap();
+
+    let verdict = verify_file(&stored.path, &[key.public_key()]).unwrap();
+    assert!(matches!(verdict, Verdict::Altered { .. }), "{verdict}");
+    assert_eq!(verdict.code(), "altered");
+}
+
+#[test]
+fn changing_the_seat_in_the_sidecar_makes_it_altered() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let stored = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &photo_folder(dir.path()),
+        &Options::default(),
+    )
+    .unwrap();
+    let mut sig = stored.signature.clone();
+    sig.metadata.seat = "13".into();
+    std::fs::write(&stored.sidecar, sig.to_json()).unwrap();
+
+    let verdict = verify_file(&stored.path, &[key.public_key()]).unwrap();
+    assert!(matches!(verdict, Verdict::Altered { .. }), "{verdict}");
+}
+
+#[test]
+fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let other = common::key(dir.path(), "other.pem");
+    assert_ne!(key.public_key(), other.public_key());
+    let stored = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &photo_folder(dir.path()),
+        &Options::default(),
+    )
+    .unwrap();
+
+    let verdict = verify_file(&stored.path, &[other.public_key()]).unwrap();
+    assert_eq!(
+        verdict,
+        Verdict::UnknownSigner {
+            signer: key.public_key()
+        }
+    );
+}
+
+#[test]
+fn a_photo_without_its_sidecar_has_no_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let stored = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &photo_folder(dir.path()),
+        &Options::default(),
+    )
+    .unwrap();
+    std::fs::remove_file(&stored.sidecar).unwrap();
+    let verdict = verify_file(&stored.path, &[key.public_key()]).unwrap();
+    assert_eq!(verdict, Verdict::MissingSignature);
+}
+
+#[test]
+fn a_second_photo_of_the_same_student_is_stored_as_dash_2_and_the_first_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let folder = photo_folder(dir.path());
+    let first = take_photo(
+        &input(),
+        &meta(),
+        font(),
+        &key,
+        &folder,
+        &Options::default(),
+    )
+    .unwrap();
+    let first_bytes = std::fs::read(&first.path).unwrap();
+    let first_sidecar = std::fs::read(&first.sidecar).unwrap();
+
+    let other_input = jpeg(&flat(640, 480, [90, 120, 150]), 90, Subsamp::Sub2x2);
+    let second = take_photo(
+        &other_input,
+        &meta(),
+        font(),
+        &key,
+        &folder,
+        &Options::default(),
+    )
+    .unwrap();
+
+    assert_eq!(second.path, folder.join(format!("{STUDENT}-2.jpg")));
+    assert_eq!(second.number, 2);
+    assert_eq!(std::fs::read(&first.path).unwrap(), first_bytes);
+    assert_eq!(std::fs::read(&first.sidecar).unwrap(), first_sidecar);
+    assert_ne!(second.sha256, first.sha256);
+    assert_eq!(
+        names_in(&folder),
+        [
+            format!("{STUDENT}-2.jpg"),
+            format!("{STUDENT}-2.jpg.sig.json"),
+            format!("{STUDENT}.jpg"),
+            format!("{STUDENT}.jpg.sig.json"),
+        ]
+    );
+    for stored in [&first, &second] {
+        assert!(
+            verify_file(&stored.path, &[key.public_key()])
+                .unwrap()
+                .is_authentic()
+        );
+    }
+}
+
+#[test]
+fn the_device_key_is_kept_across_loads_and_a_damaged_key_file_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys").join("device.pem");
+    let a = examgate_photo::DeviceKey::load_or_create(&path).unwrap();
+    let b = examgate_photo::DeviceKey::load_or_create(&path).unwrap();
+    assert_eq!(a.public_key(), b.public_key());
+
+    std::fs::write(&path, "not a key").unwrap();
+    let e = examgate_photo::DeviceKey::load_or_create(&path).unwrap_err();
+    assert_eq!(e.code(), "device-key");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key");
+}
