@@ -1,11 +1,15 @@
 //! `examgate`: the site office's command-line tool, and the scripts' entry to the same code the
-//! app runs: import seating lists and rosters, check document numbers, write the demo exam, and
-//! measure the door's speed.
+//! app runs: import seating lists and rosters, check document numbers, write the demo exam,
+//! stamp, sign and verify fallback photos, and measure the door's and the photo's speed.
 
 mod bench;
 mod check_id;
 mod import;
+mod measure;
+mod photo;
+mod photo_bench;
 mod pin;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +47,12 @@ enum Command {
     Pin(PinCommand),
     /// Measure the door (lookup + check + durable event) and the import on generated data.
     Bench(bench::Args),
+    /// Fallback photos (人工核验照片): stamp and sign one, print the signing key, benchmark.
+    #[command(subcommand)]
+    Photo(photo::Command),
+    /// Check fallback photos against their signatures: one line per photo (Authentic, Altered,
+    /// Unknown signer, No signature); exit status 0 only if every photo is authentic.
+    Verify(verify::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +69,8 @@ fn main() -> ExitCode {
         Command::Demo { db, write_files } => import::demo(&db, write_files.as_deref()),
         Command::Bench(args) => bench::run(args),
         Command::Pin(PinCommand::Set(args)) => pin::set(args),
+        Command::Photo(command) => photo::run(command),
+        Command::Verify(args) => verify::run(&args),
     };
     match result {
         Ok(code) => code,

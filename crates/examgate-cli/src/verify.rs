@@ -1,0 +1,66 @@
+//! `examgate verify`: the office checks fallback photos against their signatures and the site's
+//! list of device keys, one line per photo, so a script (or a person) can see at once which ones
+//! are not authentic. Exit status 0 only when every photo is authentic.
+//!
+//! An empty trust list would mean "trust whatever key the signature file names", which proves
+//! only that the photo is unchanged since someone signed it; so a `--trust` file with no key in
+//! it is an error, not an empty list.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use examgate_photo::{PublicKey, parse_trusted, verify_file};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The photos to check; each needs its signature file `<photo>.sig.json` beside it.
+    #[arg(required = true, value_name = "FILE.jpg")]
+    files: Vec<PathBuf>,
+    /// Trusted device keys: a file with one hex public key per line (`#` starts a comment; each
+    /// device prints its key with `examgate photo key`), or one key in hex. Repeatable. Without
+    /// it, the key inside each signature file is taken on trust (and the line says so).
+    #[arg(long, value_name = "KEYS")]
+    trust: Vec<String>,
+}
+
+fn trusted(spec: &str) -> anyhow::Result<Vec<PublicKey>> {
+    let path = Path::new(spec);
+    if !path.exists()
+        && let Ok(key) = spec.parse::<PublicKey>()
+    {
+        return Ok(vec![key]);
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--trust {spec}: neither a readable key file nor a hex key"))?;
+    let keys = parse_trusted(&text).map_err(|e| anyhow::anyhow!("--trust {spec}: {e}"))?;
+    if keys.is_empty() {
+        bail!("--trust {spec}: no key in this file");
+    }
+    Ok(keys)
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let mut keys = Vec::new();
+    for spec in &args.trust {
+        keys.extend(trusted(spec)?);
+    }
+    let mut all_authentic = true;
+    for file in &args.files {
+        match verify_file(file, &keys) {
+            Ok(verdict) => {
+                all_authentic &= verdict.is_authentic();
+                println!("{}: {verdict}", file.display());
+            }
+            Err(e) => {
+                all_authentic = false;
+                println!("{}: Error 无法检查: {e}", file.display());
+            }
+        }
+    }
+    Ok(if all_authentic {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
