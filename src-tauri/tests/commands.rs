@@ -28,20 +28,35 @@ fn app(dir: &tempfile::TempDir) -> (tauri::App<MockRuntime>, WebviewWindow<MockR
     (app, webview)
 }
 
-fn call(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
+/// An IPC request as the webview sends it.
+fn request(cmd: &str, body: InvokeBody, headers: tauri::http::HeaderMap) -> InvokeRequest {
+    InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
+        body,
+        headers,
         invoke_key: INVOKE_KEY.to_string(),
-    };
+    }
+}
+
+/// The answer of a command that answers JSON (or its `{code, message}` error).
+fn json_answer(
+    webview: &WebviewWindow<MockRuntime>,
+    request: InvokeRequest,
+) -> Result<Value, Value> {
     get_ipc_response(webview, request).map(|body| match body {
         tauri::ipc::InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
         tauri::ipc::InvokeResponseBody::Raw(_) => panic!("unexpected raw response"),
     })
+}
+
+fn call(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    json_answer(
+        webview,
+        request(cmd, InvokeBody::Json(args), Default::default()),
+    )
 }
 
 /// A command whose body is raw bytes (the photo), with its target in the header, as ipc.ts sends it.
@@ -57,32 +72,12 @@ fn call_raw(
         percent_encoding::utf8_percent_encode(target_json, percent_encoding::NON_ALPHANUMERIC)
             .to_string();
     headers.insert(examgate_door::PHOTO_TARGET_HEADER, encoded.parse().unwrap());
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Raw(body),
-        headers,
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| match body {
-        tauri::ipc::InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
-        tauri::ipc::InvokeResponseBody::Raw(_) => panic!("unexpected raw response"),
-    })
+    json_answer(webview, request(cmd, InvokeBody::Raw(body), headers))
 }
 
 /// A command that answers with raw bytes.
 fn call_bytes(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Vec<u8> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
+    let request = request(cmd, InvokeBody::Json(args), Default::default());
     match get_ipc_response(webview, request).unwrap() {
         tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
         tauri::ipc::InvokeResponseBody::Json(s) => panic!("expected raw bytes, got {s}"),

@@ -10,11 +10,19 @@
 mod common;
 
 use common::*;
-use examgate_photo::{Options, PhotoSignature, Verdict, sidecar_path, take_photo, verify_file};
+use examgate_photo::{
+    DeviceKey, Options, PhotoSignature, StoredPhoto, Verdict, sidecar_path, take_photo, verify_file,
+};
+use std::path::Path;
 use turbojpeg::Subsamp;
 
 fn input() -> Vec<u8> {
     jpeg(&photo_like(640, 480), 90, Subsamp::Sub2x2)
+}
+
+/// The whole pipeline on the test photo, signed with `key`, stored in `folder`.
+fn store_one(key: &DeviceKey, folder: &Path) -> StoredPhoto {
+    take_photo(&input(), &meta(), font(), key, folder, &Options::default()).unwrap()
 }
 
 #[test]
@@ -22,15 +30,7 @@ fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
     let dir = tempfile::tempdir().unwrap();
     let key = key(dir.path(), "device.pem");
     let folder = photo_folder(dir.path());
-    let stored = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &folder,
-        &Options::default(),
-    )
-    .unwrap();
+    let stored = store_one(&key, &folder);
 
     assert_eq!(stored.path, folder.join(format!("{STUDENT}.jpg")));
     assert_eq!(stored.sidecar, sidecar_path(&stored.path));
@@ -62,15 +62,7 @@ fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
 fn changing_one_byte_of_the_photo_makes_it_altered() {
     let dir = tempfile::tempdir().unwrap();
     let key = key(dir.path(), "device.pem");
-    let stored = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &photo_folder(dir.path()),
-        &Options::default(),
-    )
-    .unwrap();
+    let stored = store_one(&key, &photo_folder(dir.path()));
     let mut bytes = std::fs::read(&stored.path).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
@@ -85,15 +77,7 @@ fn changing_one_byte_of_the_photo_makes_it_altered() {
 fn changing_the_seat_in_the_sidecar_makes_it_altered() {
     let dir = tempfile::tempdir().unwrap();
     let key = key(dir.path(), "device.pem");
-    let stored = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &photo_folder(dir.path()),
-        &Options::default(),
-    )
-    .unwrap();
+    let stored = store_one(&key, &photo_folder(dir.path()));
     let mut sig = stored.signature.clone();
     sig.metadata.seat = "13".into();
     std::fs::write(&stored.sidecar, sig.to_json()).unwrap();
@@ -108,15 +92,7 @@ fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
     let key = key(dir.path(), "device.pem");
     let other = common::key(dir.path(), "other.pem");
     assert_ne!(key.public_key(), other.public_key());
-    let stored = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &photo_folder(dir.path()),
-        &Options::default(),
-    )
-    .unwrap();
+    let stored = store_one(&key, &photo_folder(dir.path()));
 
     let verdict = verify_file(&stored.path, &[other.public_key()]).unwrap();
     assert_eq!(
@@ -131,15 +107,7 @@ fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
 fn a_photo_without_its_sidecar_has_no_signature() {
     let dir = tempfile::tempdir().unwrap();
     let key = key(dir.path(), "device.pem");
-    let stored = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &photo_folder(dir.path()),
-        &Options::default(),
-    )
-    .unwrap();
+    let stored = store_one(&key, &photo_folder(dir.path()));
     std::fs::remove_file(&stored.sidecar).unwrap();
     let verdict = verify_file(&stored.path, &[key.public_key()]).unwrap();
     assert_eq!(verdict, Verdict::MissingSignature);
@@ -150,15 +118,7 @@ fn a_second_photo_of_the_same_student_is_stored_as_dash_2_and_the_first_is_untou
     let dir = tempfile::tempdir().unwrap();
     let key = key(dir.path(), "device.pem");
     let folder = photo_folder(dir.path());
-    let first = take_photo(
-        &input(),
-        &meta(),
-        font(),
-        &key,
-        &folder,
-        &Options::default(),
-    )
-    .unwrap();
+    let first = store_one(&key, &folder);
     let first_bytes = std::fs::read(&first.path).unwrap();
     let first_sidecar = std::fs::read(&first.sidecar).unwrap();
 
