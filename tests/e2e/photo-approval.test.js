@@ -72,6 +72,16 @@ describe("the fallback photo and the chief examiner's approval", () => {
     assert.equal(ok.state.state, "expected");
   });
 
+  step("the desktop camera is offered (the shell turned WebKitGTK's media streams on); without one the proctor is told to use a file", async () => {
+    // navigator.mediaDevices exists only when the shell enabled media streams: the button shows.
+    await click(browser, "#camera-start");
+    // Xvfb has no camera: the request is answered, no device is found, and the message says what
+    // to do instead. The file and phone-camera pickers stay offered.
+    const { text } = await message(browser, "error", "no-camera");
+    assert.ok(text.includes("选择照片文件"), `the no-camera message does not point to the file picker: "${text}"`);
+    await shown(browser, "#photo-pickers");
+  });
+
   step("the photo taken is shown first, then sent: the candidate awaits the chief examiner", async () => {
     // A file input takes a path typed into it (WebDriver's "send keys" to a file input).
     const picker = await browser.$("#photo-file");
