@@ -92,6 +92,12 @@ describe("the fallback photo and the chief examiner's approval", () => {
       timeout: UI_TIMEOUT,
       timeoutMsg: "the chosen photo was not shown before sending",
     });
+    // Decoded and painted before the picture is taken of it.
+    await browser.executeAsync((el, done) => {
+      el.scrollIntoView({ block: "center" });
+      el.decode().then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))), () => done(false));
+    }, preview);
+    await screenshot(browser, "capture-panel");
     await click(browser, "#photo-send");
     await attrIs(browser, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
     await message(browser, "ok");
