@@ -121,6 +121,9 @@ describe("the fallback photo and the chief examiner's approval", () => {
       { timeout: UI_TIMEOUT, timeoutMsg: "the approval panel did not show the photo" },
     );
     assert.deepEqual(size, [960, 720], "the photo shown is not the stored one (scaled only above 2560 px)");
+    // A photo chosen from a file is flagged for a closer look.
+    await attrIs(browser, "#approval-source", "data-source", "file");
+    await shown(browser, "#approval-source");
     // The stamp is the photo's bottom band: bring it into the screenshot.
     await browser.execute((el) => el.scrollIntoView({ block: "end" }), img);
     await screenshot(browser, "approval-panel");

@@ -9,7 +9,12 @@ export type AppInfo = { db_path: string, device_id: string, version: string,
  */
 signing_key: { Ok : string } | { Err : string }, };
 
-export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, };
+export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
+/**
+ * While pending manual verification: how its photo was taken (a file chosen by hand deserves
+ * a closer look from the chief examiner).
+ */
+manual_photo_source: PhotoSource | null, };
 
 export type CandidateState = { "state": "expected" } | { "state": "admitted", 
 /**

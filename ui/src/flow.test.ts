@@ -13,6 +13,7 @@ const card = (state: CandidateState = { state: "expected" }, room = "01"): Candi
   room_address: "教学楼 2 楼",
   seat: 1,
   photo: null,
+  manual_photo_source: null,
   state,
 });
 const run = (...evs: FlowEvent[]): Flow => evs.reduce(step, initialFlow);

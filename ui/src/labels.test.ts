@@ -15,6 +15,7 @@ const card: CandidateCard = {
   room_address: "教学楼 3 楼",
   seat: 3,
   photo: null,
+  manual_photo_source: null,
   state: { state: "expected" },
 };
 

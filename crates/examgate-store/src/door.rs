@@ -8,7 +8,7 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
-use examgate_core::event::{Event, EventId, EventKind};
+use examgate_core::event::{Event, EventId, EventKind, PhotoSource};
 use examgate_core::fold::CandidateState;
 use examgate_core::fold::Folded;
 use examgate_core::model::StudentNumber;
@@ -23,6 +23,7 @@ use crate::Store;
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append, folded};
+use crate::fallback::settle;
 
 /// A candidate as the door shows them: the ID number masked (first 6, last 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -37,6 +38,9 @@ pub struct CandidateCard {
     pub seat: u32,
     pub photo: Option<String>,
     pub state: CandidateState,
+    /// While pending manual verification: how its photo was taken (a file chosen by hand deserves
+    /// a closer look from the chief examiner).
+    pub manual_photo_source: Option<PhotoSource>,
 }
 
 /// The outcome of a recorded act.
@@ -93,6 +97,7 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CandidateCard> {
         seat: r.get(7)?,
         photo: r.get(8)?,
         state: CandidateState::Expected,
+        manual_photo_source: None,
     })
 }
 
@@ -170,7 +175,7 @@ impl Store {
         let mut cards = Vec::new();
         for row in rows {
             let mut card = row?;
-            card.state = folded(&self.conn, sitting, &card.student_number)?.state;
+            settle(&self.conn, sitting, &mut card)?;
             cards.push(card);
         }
         Ok(cards)
@@ -185,7 +190,7 @@ impl Store {
             .query_row(params![sitting, student], card_from_row)
             .optional()?
             .ok_or_else(|| StoreError::UnknownCandidate(student.to_string()))?;
-        card.state = folded(&self.conn, sitting, student)?.state;
+        settle(&self.conn, sitting, &mut card)?;
         Ok(card)
     }
 
@@ -356,7 +361,7 @@ impl Store {
         let mut t = Tally::default();
         for row in rows {
             let mut card = row?;
-            card.state = folded(&self.conn, sitting, &card.student_number)?.state;
+            settle(&self.conn, sitting, &mut card)?;
             let list = match card.state {
                 CandidateState::Expected => &mut t.expected,
                 CandidateState::Admitted { .. } => &mut t.admitted,

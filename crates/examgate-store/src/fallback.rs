@@ -8,13 +8,14 @@
 
 use chrono::{DateTime, FixedOffset};
 use examgate_core::door::{DoorAct, decide};
-use examgate_core::event::{EventKind, PhotoRef};
+use examgate_core::event::{Event, EventKind, PhotoRef};
+use examgate_core::fold::{CandidateState, fold};
 use examgate_core::model::StudentNumber;
 
-use crate::Store;
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
 use crate::events::{candidate_events, folded};
+use crate::{CandidateCard, Store};
 
 impl Store {
     /// The event `act` by `actor` would record on `student` at `now`, or why it would be refused.
@@ -40,11 +41,32 @@ impl Store {
     /// The photo of the candidate's latest manual-verification request, if any: what the chief
     /// examiner looks at before approving.
     pub fn fallback_photo(&self, sitting: &str, student: &str) -> Result<Option<PhotoRef>> {
-        let mut events = candidate_events(&self.conn, sitting, student)?;
-        events.sort_by_key(|e| e.hlc);
-        Ok(events.into_iter().rev().find_map(|e| match e.kind {
-            EventKind::ManualVerificationRequested { photo } => Some(photo),
-            _ => None,
-        }))
+        Ok(latest_photo(&candidate_events(&self.conn, sitting, student)?).cloned())
     }
+}
+
+fn latest_photo(events: &[Event]) -> Option<&PhotoRef> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ManualVerificationRequested { photo } => Some((e.hlc, photo)),
+            _ => None,
+        })
+        .max_by_key(|(hlc, _)| *hlc)
+        .map(|(_, photo)| photo)
+}
+
+/// Sets a card's state from its events and, while it is pending, how its photo was taken.
+pub(crate) fn settle(
+    conn: &rusqlite::Connection,
+    sitting: &str,
+    card: &mut CandidateCard,
+) -> Result<()> {
+    let events = candidate_events(conn, sitting, &card.student_number)?;
+    card.state = fold(&events).state;
+    card.manual_photo_source = match card.state {
+        CandidateState::PendingManualVerification => latest_photo(&events).map(|p| p.source),
+        _ => None,
+    };
+    Ok(())
 }

@@ -289,6 +289,14 @@ fn the_pending_candidate_s_photo_reference_is_kept_in_the_event() {
     let photo = store.fallback_photo(SITTING, &student).unwrap().unwrap();
     assert_eq!(photo.file, "photo.jpg");
     assert_eq!(photo.sha256, "ab".repeat(32));
+    // The card tells the chief examiner how the photo was taken, while it waits.
+    let card = store.card(SITTING, &student).unwrap();
+    assert_eq!(
+        card.manual_photo_source,
+        Some(examgate_core::event::PhotoSource::Camera)
+    );
+    let others = store.tally(SITTING, SITE, "01").unwrap().expected;
+    assert!(others.iter().all(|c| c.manual_photo_source.is_none()));
 }
 
 #[test]

@@ -60,6 +60,7 @@ function people(): Person[] {
             seat,
             photo: seat % 5 === 0 ? `${student}.jpg` : null,
             state: { state: "expected" },
+            manual_photo_source: null,
           },
         });
       }

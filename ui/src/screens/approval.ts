@@ -63,6 +63,7 @@ export function buildApproval(keepNote = ""): HTMLElement {
     h("p", { class: "approval-intro" }, t("approval.intro")),
     h("figure", { id: "approval-photo", class: "photo-preview", hidden: true },
       h("img", { alt: t("approval.photo") })),
+    h("p", { id: "approval-source", class: "approval-source", hidden: true }),
     h("label", { class: "field approval-chief" },
       h("span", { class: "field-label" }, t("approval.chief")),
       h("select", { id: "approval-chief", class: "field-input" }),
@@ -133,6 +134,12 @@ export function updateApproval(shown: boolean, busy: boolean): void {
   if (appearing) refresh();
   const v = approvalView(approval, performance.now(), busy);
   el.dataset.step = v.step;
+  const source = host?.card()?.manual_photo_source ?? null;
+  const sourceEl = $("#approval-source", el);
+  sourceEl.hidden = source === null;
+  sourceEl.textContent = source === null ? "" : t(`approval.source.${source}`);
+  sourceEl.dataset.source = source ?? "";
+  sourceEl.dataset.tone = source === "file" ? "bad" : "";
   el.dataset.chief = approval.chief ?? "";
 
   const select = $<HTMLSelectElement>("#approval-chief", el);

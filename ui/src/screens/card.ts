@@ -47,6 +47,8 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
       if (card !== c) return;
       applied(c, { act: "vouch" }, result);
       $("#message").scrollIntoView?.({ block: "nearest" });
+      // The card as Rust now holds it: with how the photo was taken, for the chief examiner.
+      void reload(c.student_number);
     },
     reload,
   });
