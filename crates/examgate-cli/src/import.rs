@@ -48,13 +48,9 @@ fn time(s: &str) -> anyhow::Result<NaiveTime> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     for path in &args.files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
+        files.push(
+            SourceFile::read(path).with_context(|| format!("cannot read {}", path.display()))?,
         );
-        files.push(SourceFile { name, bytes });
     }
     let create = match (&args.sitting, args.date) {
         (Some(label), Some(date)) => Some(Sitting {
@@ -72,11 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         sitting: args.sitting.clone(),
         create,
-        photo_dir: args
-            .files
-            .first()
-            .and_then(|f| f.parent())
-            .map(Path::to_path_buf),
+        photo_dir: ImportOptions::photo_dir_of(&args.files),
     };
     match store.import(&files, &opts) {
         Ok(report) => {

@@ -110,25 +110,17 @@ impl Door {
     pub fn import_files(&self, paths: &[String], sitting: Option<String>) -> Result<ImportReport> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
-            let path = Path::new(p);
-            let bytes = std::fs::read(path).map_err(|e| {
+            files.push(SourceFile::read(Path::new(p)).map_err(|e| {
                 IpcError::new(
                     "unreadable-file",
                     format!("无法读取文件 {p} (cannot read the file): {e}"),
                 )
-            })?;
-            let name = path
-                .file_name()
-                .map_or_else(|| p.clone(), |n| n.to_string_lossy().into_owned());
-            files.push(SourceFile { name, bytes });
+            })?);
         }
         let opts = ImportOptions {
             sitting,
             create: None,
-            photo_dir: paths
-                .first()
-                .and_then(|p| Path::new(p).parent())
-                .map(Path::to_path_buf),
+            photo_dir: ImportOptions::photo_dir_of(paths),
         };
         Ok(self.store()?.import(&files, &opts)?)
     }

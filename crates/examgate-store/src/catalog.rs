@@ -71,7 +71,7 @@ fn sitting_from_row(r: &Row<'_>) -> rusqlite::Result<SittingInfo> {
     let date: String = r.get(4)?;
     let start: String = r.get(5)?;
     let end: String = r.get(6)?;
-    let offset: i32 = r.get(8)?;
+    let offset: i32 = r.get(7)?;
     Ok(SittingInfo {
         id: r.get(0)?,
         sitting: Sitting {
@@ -83,12 +83,12 @@ fn sitting_from_row(r: &Row<'_>) -> rusqlite::Result<SittingInfo> {
                 .map_err(|_| text_err(5, "time"))?,
             end: NaiveTime::parse_from_str(&end, "%H:%M:%S").map_err(|_| text_err(6, "time"))?,
         },
-        offset: FixedOffset::east_opt(offset).ok_or_else(|| text_err(8, "offset"))?,
+        offset: FixedOffset::east_opt(offset).ok_or_else(|| text_err(7, "offset"))?,
     })
 }
 
 const SITTING_COLUMNS: &str =
-    "id, label, exam, paper, date, start_time, end_time, 0, utc_offset_seconds";
+    "id, label, exam, paper, date, start_time, end_time, utc_offset_seconds";
 
 pub(crate) fn sitting_by_label(conn: &Connection, label: &str) -> Result<Option<SittingInfo>> {
     Ok(conn
@@ -180,27 +180,23 @@ impl Store {
     /// The staff of a site: the proctors of `room` (all the site's proctors when `None`) and the
     /// site's chief examiners.
     pub fn staff(&self, site: &str, room: Option<&str>) -> Result<Vec<StaffInfo>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT p.id, p.name, p.role, st.name, r.number
-             FROM staff p JOIN site st ON st.id = p.site_id LEFT JOIN room r ON r.id = p.room_id
+        let mut stmt = self.conn.prepare(&format!(
+            "{STAFF_SELECT}
              WHERE st.name = ?1 AND (?2 IS NULL OR r.number = ?2 OR p.role = 'chief-examiner')
-             ORDER BY p.role DESC, p.id",
-        )?;
+             ORDER BY p.role DESC, p.id"
+        ))?;
         let rows = stmt.query_map(params![site, room], staff_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// One member of staff by staff number.
-    pub fn staff_member(&self, id: &str) -> Result<StaffInfo> {
-        staff_member(&self.conn, id)
-    }
 }
+
+/// A member of staff with their site and room, as [`staff_from_row`] reads them.
+const STAFF_SELECT: &str = "SELECT p.id, p.name, p.role, st.name, r.number
+     FROM staff p JOIN site st ON st.id = p.site_id LEFT JOIN room r ON r.id = p.room_id";
 
 pub(crate) fn staff_member(conn: &Connection, id: &str) -> Result<StaffInfo> {
     conn.query_row(
-        "SELECT p.id, p.name, p.role, st.name, r.number
-         FROM staff p JOIN site st ON st.id = p.site_id LEFT JOIN room r ON r.id = p.room_id
-         WHERE p.id = ?1",
+        &format!("{STAFF_SELECT} WHERE p.id = ?1"),
         [id],
         staff_from_row,
     )

@@ -148,6 +148,7 @@ pub fn files() -> Vec<SourceFile> {
     let mut rng = Rng(20230415);
     let mut seating = vec![header(&[&["场次"][..], &SEATING_HEADER[..]].concat())];
     let mut roster = vec![header(&ROSTER_HEADER)];
+    let sittings = sittings();
     let mut i = 0;
     for (s, (site, address, region)) in SITES.iter().enumerate() {
         roster.push(vec![
@@ -174,7 +175,7 @@ pub fn files() -> Vec<SourceFile> {
                 let student = format!("2242{}{:08}", s + 1, i);
                 let (kind, number) = document(&mut rng, i, region);
                 let who = name(&mut rng);
-                for sitting in sittings() {
+                for sitting in &sittings {
                     seating.push(vec![
                         sitting.label.clone(),
                         student.clone(),

@@ -9,20 +9,19 @@ use chrono::{DateTime, FixedOffset};
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
 use examgate_core::event::{Event, EventId, EventKind, PhotoSource};
-use examgate_core::fold::CandidateState;
-use examgate_core::fold::Folded;
+use examgate_core::fold::{CandidateState, Folded, fold};
 use examgate_core::model::StudentNumber;
 use examgate_core::search::{DocumentMatch, Query, match_document};
 use examgate_core::timeline::Timeline;
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::StaffInfo;
 use crate::Store;
-use crate::catalog::staff_member;
+use crate::catalog::{sitting_by_label, staff_member};
 use crate::error::{Result, StoreError};
-use crate::events::{NewEvent, append, folded};
+use crate::events::{NewEvent, append, candidate_events, folded};
 use crate::fallback::settle;
 
 /// A candidate as the door shows them: the ID number masked (first 6, last 4).
@@ -110,6 +109,17 @@ struct DoorContext<'a> {
 }
 
 impl DoorContext<'_> {
+    /// What `act` on a candidate whose state is `before` would record, or why it is refused.
+    fn decide(&self, before: &CandidateState, act: &DoorAct) -> Result<EventKind> {
+        Ok(decide(
+            before,
+            act,
+            self.actor.role,
+            self.timeline,
+            self.now,
+        )?)
+    }
+
     /// Decides `act` on a candidate whose folded state is `before` and appends the event, naming
     /// the heads it saw as parents. Inside the caller's transaction.
     fn record(
@@ -119,7 +129,7 @@ impl DoorContext<'_> {
         before: Folded,
         act: &DoorAct,
     ) -> Result<Event> {
-        let kind = decide(&before.state, act, self.actor.role, self.timeline, self.now)?;
+        let kind = self.decide(&before.state, act)?;
         append(
             conn,
             NewEvent {
@@ -134,8 +144,81 @@ impl DoorContext<'_> {
     }
 }
 
-fn reversed(s: &str) -> String {
+/// `s` read backwards: how ticket and document numbers are stored for suffix search.
+pub(crate) fn reversed(s: &str) -> String {
     s.chars().rev().collect()
+}
+
+/// Whether `student` is on the list of the sitting labelled `sitting_label`; their parsed number
+/// when they are. [`StoreError::UnknownCandidate`] otherwise, the sitting being unknown included.
+pub(crate) fn listed(
+    conn: &Connection,
+    sitting_label: &str,
+    student: &str,
+) -> Result<StudentNumber> {
+    let unknown = || StoreError::UnknownCandidate(student.to_string());
+    let number = StudentNumber::parse(student).map_err(|_| unknown())?;
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM candidate c JOIN sitting s ON s.id = c.sitting_id
+             WHERE s.label = ?1 AND c.student_number = ?2",
+            params![sitting_label, student],
+            |r| r.get(0),
+        )
+        .optional()?;
+    found.map(|_| number).ok_or_else(unknown)
+}
+
+/// What a door act on one candidate is decided against, read on one connection (inside the act's
+/// transaction, or outside it for a preview): the sitting's timeline, the candidate (who must be
+/// listed), the acting staff member and the candidate's events folded.
+pub(crate) struct ActInputs {
+    pub timeline: Timeline,
+    pub number: StudentNumber,
+    pub staff: StaffInfo,
+    pub events: Vec<Event>,
+    pub before: Folded,
+}
+
+impl ActInputs {
+    pub(crate) fn read(
+        conn: &Connection,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+    ) -> Result<ActInputs> {
+        let info = sitting_by_label(conn, sitting)?
+            .ok_or_else(|| StoreError::UnknownSitting(sitting.to_string()))?;
+        let timeline = info.timeline()?;
+        let number = listed(conn, sitting, student)?;
+        let staff = staff_member(conn, actor)?;
+        let events = candidate_events(conn, sitting, student)?;
+        let before = fold(&events);
+        Ok(ActInputs {
+            timeline,
+            number,
+            staff,
+            events,
+            before,
+        })
+    }
+
+    /// What `act` by the staff member read would record now, decided exactly as [`Store::act`]
+    /// decides it, or why it would be refused. Writes nothing.
+    pub(crate) fn decide(
+        &self,
+        sitting: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+    ) -> Result<EventKind> {
+        let door = DoorContext {
+            sitting,
+            actor: &self.staff,
+            timeline: &self.timeline,
+            now,
+        };
+        door.decide(&self.before.state, act)
+    }
 }
 
 impl Store {
@@ -243,33 +326,18 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<ActResult> {
-        let info = self.sitting(sitting)?;
-        let timeline = info.timeline()?;
-        let number = StudentNumber::parse(student)
-            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let listed: Option<i64> = tx
-            .query_row(
-                "SELECT 1 FROM candidate WHERE sitting_id = ?1 AND student_number = ?2",
-                params![info.id, student],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if listed.is_none() {
-            return Err(StoreError::UnknownCandidate(student.to_string()));
-        }
-        let staff = staff_member(&tx, actor)?;
-        let before = folded(&tx, sitting, student)?;
+        let inputs = ActInputs::read(&tx, sitting, student, actor)?;
         let door = DoorContext {
             sitting,
-            actor: &staff,
-            timeline: &timeline,
+            actor: &inputs.staff,
+            timeline: &inputs.timeline,
             now,
         };
-        let event = door.record(&tx, &number, before, act)?;
-        let after = folded(&tx, sitting, student)?;
+        let event = door.record(&tx, &inputs.number, inputs.before, act)?;
+        let after = fold(inputs.events.iter().chain(std::iter::once(&event)));
         tx.commit()?;
         Ok(ActResult {
             event: event.id,
@@ -287,9 +355,7 @@ impl Store {
         at_room: &str,
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
-        let number = StudentNumber::parse(student)
-            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
-        self.card(sitting, student)?;
+        let number = listed(&self.conn, sitting, student)?;
         let tx = self.conn.transaction()?;
         staff_member(&tx, actor)?;
         append(
@@ -339,8 +405,7 @@ impl Store {
         };
         let mut marked = 0;
         for student in &expected {
-            let number = StudentNumber::parse(student)
-                .map_err(|_| StoreError::UnknownCandidate(student.clone()))?;
+            let number = listed(&tx, sitting, student)?;
             let before = folded(&tx, sitting, student)?;
             if before.state != CandidateState::Expected {
                 continue;

@@ -7,14 +7,13 @@
 //! admitted, or a latecomer, is answered before the camera's bytes are touched.
 
 use chrono::{DateTime, FixedOffset};
-use examgate_core::door::{DoorAct, decide};
+use examgate_core::door::DoorAct;
 use examgate_core::event::{Event, EventKind, PhotoRef};
 use examgate_core::fold::{CandidateState, fold};
-use examgate_core::model::StudentNumber;
 
-use crate::catalog::staff_member;
-use crate::error::{Result, StoreError};
-use crate::events::{candidate_events, folded};
+use crate::door::ActInputs;
+use crate::error::Result;
+use crate::events::candidate_events;
 use crate::{CandidateCard, Store};
 
 impl Store {
@@ -28,14 +27,7 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<EventKind> {
-        let info = self.sitting(sitting)?;
-        let timeline = info.timeline()?;
-        StudentNumber::parse(student)
-            .map_err(|_| StoreError::UnknownCandidate(student.to_string()))?;
-        self.card(sitting, student)?;
-        let staff = staff_member(&self.conn, actor)?;
-        let before = folded(&self.conn, sitting, student)?;
-        Ok(decide(&before.state, act, staff.role, &timeline, now)?)
+        ActInputs::read(&self.conn, sitting, student, actor)?.decide(sitting, act, now)
     }
 
     /// The photo of the candidate's latest manual-verification request, if any: what the chief

@@ -6,21 +6,20 @@
 //! in one transaction. Any error rolls everything back and every error is reported.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use examgate_core::documents::normalize;
-use examgate_core::model::{Role, Sitting};
+use examgate_core::model::Sitting;
 use examgate_core::timeline::CHINA_OFFSET;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::Store;
 use crate::catalog::{insert_sitting, sitting_by_label};
+use crate::door::reversed;
 use crate::error::{Result, StoreError};
 use crate::import::{Column, Columns, ImportError, Parsed, SourceFile, parse, validate_batch};
 use crate::staffing::StaffingWarning;
+use crate::{Store, sha256_hex};
 
 /// Which sitting the seating lists belong to, when the files do not say (no 场次 column).
 #[derive(Debug, Clone, Default)]
@@ -32,6 +31,17 @@ pub struct ImportOptions {
     /// The folder the 照片 column's file names are relative to (the seating list's folder).
     /// Without it, a list that names photos is refused.
     pub photo_dir: Option<PathBuf>,
+}
+
+impl ImportOptions {
+    /// The folder photos are looked up in for files imported from `paths`: the first file's
+    /// folder.
+    pub fn photo_dir_of<P: AsRef<Path>>(paths: &[P]) -> Option<PathBuf> {
+        paths
+            .first()
+            .and_then(|p| p.as_ref().parent())
+            .map(Path::to_path_buf)
+    }
 }
 
 /// Largest registration photo accepted: an ID-style photo is tens of KB.
@@ -76,15 +86,6 @@ struct Batch<'t, 'c> {
     sittings: HashMap<String, Option<i64>>,
 }
 
-fn err(file: &str, line: usize, field: &str, message: String) -> ImportError {
-    ImportError {
-        file: file.to_string(),
-        line,
-        field: field.to_string(),
-        message,
-    }
-}
-
 impl Batch<'_, '_> {
     fn sitting_id(&mut self, label: &str) -> Result<Option<i64>> {
         if let Some(id) = self.sittings.get(label) {
@@ -112,7 +113,7 @@ impl Batch<'_, '_> {
         match found {
             Some((id, stored)) => {
                 if !address.is_empty() && stored != address {
-                    self.errors.push(err(file, line, cols.header(Column::SiteAddress), format!(
+                    self.errors.push(ImportError::at(file, line, cols.header(Column::SiteAddress), format!(
                         "考点“{name}”在数据库中的地址是“{stored}” (site '{name}' has another address in the database)"
                     )));
                 }
@@ -148,12 +149,12 @@ impl Batch<'_, '_> {
         match found {
             Some((id, stored, stored_seats)) => {
                 if stored != address {
-                    self.errors.push(err(file, line, cols.header(Column::RoomAddress), format!(
+                    self.errors.push(ImportError::at(file, line, cols.header(Column::RoomAddress), format!(
                         "考场 {number} 在数据库中的地址是“{stored}” (room {number} has another address in the database)"
                     )));
                 }
                 match (stored_seats, seats) {
-                    (Some(a), Some(b)) if a != b => self.errors.push(err(file, line, cols.header(Column::Seats), format!(
+                    (Some(a), Some(b)) if a != b => self.errors.push(ImportError::at(file, line, cols.header(Column::Seats), format!(
                         "考场 {number} 在数据库中为 {a} 座 (room {number} has {a} seats in the database)"
                     ))),
                     (None, Some(b)) => {
@@ -190,13 +191,13 @@ impl Batch<'_, '_> {
                 } else {
                     self.labels.join("、")
                 };
-                self.errors.push(err(&list.file, row.line, list.columns.header(Column::Sitting), format!(
+                self.errors.push(ImportError::at(&list.file, row.line, list.columns.header(Column::Sitting), format!(
                     "未指定场次：文件没有“场次”列，请指定场次（现有：{known}） (no sitting: the file has no 场次 column; name the sitting — existing: {known})"
                 )));
                 continue;
             };
             let Some(sitting_id) = self.sitting_id(&label)? else {
-                self.errors.push(err(
+                self.errors.push(ImportError::at(
                     &list.file,
                     row.line,
                     list.columns.header(Column::Sitting),
@@ -227,7 +228,8 @@ impl Batch<'_, '_> {
                     id
                 }
             };
-            let number = normalize(&c.document_number);
+            // Already normalized: the seating list keeps the number its check normalized.
+            let number = &c.document_number;
             let n = insert.execute(params![
                 sitting_id,
                 c.student_number.as_str(),
@@ -237,14 +239,14 @@ impl Batch<'_, '_> {
                 room_id,
                 c.seat,
                 c.photo,
-                c.student_number.as_str().chars().rev().collect::<String>(),
-                number.chars().rev().collect::<String>(),
+                reversed(c.student_number.as_str()),
+                reversed(number),
             ])?;
             if let Some(name) = &c.photo {
                 self.photo(list, row.line, sitting_id, c.student_number.as_str(), name)?;
             }
             if n == 0 {
-                self.errors.push(err(&list.file, row.line, list.columns.header(Column::StudentNumber), format!(
+                self.errors.push(ImportError::at(&list.file, row.line, list.columns.header(Column::StudentNumber), format!(
                     "学号 {} 或 {} 考场 {} 号座位已在数据库中 (student number or seat already in the database for this sitting)",
                     c.student_number, c.room, c.seat
                 )));
@@ -264,14 +266,14 @@ impl Batch<'_, '_> {
     ) -> Result<()> {
         let field = list.columns.header(Column::Photo);
         let Some(dir) = &self.photo_dir else {
-            self.errors.push(err(&list.file, line, field, "无法定位照片文件：请从座次表所在文件夹导入 (cannot find photo files: import from the list's folder)".into()));
+            self.errors.push(ImportError::at(&list.file, line, field, "无法定位照片文件：请从座次表所在文件夹导入 (cannot find photo files: import from the list's folder)"));
             return Ok(());
         };
         let path = dir.join(name);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
-                self.errors.push(err(
+                self.errors.push(ImportError::at(
                     &list.file,
                     line,
                     field,
@@ -282,7 +284,7 @@ impl Batch<'_, '_> {
         };
         let Some(content_type) = image_type(&bytes).filter(|_| bytes.len() <= MAX_PHOTO_BYTES)
         else {
-            self.errors.push(err(&list.file, line, field, format!(
+            self.errors.push(ImportError::at(&list.file, line, field, format!(
                 "照片 {name} 不是 2 MB 以内的 JPEG/PNG 图片 (photo is not a JPEG/PNG of at most 2 MB)"
             )));
             return Ok(());
@@ -305,13 +307,14 @@ impl Batch<'_, '_> {
                 })
                 .optional()?;
             let Some(site_id) = site_id else {
-                self.errors.push(err(&roster.file, row.line, roster.columns.header(Column::Site), format!(
+                self.errors.push(ImportError::at(&roster.file, row.line, roster.columns.header(Column::Site), format!(
                     "考点“{}”不在座次表中，请先导入座次表 (site not on any seating list: import the seating list first)", s.site
                 )));
                 continue;
             };
-            let room_id: Option<i64> = match (&s.room, s.role) {
-                (Some(number), _) => {
+            // The roster's parse already refused a proctor without a room.
+            let room_id: Option<i64> = match &s.room {
+                Some(number) => {
                     let id = self
                         .tx
                         .query_row(
@@ -321,30 +324,21 @@ impl Batch<'_, '_> {
                         )
                         .optional()?;
                     if id.is_none() {
-                        self.errors.push(err(&roster.file, row.line, roster.columns.header(Column::Room), format!(
+                        self.errors.push(ImportError::at(&roster.file, row.line, roster.columns.header(Column::Room), format!(
                             "考场 {number} 不在 {} 的座次表中 (room {number} is not on the site's seating list)", s.site
                         )));
                         continue;
                     }
                     id
                 }
-                (None, Role::ChiefExaminer) => None,
-                (None, Role::Proctor) => {
-                    self.errors.push(err(
-                        &roster.file,
-                        row.line,
-                        roster.columns.header(Column::Room),
-                        "监考教师须指定考场 (a proctor needs a room)".into(),
-                    ));
-                    continue;
-                }
+                None => None,
             };
             let n = self.tx.execute(
                 "INSERT OR IGNORE INTO staff (id, name, role, site_id, room_id) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![s.id, s.name, s.role.code(), site_id, room_id],
             )?;
             if n == 0 {
-                self.errors.push(err(
+                self.errors.push(ImportError::at(
                     &roster.file,
                     row.line,
                     roster.columns.header(Column::StaffId),
@@ -375,19 +369,12 @@ impl Batch<'_, '_> {
         })?;
         for row in rows {
             let (site, room, seats, n) = row?;
-            self.errors.push(err(file, 0, "座位数", format!(
+            self.errors.push(ImportError::at(file, 0, "座位数", format!(
                 "{site} {room} 考场有 {seats} 座，导入后将有 {n} 名考生 (room has {seats} seats but would seat {n} candidates)"
             )));
         }
         Ok(())
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Store {

@@ -20,12 +20,18 @@ mod staffing;
 use std::path::Path;
 
 use rusqlite::Connection;
+use sha2::{Digest, Sha256};
 
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile};
 pub use staffing::StaffingWarning;
+
+/// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
 
 /// The local database.
 #[derive(Debug)]

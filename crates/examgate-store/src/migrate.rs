@@ -5,10 +5,9 @@
 //! (someone edited history) or the database knows a migration this program doesn't (it was written
 //! by a newer version), opening fails instead of guessing.
 
-use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
-
 use crate::error::{Result, StoreError};
+use crate::sha256_hex;
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// (name, SQL), in the order they apply. Only ever append to this list.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -25,13 +24,6 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/20261124T195000_registration_photo.sql"),
     ),
 ];
-
-fn digest(sql: &str) -> String {
-    Sha256::digest(sql.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
     conn.execute_batch(
@@ -53,7 +45,7 @@ pub(crate) fn run(conn: &mut Connection) -> Result<()> {
         });
     }
     for (name, sql) in MIGRATIONS {
-        let sha = digest(sql);
+        let sha = sha256_hex(sql.as_bytes());
         let applied: Option<String> = conn
             .query_row(
                 "SELECT sha256 FROM schema_migration WHERE name = ?1",

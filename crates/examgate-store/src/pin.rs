@@ -11,7 +11,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, FixedOffset};
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
@@ -41,6 +41,14 @@ fn matches(pin: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Refuses anyone who is not a chief examiner (an unknown staff number as such).
+fn require_chief(conn: &Connection, chief: &str) -> Result<()> {
+    if staff_member(conn, chief)?.role != Role::ChiefExaminer {
+        return Err(StoreError::NotChief(chief.to_string()));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Whether this chief examiner has a PIN on this device.
     pub fn has_pin(&self, chief: &str) -> Result<bool> {
@@ -64,10 +72,7 @@ impl Store {
         replace: bool,
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
-        let staff = staff_member(&self.conn, chief)?;
-        if staff.role != Role::ChiefExaminer {
-            return Err(StoreError::NotChief(chief.to_string()));
-        }
+        require_chief(&self.conn, chief)?;
         if pin.len() < MIN_PIN_LEN || !pin.bytes().all(|b| b.is_ascii_digit()) {
             return Err(StoreError::WeakPin);
         }
@@ -96,10 +101,7 @@ impl Store {
         if !matches!(act, DoorAct::Approve | DoorAct::Reject { .. }) {
             return Err(StoreError::Pin("only approve or reject".into()));
         }
-        let staff = staff_member(&self.conn, chief)?;
-        if staff.role != Role::ChiefExaminer {
-            return Err(StoreError::NotChief(chief.to_string()));
-        }
+        require_chief(&self.conn, chief)?;
         let row: Option<(String, u32, Option<String>)> = self
             .conn
             .query_row(

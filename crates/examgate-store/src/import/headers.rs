@@ -198,10 +198,6 @@ impl Columns {
             .get(&column)
             .map_or(column.label_zh(), String::as_str)
     }
-
-    pub fn contains(&self, column: Column) -> bool {
-        self.0.contains_key(&column)
-    }
 }
 
 /// The header row of a file.

@@ -16,6 +16,7 @@ mod table;
 mod validate;
 
 use std::fmt;
+use std::path::Path;
 
 use examgate_core::model::{Candidate, Staff};
 use serde::Serialize;
@@ -28,6 +29,18 @@ pub use validate::validate_batch;
 pub struct SourceFile {
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+impl SourceFile {
+    /// Reads the file at `path`, named by its file name (the whole path when it has none).
+    pub fn read(path: &Path) -> std::io::Result<SourceFile> {
+        let bytes = std::fs::read(path)?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Ok(SourceFile { name, bytes })
+    }
 }
 
 /// A file that parsed without a single problem.
@@ -89,7 +102,7 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    fn at(file: &str, line: usize, field: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn at(file: &str, line: usize, field: &str, message: impl Into<String>) -> Self {
         ImportError {
             file: file.to_string(),
             line,
