@@ -25,6 +25,16 @@ pub struct Summary {
     pub peak_rss_kib: u64,
 }
 
+/// A duration in milliseconds, for printing.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// How a figure stands against its target, as the benches print it.
+pub fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
 /// The middle value (the upper one of an even count); zero for none.
 pub fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();

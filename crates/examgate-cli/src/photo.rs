@@ -119,6 +119,11 @@ pub fn photo_error(e: examgate_photo::Error) -> anyhow::Error {
     anyhow::anyhow!("{e} [{}]", e.code())
 }
 
+/// The stamp font for `meta`: the `--font` file, or the best installed font (`None`).
+pub fn stamp_font(meta: &Metadata, file: Option<PathBuf>) -> anyhow::Result<StampFont> {
+    StampFont::find(&FontSource::from(file), &meta.stamp_text()).map_err(photo_error)
+}
+
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Stamp(args) => stamp(&args),
@@ -151,11 +156,7 @@ fn stamp(args: &StampArgs) -> anyhow::Result<ExitCode> {
         &args.seat,
     )
     .map_err(photo_error)?;
-    let source = args
-        .font
-        .clone()
-        .map_or(FontSource::System, FontSource::File);
-    let font = StampFont::find(&source, &meta.stamp_text()).map_err(photo_error)?;
+    let font = stamp_font(&meta, args.font.clone())?;
     let key = args.key.load()?;
     let input = std::fs::read(&args.input)
         .with_context(|| format!("cannot read {}", args.input.display()))?;

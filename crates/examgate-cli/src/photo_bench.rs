@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::DateTime;
 use examgate_photo::{
-    BAND_ALPHA, DeviceKey, FontSource, Limits, Metadata, Options, StampFont, layout, take_photo,
+    BAND_ALPHA, DeviceKey, Limits, Metadata, Options, StampFont, layout, take_photo,
 };
 use turbojpeg::{Compressor, Image, PixelFormat, Subsamp};
 
-use crate::measure::{Summary, median, repeat};
-use crate::photo::photo_error;
+use crate::measure::{Summary, median, met, ms, repeat};
+use crate::photo::{photo_error, stamp_font};
 
 const WIDTH: usize = 4000;
 const HEIGHT: usize = 3000;
@@ -89,16 +89,8 @@ fn generate() -> anyhow::Result<Vec<u8>> {
     })?)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn mb(kib: u64) -> f64 {
     kib as f64 / 1024.0
-}
-
-fn met(ok: bool) -> &'static str {
-    if ok { "met" } else { "MISSED" }
 }
 
 /// The first `convert` on PATH that is not a `#!` script.
@@ -290,11 +282,7 @@ fn setup(args: &Args) -> anyhow::Result<Bench> {
         "12",
     )
     .map_err(photo_error)?;
-    let source = args
-        .font
-        .clone()
-        .map_or(FontSource::System, FontSource::File);
-    let font = StampFont::find(&source, &meta.stamp_text()).map_err(photo_error)?;
+    let font = stamp_font(&meta, args.font.clone())?;
     let font_file = font
         .path()
         .context("the stamp font is not a file; pass --font FILE")?

@@ -10,7 +10,7 @@ use turbojpeg::{Compressor, Image, PixelFormat, Subsamp, YuvImage};
 use crate::error::{Error, Result};
 
 /// The JPEG quality of every stamped photo.
-pub const QUALITY: i32 = 85;
+pub(crate) const QUALITY: i32 = 85;
 
 fn err(e: turbojpeg::Error) -> Error {
     Error::Internal {

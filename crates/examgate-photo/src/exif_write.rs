@@ -33,7 +33,7 @@ fn ascii(s: String) -> Value {
 }
 
 /// The TIFF/EXIF bytes (without the `Exif\0\0` prefix) for `meta`.
-pub fn exif_block(meta: &Metadata) -> Result<Vec<u8>> {
+pub(crate) fn exif_block(meta: &Metadata) -> Result<Vec<u8>> {
     let exif_time = meta.time.format("%Y:%m:%d %H:%M:%S").to_string();
     let offset = meta.time.format("%:z").to_string();
     let comment = meta.comment();

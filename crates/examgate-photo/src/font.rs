@@ -22,6 +22,13 @@ pub enum FontSource {
     File(PathBuf),
 }
 
+impl From<Option<PathBuf>> for FontSource {
+    /// `Some(file)` is that file, `None` the system search.
+    fn from(file: Option<PathBuf>) -> FontSource {
+        file.map_or(FontSource::System, FontSource::File)
+    }
+}
+
 /// A loaded font face known to cover a given text.
 pub struct StampFont {
     font: FontVec,

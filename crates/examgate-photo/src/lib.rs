@@ -24,18 +24,16 @@ mod store;
 use std::path::{Path, PathBuf};
 
 pub use decode::{Limits, decode};
-pub use encode::QUALITY;
 pub use error::{Error, Result};
-pub use exif_write::{XP_COMMENT, exif_block};
+pub use exif_write::XP_COMMENT;
 pub use font::{FontSource, StampFont};
 pub use meta::Metadata;
-pub use scale::target_size;
 pub use sign::{
-    DeviceKey, PhotoSignature, PublicKey, SIGNATURE_FORMAT, Verdict, parse_trusted, sha256_hex,
-    sidecar_path, sign, verify_bytes, verify_file,
+    DeviceKey, PhotoSignature, PublicKey, Verdict, parse_trusted, sha256_hex, sidecar_path, sign,
+    verify_beside, verify_file,
 };
 pub use stamp::{BAND_ALPHA, Band, layout};
-pub use store::{MAX_PHOTOS_PER_CANDIDATE, Stored, photo_name, store, write_photo};
+pub use store::{Stored, store, write_photo};
 
 /// Default longest edge of a stored photo, in pixels.
 pub const DEFAULT_MAX_EDGE: u32 = 2560;
@@ -81,7 +79,7 @@ pub fn render(
 ) -> Result<Rendered> {
     meta.validate()?;
     font.check(&meta.stamp_text())?;
-    let exif = exif_block(meta)?;
+    let exif = exif_write::exif_block(meta)?;
     let (encoded, width, height, planar, icc) = match decode::sniff(input)? {
         decode::Format::Jpeg => {
             let info = decode::jpeg_info(input, &options.limits)?;

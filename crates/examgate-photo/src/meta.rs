@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::sign::SIGNATURE_FORMAT;
 
 /// Longest accepted value of a text field, in characters (an address is the longest: ~40).
 pub const MAX_FIELD_CHARS: usize = 120;
@@ -114,11 +115,11 @@ impl Metadata {
 
     /// The canonical bytes the signature covers, with the photo's SHA-256 (lower-case hex).
     ///
-    /// `examgate-photo-signature-v1` then one `key=value` line per field in this fixed order, each
+    /// `SIGNATURE_FORMAT` (`examgate-photo-signature-v1`) then one `key=value` line per field in this fixed order, each
     /// ending in `\n`, UTF-8. Unambiguous because no value contains a control character.
     pub fn signed_bytes(&self, sha256_hex: &str) -> Vec<u8> {
         format!(
-            "examgate-photo-signature-v1\nsha256={sha256_hex}\nstudent={}\ntime={}\nsite={}\nroom={}\naddress={}\nseat={}\n",
+            "{SIGNATURE_FORMAT}\nsha256={sha256_hex}\nstudent={}\ntime={}\nsite={}\nroom={}\naddress={}\nseat={}\n",
             self.student,
             self.time_rfc3339(),
             self.site,

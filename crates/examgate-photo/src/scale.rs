@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// The size whose longest edge is `max_edge`, keeping the aspect ratio of `width`×`height`;
 /// unchanged when `max_edge` is 0 or already not smaller than the longest edge.
-pub fn target_size(width: u32, height: u32, max_edge: u32) -> (u32, u32) {
+pub(crate) fn target_size(width: u32, height: u32, max_edge: u32) -> (u32, u32) {
     let longest = width.max(height);
     if max_edge == 0 || longest <= max_edge {
         return (width, height);

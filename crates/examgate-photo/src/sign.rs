@@ -20,18 +20,13 @@ use crate::error::{Error, Result};
 use crate::meta::Metadata;
 
 /// The `format` of every sidecar this version writes (and the first line of the signed bytes).
-pub const SIGNATURE_FORMAT: &str = "examgate-photo-signature-v1";
+pub(crate) const SIGNATURE_FORMAT: &str = "examgate-photo-signature-v1";
 
 /// An ed25519 public key: how a device is named in trust lists and verdicts (64 hex digits).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PublicKey([u8; 32]);
 
 impl PublicKey {
-    /// The raw 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
     fn verifying(&self) -> Option<VerifyingKey> {
         VerifyingKey::from_bytes(&self.0).ok()
     }
@@ -139,17 +134,12 @@ impl DeviceKey {
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())
     }
-
-    /// The file the key was loaded from.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 /// The sidecar `<photo>.sig.json`, also returned to the caller for the event log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhotoSignature {
-    /// Always [`SIGNATURE_FORMAT`].
+    /// Always `examgate-photo-signature-v1` (the crate's `SIGNATURE_FORMAT`).
     pub format: String,
     /// Always `ed25519`.
     pub algorithm: String,
@@ -258,7 +248,7 @@ fn altered(reason: impl Into<String>) -> Verdict {
 }
 
 /// Checks `jpeg` against its signature. `trusted` empty = trust the signature's own key.
-pub fn verify_bytes(jpeg: &[u8], sig: &PhotoSignature, trusted: &[PublicKey]) -> Verdict {
+pub(crate) fn verify_bytes(jpeg: &[u8], sig: &PhotoSignature, trusted: &[PublicKey]) -> Verdict {
     if sig.format != SIGNATURE_FORMAT || sig.algorithm != "ed25519" {
         return altered(format!(
             "未知签名格式 {} / {} (unknown signature format)",
@@ -308,6 +298,12 @@ pub fn verify_bytes(jpeg: &[u8], sig: &PhotoSignature, trusted: &[PublicKey]) ->
 /// Checks the photo at `photo` against its sidecar (`sidecar_path`).
 pub fn verify_file(photo: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
     let jpeg = std::fs::read(photo).map_err(|e| Error::io("读取照片 read the photo", photo, e))?;
+    verify_beside(&jpeg, photo, trusted)
+}
+
+/// Checks `jpeg`, the bytes already read from `photo`, against the sidecar beside `photo`
+/// (`sidecar_path`): [`verify_file`] for a caller that holds the bytes. Reads only the sidecar.
+pub fn verify_beside(jpeg: &[u8], photo: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
     let side = sidecar_path(photo);
     let text = match std::fs::read(&side) {
         Ok(t) => t,
@@ -317,7 +313,7 @@ pub fn verify_file(photo: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
         Err(e) => return Err(Error::io("读取签名 read the signature", side, e)),
     };
     Ok(match serde_json::from_slice::<PhotoSignature>(&text) {
-        Ok(sig) => verify_bytes(&jpeg, &sig, trusted),
+        Ok(sig) => verify_bytes(jpeg, &sig, trusted),
         Err(e) => altered(format!("签名文件损坏 (the signature file is damaged): {e}")),
     })
 }

@@ -107,8 +107,11 @@ fn wrap<'f>(font: &impl ScaleFont<&'f ab_glyph::FontVec>, text: &str, avail: f32
 }
 
 /// Lays out and rasterises the stamp for a `width`×`height` image.
+///
+/// The caller checks that `font` covers `meta.stamp_text()` ([`StampFont::check`]; `render`
+/// does, and [`StampFont::find`] only returns a face that covers the text it was given): a
+/// missing glyph here would silently draw nothing.
 pub fn layout(meta: &Metadata, font: &StampFont, width: u32, height: u32) -> Result<Band> {
-    font.check(&meta.stamp_text())?;
     let f = font.font();
     let base = (width.min(height) as f32 * SIZE_PER_SHORT_EDGE)
         .round()
@@ -219,15 +222,16 @@ fn bare_tables() -> ([u8; 256], [u8; 256]) {
     (luma, chroma)
 }
 
-/// Blends one row: `mask` is the text coverage of its first pixels; the rest get the bare band.
-fn blend_row(row: &mut [u8], mask: &[u8], bare: &[u8; 256]) {
+/// Blends one row with `blend` (`over` for luma and RGB, `over_chroma` for chroma): `mask` is the
+/// text coverage of its first pixels; the rest get the bare band (`bare[v]` = `blend(v, 0)`).
+fn blend_row(row: &mut [u8], mask: &[u8], bare: &[u8; 256], blend: impl Fn(u8, u8) -> u8) {
     let n = mask.len().min(row.len());
     let (covered, rest) = row.split_at_mut(n);
     for (v, &cov) in covered.iter_mut().zip(&mask[..n]) {
         *v = if cov == 0 {
             bare[usize::from(*v)]
         } else {
-            over(*v, cov)
+            blend(*v, cov)
         };
     }
     for v in rest {
@@ -245,7 +249,7 @@ pub(crate) fn apply_rgb(image: &mut RgbImage, band: &Band) {
         // One coverage value per channel, so R, G and B blend like a plane.
         expanded.clear();
         expanded.extend(band.mask_row(r - top).iter().flat_map(|&c| [c, c, c]));
-        blend_row(row, &expanded, &bare);
+        blend_row(row, &expanded, &bare, over);
     }
 }
 
@@ -264,7 +268,7 @@ pub(crate) fn apply_planes(yuv: &mut YuvImage<Vec<u8>>, band: &Band) {
     let top = band.top as usize;
     let (luma, chroma) = yuv.pixels.split_at_mut(y_stride * y_rows);
     for (r, row) in luma.chunks_exact_mut(y_stride).enumerate().skip(top) {
-        blend_row(row, band.mask_row(r - top), &bare_luma);
+        blend_row(row, band.mask_row(r - top), &bare_luma, over);
     }
     if c_stride == 0 {
         return;
@@ -289,13 +293,7 @@ pub(crate) fn apply_planes(yuv: &mut YuvImage<Vec<u8>>, band: &Band) {
         }
         for plane in chroma.chunks_exact_mut(c_stride * c_rows).take(2) {
             let row = &mut plane[j * c_stride..(j + 1) * c_stride];
-            for (v, &cov) in row.iter_mut().zip(&means) {
-                *v = if cov == 0 {
-                    bare_chroma[usize::from(*v)]
-                } else {
-                    over_chroma(*v, cov)
-                };
-            }
+            blend_row(row, &means, &bare_chroma, over_chroma);
         }
     }
 }

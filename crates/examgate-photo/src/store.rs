@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::sign::{PhotoSignature, sidecar_path};
 
 /// Photos kept per candidate before the folder needs a person's attention.
-pub const MAX_PHOTOS_PER_CANDIDATE: u32 = 99;
+pub(crate) const MAX_PHOTOS_PER_CANDIDATE: u32 = 99;
 
 /// Where a photo was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,15 +27,8 @@ pub struct Stored {
     pub number: u32,
 }
 
-impl Stored {
-    /// Whether an earlier photo of this candidate was already in the folder.
-    pub fn is_additional(&self) -> bool {
-        self.number > 1
-    }
-}
-
 /// The file name of the `number`th photo of `student`.
-pub fn photo_name(student: &str, number: u32) -> String {
+pub(crate) fn photo_name(student: &str, number: u32) -> String {
     if number <= 1 {
         format!("{student}.jpg")
     } else {

@@ -10,16 +10,9 @@
 mod common;
 
 use common::*;
-use examgate_photo::{Limits, Options, render};
+use examgate_photo::{Options, render};
 use image::{Rgb, RgbImage};
 use turbojpeg::Subsamp;
-
-fn options(max_edge: u32) -> Options {
-    Options {
-        max_edge,
-        limits: Limits::default(),
-    }
-}
 
 fn is_red(p: &Rgb<u8>) -> bool {
     p.0[0] > 200 && p.0[1] < 70 && p.0[2] < 70

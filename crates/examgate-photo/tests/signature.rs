@@ -13,11 +13,20 @@ use common::*;
 use examgate_photo::{
     DeviceKey, Options, PhotoSignature, StoredPhoto, Verdict, sidecar_path, take_photo, verify_file,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use turbojpeg::Subsamp;
 
 fn input() -> Vec<u8> {
     jpeg(&photo_like(640, 480), 90, Subsamp::Sub2x2)
+}
+
+/// A scratch folder (kept while the returned `TempDir` lives), a device key in it, and the photo
+/// folder under it (not created yet).
+fn device() -> (tempfile::TempDir, DeviceKey, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key(dir.path(), "device.pem");
+    let folder = photo_folder(dir.path());
+    (dir, key, folder)
 }
 
 /// The whole pipeline on the test photo, signed with `key`, stored in `folder`.
@@ -27,9 +36,7 @@ fn store_one(key: &DeviceKey, folder: &Path) -> StoredPhoto {
 
 #[test]
 fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
-    let folder = photo_folder(dir.path());
+    let (_dir, key, folder) = device();
     let stored = store_one(&key, &folder);
 
     assert_eq!(stored.path, folder.join(format!("{STUDENT}.jpg")));
@@ -60,9 +67,8 @@ fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
 
 #[test]
 fn changing_one_byte_of_the_photo_makes_it_altered() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
-    let stored = store_one(&key, &photo_folder(dir.path()));
+    let (_dir, key, folder) = device();
+    let stored = store_one(&key, &folder);
     let mut bytes = std::fs::read(&stored.path).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
@@ -75,9 +81,8 @@ fn changing_one_byte_of_the_photo_makes_it_altered() {
 
 #[test]
 fn changing_the_seat_in_the_sidecar_makes_it_altered() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
-    let stored = store_one(&key, &photo_folder(dir.path()));
+    let (_dir, key, folder) = device();
+    let stored = store_one(&key, &folder);
     let mut sig = stored.signature.clone();
     sig.metadata.seat = "13".into();
     std::fs::write(&stored.sidecar, sig.to_json()).unwrap();
@@ -88,11 +93,10 @@ fn changing_the_seat_in_the_sidecar_makes_it_altered() {
 
 #[test]
 fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
+    let (dir, key, folder) = device();
     let other = common::key(dir.path(), "other.pem");
     assert_ne!(key.public_key(), other.public_key());
-    let stored = store_one(&key, &photo_folder(dir.path()));
+    let stored = store_one(&key, &folder);
 
     let verdict = verify_file(&stored.path, &[other.public_key()]).unwrap();
     assert_eq!(
@@ -105,9 +109,8 @@ fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
 
 #[test]
 fn a_photo_without_its_sidecar_has_no_signature() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
-    let stored = store_one(&key, &photo_folder(dir.path()));
+    let (_dir, key, folder) = device();
+    let stored = store_one(&key, &folder);
     std::fs::remove_file(&stored.sidecar).unwrap();
     let verdict = verify_file(&stored.path, &[key.public_key()]).unwrap();
     assert_eq!(verdict, Verdict::MissingSignature);
@@ -115,9 +118,7 @@ fn a_photo_without_its_sidecar_has_no_signature() {
 
 #[test]
 fn a_second_photo_of_the_same_student_is_stored_as_dash_2_and_the_first_is_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = key(dir.path(), "device.pem");
-    let folder = photo_folder(dir.path());
+    let (_dir, key, folder) = device();
     let first = store_one(&key, &folder);
     let first_bytes = std::fs::read(&first.path).unwrap();
     let first_sidecar = std::fs::read(&first.sidecar).unwrap();

@@ -13,16 +13,9 @@ use std::path::PathBuf;
 
 use ab_glyph::{Font, FontRef};
 use common::*;
-use examgate_photo::{FontSource, Limits, Options, StampFont, layout, render};
+use examgate_photo::{FontSource, StampFont, layout, render};
 use image::RgbImage;
 use turbojpeg::Subsamp;
-
-fn full_size() -> Options {
-    Options {
-        max_edge: 0,
-        limits: Limits::default(),
-    }
-}
 
 /// Mean luma of rows `rows` of `image`.
 fn mean_luma(image: &RgbImage, rows: std::ops::Range<u32>) -> f64 {
@@ -41,7 +34,7 @@ fn mean_luma(image: &RgbImage, rows: std::ops::Range<u32>) -> f64 {
 fn the_band_is_darker_than_the_photo_above_it_and_carries_bright_text() {
     let (w, h) = (1200, 900);
     let input = jpeg(&flat(w, h, [255, 255, 255]), 95, Subsamp::Sub2x2);
-    let out = render(&input, &meta(), font(), &full_size()).unwrap();
+    let out = render(&input, &meta(), font(), &options(0)).unwrap();
     let image = decode(&out.jpeg);
     let band = layout(&meta(), font(), w, h).unwrap();
     assert_eq!(band.top % 16, 0);
@@ -105,11 +98,11 @@ fn a_wide_photo_keeps_the_three_lines_unwrapped() {
 fn the_planar_fast_path_and_the_rgb_path_draw_the_same_stamp() {
     let (w, h) = (1280, 960);
     let input = jpeg(&photo_like(w, h), 92, Subsamp::Sub2x2);
-    let planar = render(&input, &meta(), font(), &full_size()).unwrap();
+    let planar = render(&input, &meta(), font(), &options(0)).unwrap();
     assert!(planar.planar);
     // The same pixels as PNG take the RGB path (convert, stamp in RGB, encode).
     let as_png = png(&decode(&input));
-    let rgb = render(&as_png, &meta(), font(), &full_size()).unwrap();
+    let rgb = render(&as_png, &meta(), font(), &options(0)).unwrap();
     assert!(!rgb.planar);
 
     let (a, b) = (decode(&planar.jpeg), decode(&rgb.jpeg));

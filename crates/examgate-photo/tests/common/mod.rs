@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
-use examgate_photo::{DeviceKey, FontSource, Metadata, StampFont};
+use examgate_photo::{DeviceKey, FontSource, Limits, Metadata, Options, StampFont};
 use image::{Rgb, RgbImage};
 use turbojpeg::{Compressor, Image, PixelFormat, Subsamp};
 
@@ -46,6 +46,14 @@ pub fn font() -> &'static StampFont {
             panic!("no CJK font for the stamp ({e}); run scripts/setup.sh (fonts-wqy-microhei)")
         })
     })
+}
+
+/// The default limits with this longest edge (0 keeps the full size).
+pub fn options(max_edge: u32) -> Options {
+    Options {
+        max_edge,
+        limits: Limits::default(),
+    }
 }
 
 /// A fresh device key in `dir`.
