@@ -38,7 +38,8 @@ run_e2e_tests() {
     return 0
   fi
   if [[ -x tests/e2e/run.sh ]]; then
-    timeout --signal=TERM --kill-after=30 "${E2E_TIMEOUT:-900}" tests/e2e/run.sh
+    # The UI was built (and type-checked) by the ui-build step above: run.sh need not build it again.
+    E2E_UI_BUILT=1 timeout --signal=TERM --kill-after=30 "${E2E_TIMEOUT:-900}" tests/e2e/run.sh
   else
     say "error: tests/e2e exists but has no executable tests/e2e/run.sh to start it"
     return 1

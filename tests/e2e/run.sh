@@ -6,6 +6,7 @@
 #   tests/e2e/run.sh admit.test.js   only the named files (relative to tests/e2e/)
 #   E2E_APP=path/to/examgate-app tests/e2e/run.sh   skip both builds and drive that binary
 #   E2E_KEEP_WORK=1 tests/e2e/run.sh  keep the run's temp dir (databases, tauri-driver's log)
+#   E2E_UI_BUILT=1 tests/e2e/run.sh  ui/dist is current (scripts/test.sh just built it): skip that build
 #
 # Screenshots (the door screen portrait and landscape, and one per failed test) go to
 # artifacts/e2e/. Exits non-zero when a test fails or anything on the way does.
@@ -101,11 +102,15 @@ if [[ -n "${E2E_APP:-}" ]]; then
   APP="$E2E_APP"
   say "driving the given binary $APP (no build)"
 else
-  say "building the UI (npm run build)"
-  npm run --silent build >"$WORK/ui-build.log" 2>&1 || {
-    cat "$WORK/ui-build.log" >&2
-    exit 1
-  }
+  if [[ "${E2E_UI_BUILT:-}" == 1 ]]; then
+    say "the UI is already built (E2E_UI_BUILT=1): ui/dist as it is"
+  else
+    say "building the UI (npm run build)"
+    npm run --silent build >"$WORK/ui-build.log" 2>&1 || {
+      cat "$WORK/ui-build.log" >&2
+      exit 1
+    }
+  fi
   say "building the app (cargo build -p examgate-app --features tauri/custom-protocol)"
   cargo build -q -p examgate-app --features tauri/custom-protocol
   TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | node -e \

@@ -46,11 +46,6 @@ export function formatTime(ms: number, offsetMin: number): string {
   return parts(ms, offsetMin).time;
 }
 
-/** "2023-04-15" at the exam's offset. */
-export function formatDate(ms: number, offsetMin: number): string {
-  return parts(ms, offsetMin).date;
-}
-
 /** The value a `datetime-local` input with seconds shows for `ms` at `offsetMin`. */
 export function toInputValue(ms: number, offsetMin: number): string {
   const p = parts(ms, offsetMin);

@@ -1,6 +1,7 @@
 // Small DOM helpers: find an element that must exist, build one, and translate the static
 // markup (elements marked with data-i18n*). No framework: the screens are a handful of forms.
 import { isKey, t } from "./i18n";
+import { asIpcError } from "./ipc";
 
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
   const el = root.querySelector<T>(selector);
@@ -55,6 +56,32 @@ export function say(el: HTMLElement, kind: MessageKind, text: string, code?: str
   el.replaceChildren(text);
   if (details.length) el.append(h("ul", { class: "details" }, ...details.map((d) => h("li", {}, d))));
   el.hidden = false;
+}
+
+/** Shows a rejected call's `{code, message, details}` in `el`. */
+export function sayError(el: HTMLElement, e: unknown): void {
+  const err = asIpcError(e);
+  say(el, "error", err.message, err.code, err.details);
+}
+
+/**
+ * An <img> fed with bytes from Rust (a photo): one object URL at a time, the previous one
+ * released; no bytes clears the image.
+ */
+export function imageSlot(): { show(img: HTMLImageElement, bytes: ArrayBuffer | Uint8Array | null): void } {
+  let url: string | null = null;
+  return {
+    show(img, bytes) {
+      if (url) URL.revokeObjectURL(url);
+      url = null;
+      if (bytes && bytes.byteLength > 0) {
+        url = URL.createObjectURL(new Blob([bytes as BlobPart]));
+        img.src = url;
+      } else {
+        img.removeAttribute("src");
+      }
+    },
+  };
 }
 
 export function clear(el: HTMLElement): void {

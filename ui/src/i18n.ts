@@ -6,7 +6,6 @@
 export type Lang = "zh" | "en";
 
 const TABLE = {
-  "app.title": { zh: "考场入口核验", en: "Exam-room door" },
   "lang.switch": { zh: "English", en: "中文" },
   "lang.switch.label": { zh: "切换到英文", en: "Switch to Chinese" },
   "lang.title": { zh: "语言", en: "Language" },
@@ -54,17 +53,14 @@ const TABLE = {
   "start.room-option": { zh: "{room} 考场 · {candidates} 人", en: "Room {room} · {candidates} candidates" },
   "start.no-proctor": { zh: "该考场没有监考名单", en: "No proctor listed for this room" },
   "start.go": { zh: "进入考场入口", en: "Open the door screen" },
-  "start.busy": { zh: "处理中…", en: "Working…" },
 
   "door.need-room": { zh: "请先在“开始”页选择考场和监考教师。", en: "Choose a room and proctor on the Start screen first." },
   "door.search": { zh: "准考证号 / 后四位 / 座位号 / 姓名", en: "Ticket no. / last 4 digits / seat / name" },
   "door.search.label": { zh: "查找考生", en: "Find a candidate" },
   "door.not-found": { zh: "未找到考生", en: "No candidate found" },
-  "door.results": { zh: "找到 {n} 名考生", en: "{n} candidates found" },
   "door.other-room": { zh: "其他考场", en: "Other room" },
   "door.seat": { zh: "{seat} 号座", en: "Seat {seat}" },
 
-  "card.label": { zh: "考生信息", en: "Candidate" },
   "card.close": { zh: "返回", en: "Back" },
   "card.student": { zh: "学号（准考证号）", en: "Student / ticket no." },
   "card.seat": { zh: "座位", en: "Seat" },

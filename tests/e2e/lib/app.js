@@ -341,6 +341,18 @@ export async function checkId(browser, typed) {
   return result.getAttribute("data-match");
 }
 
+/**
+ * The card's three checks as a proctor does them: confirm the ticket, type the ID's own last 4
+ * characters, record face recognition as `face` ("passed" or "failed"). Returns the ID check's
+ * `data-match` ("suffix" or "full" when it matched).
+ */
+export async function passChecks(browser, face) {
+  await confirmTicket(browser);
+  const match = await checkId(browser, await idLast4(browser));
+  await click(browser, `#face-${face}`);
+  return match;
+}
+
 /** Waits for `#message` of the given kind (and code, when given); returns its text and code. */
 export async function message(browser, kind, code) {
   const selector = code ? `#message[data-kind="${kind}"][data-code="${code}"]` : `#message[data-kind="${kind}"]`;

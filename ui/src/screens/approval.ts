@@ -4,8 +4,8 @@
 // approves or rejects. Which step shows and what is enabled comes from `approvalView`
 // (approval.ts). The PIN lives only in its input and is cleared before each try is sent; Rust
 // checks it, counts wrong tries and locks. Results and errors go to #message like every act.
-import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct, type IpcError } from "../ipc";
-import { $, h, say } from "../dom";
+import { api, type ActResult, type CandidateCard, type DoorAct, type IpcError } from "../ipc";
+import { $, h, imageSlot, say, sayError } from "../dom";
 import { t } from "../i18n";
 import {
   approvalView, chiefsLoaded, initialApproval, lockSecondsFrom, locked, newPinProblem, pinEntered, pinKnown,
@@ -173,7 +173,7 @@ export function updateApproval(shown: boolean, busy: boolean): void {
   else stopTicker();
 }
 
-let photoUrl: string | null = null;
+const manualImage = imageSlot();
 
 /** Shows the stamped photo the chief is asked to approve (Rust checks it is the one signed). */
 function showPhoto(n: number): void {
@@ -185,9 +185,7 @@ function showPhoto(n: number): void {
       const fig = document.querySelector<HTMLElement>("#approval-photo");
       const img = fig?.querySelector("img");
       if (n !== generation || !fig || !img || bytes.byteLength === 0) return;
-      if (photoUrl) URL.revokeObjectURL(photoUrl);
-      photoUrl = URL.createObjectURL(new Blob([bytes]));
-      img.src = photoUrl;
+      manualImage.show(img, bytes);
       fig.hidden = false;
     },
     (e: unknown) => {
@@ -231,8 +229,7 @@ function askPin(n: number): void {
 }
 
 function showError(e: unknown): void {
-  const err = asIpcError(e);
-  say($("#message"), "error", err.message, err.code, err.details);
+  sayError($("#message"), e);
 }
 
 /** The same line inside the panel, next to the PIN the chief is typing (#message may be off screen). */

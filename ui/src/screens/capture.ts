@@ -5,7 +5,7 @@
 // Rust as raw bytes, where it is stamped, signed and stored and the candidate becomes "pending".
 // What is shown and enabled comes from `captureView` (capture.ts).
 import { api, type ActResult, type CandidateCard } from "../ipc";
-import { $, h, say } from "../dom";
+import { $, h, imageSlot, say } from "../dom";
 import { t } from "../i18n";
 import { captureView, initialCapture, photoProblem, type Capture, type PhotoSource } from "../capture";
 import { app } from "../state";
@@ -16,15 +16,15 @@ export interface CaptureHost {
   attempt<T>(work: () => Promise<T>): Promise<Attempt<T> | null>;
   card(): CandidateCard | null;
   busy(): boolean;
-  /** The photo was taken: the card shows the new state. */
-  taken(c: CandidateCard, result: ActResult): void;
+  /** The photo (from `source`) was taken: the card shows the new state. */
+  taken(c: CandidateCard, result: ActResult, source: PhotoSource): void;
   reload(student: string): Promise<void>;
 }
 
 let host: CaptureHost | null = null;
 let capture: Capture = initialCapture;
 let stream: MediaStream | null = null;
-let previewUrl: string | null = null;
+const previewImage = imageSlot();
 /** Bumped whenever the panel opens or closes: an answer (camera, frame, file) that arrives for an
  * earlier opening is dropped, and a camera it opened is stopped at once. */
 let opening = 0;
@@ -181,17 +181,10 @@ async function chosen(file: File, source: PhotoSource): Promise<void> {
 
 function setPhoto(photo: Capture["photo"]): void {
   capture = { ...capture, photo };
-  if (previewUrl) URL.revokeObjectURL(previewUrl);
-  previewUrl = null;
   const img = document.querySelector<HTMLImageElement>("#photo-preview");
   if (!img) return;
-  if (photo) {
-    previewUrl = URL.createObjectURL(new Blob([photo.bytes as BlobPart]));
-    img.src = previewUrl;
-    img.dataset.source = photo.source;
-  } else {
-    img.removeAttribute("src");
-  }
+  previewImage.show(img, photo?.bytes ?? null);
+  if (photo) img.dataset.source = photo.source;
 }
 
 async function send(): Promise<void> {
@@ -204,7 +197,7 @@ async function send(): Promise<void> {
   if (!r || host.card()?.student_number !== c.student_number) return;
   if (r.ok) {
     closeCapture();
-    host.taken(c, r.value);
+    host.taken(c, r.value, photo.source);
     return;
   }
   error(r.error.message, r.error.code);

@@ -3,7 +3,7 @@
 // draws it and sends the acts. While a call is in flight every action is disabled, so a double tap
 // sends one act; Rust refuses a second admission anyway and its message is shown as given.
 import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
-import { $, h, say } from "../dom";
+import { $, h, imageSlot, say } from "../dom";
 import { t } from "../i18n";
 import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
 import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
@@ -43,12 +43,12 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
     attempt,
     card: () => card,
     busy: () => flow.busy,
-    taken: (c, result) => {
+    taken: (c, result, source) => {
       if (card !== c) return;
-      applied(c, { act: "vouch" }, result);
+      // How the photo was taken, for the chief examiner (Rust's card says the same once read).
+      const pending = result.state.state === "pending-manual-verification";
+      applied({ ...c, manual_photo_source: pending ? source : null }, { act: "vouch" }, result);
       $("#message").scrollIntoView?.({ block: "nearest" });
-      // The card as Rust now holds it: with how the photo was taken, for the chief examiner.
-      void reload(c.student_number);
     },
     reload,
   });
@@ -88,7 +88,7 @@ function dispatch(ev: FlowEvent): void {
   }
 }
 
-let photoUrl: string | null = null;
+const registrationImage = imageSlot();
 
 /** Shows the registration photo, read as raw bytes from the local database (no network). */
 async function showPhoto(c: CandidateCard): Promise<void> {
@@ -96,9 +96,7 @@ async function showPhoto(c: CandidateCard): Promise<void> {
   const bytes = await api.registrationPhoto(app.here.sitting, c.student_number).catch(() => null);
   const img = document.querySelector<HTMLImageElement>("#card-photo img");
   if (!bytes || bytes.byteLength === 0 || !img || card !== c) return;
-  if (photoUrl) URL.revokeObjectURL(photoUrl);
-  photoUrl = URL.createObjectURL(new Blob([bytes]));
-  img.src = photoUrl;
+  registrationImage.show(img, bytes);
 }
 
 /** Builds the card's elements; `update` then sets what is shown, enabled and pressed. */

@@ -1,8 +1,8 @@
 // Door: the one search box and its results. Typing runs the search after a 250 ms pause (Enter runs
 // it at once; a barcode scanner is just fast typing ending in Enter). A whole 13-digit ticket with
 // one hit opens the card directly; anything else lists big rows to tap.
-import { api, asIpcError, type CandidateCard } from "../ipc";
-import { $, clear, h, say } from "../dom";
+import { api, type CandidateCard } from "../ipc";
+import { $, clear, h, say, sayError } from "../dom";
 import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
 import { isFullTicket } from "../flow";
@@ -94,8 +94,7 @@ async function runSearch(raw: string): Promise<void> {
     }
   } catch (e) {
     if (n !== asked) return;
-    const err = asIpcError(e);
-    say($("#message"), "error", err.message, err.code, err.details);
+    sayError($("#message"), e);
   } finally {
     if (n === asked) results.removeAttribute("aria-busy");
   }
@@ -146,7 +145,6 @@ export async function openStudent(student: string): Promise<void> {
     clear($("#message"));
     openCard(card);
   } catch (e) {
-    const err = asIpcError(e);
-    say($("#message"), "error", err.message, err.code, err.details);
+    sayError($("#message"), e);
   }
 }

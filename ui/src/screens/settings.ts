@@ -2,7 +2,7 @@
 // waiting for it; Rust holds the override, the header shows the "demo time" badge), and what
 // this device is (database file, device id, version) for support calls.
 import { api, asIpcError, inApp } from "../ipc";
-import { $, clear, say } from "../dom";
+import { $, clear, say, sayError } from "../dom";
 import { lang, t, type Lang } from "../i18n";
 import { examTimeFromInput, formatTime, toInputValue } from "../clock";
 import { app, on } from "../state";
@@ -79,8 +79,7 @@ async function guarded(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (e) {
-    const err = asIpcError(e);
-    say($("#settings-message"), "error", err.message, err.code, err.details);
+    sayError($("#settings-message"), e);
   } finally {
     for (const b of buttons) b.disabled = false;
   }

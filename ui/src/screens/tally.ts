@@ -1,8 +1,8 @@
 // Room tally: how many candidates are expected, admitted, pending approval, refused, absent (and in
 // conflict, when devices disagreed), each count a button that lists who is behind it. After T+30
 // the room marks everyone still expected as absent, behind a confirm step.
-import { api, asIpcError, type Tally } from "../ipc";
-import { $, clear, h, say } from "../dom";
+import { api, type Tally } from "../ipc";
+import { $, clear, h, say, sayError } from "../dom";
 import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
 import { isPastCutoff } from "../clock";
@@ -48,7 +48,7 @@ export function initTally(): void {
   render();
 }
 
-export async function refreshTally(): Promise<void> {
+async function refreshTally(): Promise<void> {
   const here = app.here;
   if (!here) {
     render();
@@ -60,8 +60,7 @@ export async function refreshTally(): Promise<void> {
     if (n !== asked) return;
     tally = fresh;
   } catch (e) {
-    const err = asIpcError(e);
-    say($("#tally-message"), "error", err.message, err.code, err.details);
+    sayError($("#tally-message"), e);
   }
   render();
 }
@@ -124,8 +123,7 @@ async function markAbsent(): Promise<void> {
     $("#mark-absent-panel").hidden = true;
     bucket = "absent";
   } catch (e) {
-    const err = asIpcError(e);
-    say($("#tally-message"), "error", err.message, err.code, err.details);
+    sayError($("#tally-message"), e);
   } finally {
     confirm.disabled = false;
   }
