@@ -50,8 +50,9 @@ enum Command {
     /// Fallback photos (人工核验照片): stamp and sign one, print the signing key, benchmark.
     #[command(subcommand)]
     Photo(photo::Command),
-    /// Check fallback photos against their signatures: one line per photo (Authentic, Altered,
-    /// Unknown signer, No signature); exit status 0 only if every photo is authentic.
+    /// Check fallback photos against their signatures and a trust list: one line per photo
+    /// (真实 authentic, 已被改动 altered, 签名设备不受信任 signer not trusted, 文件名与签名的学号不符
+    /// name mismatch, 无签名文件 no signature); exit status 0 only if every photo is authentic.
     Verify(verify::Args),
 }
 

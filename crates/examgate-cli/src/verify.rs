@@ -1,25 +1,26 @@
 //! `examgate verify`: the office checks fallback photos against their signatures and the site's
-//! list of device keys, one line per photo, so a script (or a person) can see at once which ones
-//! are not authentic. Exit status 0 only when every photo is authentic.
+//! list of device keys, one line per photo naming the signed student and time, so a script (or a
+//! person) can see at once which ones are not authentic. Exit status 0 only when every photo is
+//! authentic.
 //!
-//! An empty trust list would mean "trust whatever key the signature file names", which proves
-//! only that the photo is unchanged since someone signed it; so a `--trust` file with no key in
-//! it is an error, not an empty list.
+//! A valid signature proves only that whoever holds some key signed the photo: anyone can make a
+//! key. So without `--trust` no photo is authentic (the line says "signature valid, signer not
+//! trusted"), and a `--trust` file is read strictly (one key a line) and must hold a key.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use examgate_photo::{PublicKey, parse_trusted, verify_file};
+use examgate_photo::{PublicKey, Verdict, parse_trusted, verify_file};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The photos to check; each needs its signature file `<photo>.sig.json` beside it.
     #[arg(required = true, value_name = "FILE.jpg")]
     files: Vec<PathBuf>,
-    /// Trusted device keys: a file with one hex public key per line (`#` starts a comment; each
-    /// device prints its key with `examgate photo key`), or one key in hex. Repeatable. Without
-    /// it, the key inside each signature file is taken on trust (and the line says so).
+    /// Trusted device keys: a file with one 64-hex-digit public key per line (blank lines and
+    /// `#` comments allowed, anything else refused; each device prints its key with `examgate
+    /// photo key`), or one key in hex. Repeatable. Without it no photo is authentic.
     #[arg(long, value_name = "KEYS")]
     trust: Vec<String>,
 }
@@ -50,11 +51,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         match verify_file(file, &keys) {
             Ok(verdict) => {
                 all_authentic &= verdict.is_authentic();
-                println!("{}: {verdict}", file.display());
+                let hint = match verdict {
+                    Verdict::UnknownSigner { .. } if keys.is_empty() => {
+                        "；未给出信任列表 --trust (no --trust list given)"
+                    }
+                    _ => "",
+                };
+                println!("{}: {verdict}{hint}", file.display());
             }
             Err(e) => {
                 all_authentic = false;
-                println!("{}: Error 无法检查: {e}", file.display());
+                println!("{}: 无法检查 (error): {e}", file.display());
             }
         }
     }

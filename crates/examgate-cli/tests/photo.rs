@@ -198,10 +198,77 @@ fn verify_exits_zero_for_an_authentic_photo_with_its_key_trusted() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let line = stdout(&run);
     assert!(
-        line.starts_with(&format!("{}: Authentic", out.display())),
+        line.starts_with(&format!("{}: 真实 (authentic)", out.display())),
         "{line}"
     );
+    assert!(line.contains("学号 (student) 2023420100001"), "{line}");
+    assert!(line.contains("2023-04-15 09:12:33 +08:00"), "{line}");
     assert_eq!(line.lines().count(), 1);
+}
+
+/// The public key of the key file `key`, printed by `photo key`.
+fn public_of(key: &Path) -> String {
+    stdout(&examgate(&["photo", "key", "--key", key.to_str().unwrap()]))
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn verify_without_a_trust_list_never_says_authentic_and_exits_nonzero() {
+    // A forger makes a fresh key and signs a photo with it.
+    let (_dir, out, _forger_key) = stamped();
+    let run = examgate(&["verify", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let line = stdout(&run);
+    assert!(
+        line.starts_with(&format!(
+            "{}: 签名有效，但签名设备不受信任 (signature valid, signer not trusted)",
+            out.display()
+        )),
+        "{line}"
+    );
+    assert!(line.contains("学号 (student) 2023420100001"), "{line}");
+    assert!(line.contains("2023-04-15 09:12:33 +08:00"), "{line}");
+    assert!(line.contains("no --trust list given"), "{line}");
+}
+
+#[test]
+fn verify_refuses_the_forgers_signature_file_as_a_trust_file_naming_the_line() {
+    let (_dir, out, _forger_key) = stamped();
+    let run = examgate(&[
+        "verify",
+        out.to_str().unwrap(),
+        "--trust",
+        sidecar(&out).to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{}", stdout(&run));
+    assert!(stdout(&run).is_empty(), "{}", stdout(&run));
+    assert!(
+        stderr(&run).contains("line 1 is not a key"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn verify_says_a_photo_copied_to_another_students_number_does_not_match() {
+    let (dir, out, key) = stamped();
+    let copy = dir.path().join("2023420100002.jpg");
+    std::fs::copy(&out, &copy).unwrap();
+    std::fs::copy(sidecar(&out), sidecar(&copy)).unwrap();
+    let run = examgate(&[
+        "verify",
+        copy.to_str().unwrap(),
+        "--trust",
+        &public_of(&key),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let line = stdout(&run);
+    assert!(
+        line.contains("file name does not match the signed student"),
+        "{line}"
+    );
+    assert!(line.contains("2023420100001"), "{line}");
 }
 
 #[test]
@@ -215,7 +282,7 @@ fn verify_says_altered_and_exits_nonzero_after_one_byte_of_the_photo_changes() {
     let run = examgate(&["verify", out.to_str().unwrap(), "--trust", public.trim()]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
-        stdout(&run).starts_with(&format!("{}: Altered", out.display())),
+        stdout(&run).starts_with(&format!("{}: 已被改动 (altered)", out.display())),
         "{}",
         stdout(&run)
     );
@@ -241,7 +308,10 @@ fn verify_says_unknown_signer_when_the_trust_list_holds_another_key() {
     ]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
-        stdout(&run).starts_with(&format!("{}: Unknown signer", out.display())),
+        stdout(&run).starts_with(&format!(
+            "{}: 签名有效，但签名设备不受信任 (signature valid, signer not trusted)",
+            out.display()
+        )),
         "{}",
         stdout(&run)
     );
@@ -249,16 +319,22 @@ fn verify_says_unknown_signer_when_the_trust_list_holds_another_key() {
 
 #[test]
 fn verify_prints_one_line_per_file_and_fails_if_any_is_not_authentic() {
-    let (dir, out, _key) = stamped();
-    let copy = dir.path().join("copy.jpg");
+    let (dir, out, key) = stamped();
+    let copy = dir.path().join("2023420100001-2.jpg");
     std::fs::copy(&out, &copy).unwrap();
-    let run = examgate(&["verify", out.to_str().unwrap(), copy.to_str().unwrap()]);
+    let run = examgate(&[
+        "verify",
+        out.to_str().unwrap(),
+        copy.to_str().unwrap(),
+        "--trust",
+        &public_of(&key),
+    ]);
     assert_eq!(run.status.code(), Some(1));
     let text = stdout(&run);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[0].contains(": Authentic"), "{text}");
-    assert!(lines[1].contains(": No signature"), "{text}");
+    assert!(lines[0].contains(": 真实 (authentic)"), "{text}");
+    assert!(lines[1].contains(": 无签名文件 (no signature)"), "{text}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod scale;
 mod sign;
 mod stamp;
 mod store;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -28,12 +29,10 @@ pub use error::{Error, Result};
 pub use exif_write::XP_COMMENT;
 pub use font::{FontSource, StampFont};
 pub use meta::Metadata;
-pub use sign::{
-    DeviceKey, PhotoSignature, PublicKey, Verdict, parse_trusted, sha256_hex, sidecar_path, sign,
-    verify_beside, verify_file,
-};
+pub use sign::{DeviceKey, PhotoSignature, PublicKey, sha256_hex, sidecar_path, sign};
 pub use stamp::{BAND_ALPHA, Band, layout};
 pub use store::{Stored, store, write_photo};
+pub use verify::{Verdict, name_matches_student, parse_trusted, verify_beside, verify_file};
 
 /// Default longest edge of a stored photo, in pixels.
 pub const DEFAULT_MAX_EDGE: u32 = 2560;

@@ -11,7 +11,8 @@ mod common;
 
 use common::*;
 use examgate_photo::{
-    DeviceKey, Options, PhotoSignature, StoredPhoto, Verdict, sidecar_path, take_photo, verify_file,
+    DeviceKey, Options, PhotoSignature, StoredPhoto, Verdict, parse_trusted, sidecar_path,
+    take_photo, verify_file,
 };
 use std::path::{Path, PathBuf};
 use turbojpeg::Subsamp;
@@ -52,13 +53,8 @@ fn a_stored_photo_verifies_as_authentic_with_its_device_key_trusted() {
     );
 
     match verify_file(&stored.path, &[key.public_key()]).unwrap() {
-        Verdict::Authentic {
-            signer,
-            listed,
-            metadata,
-        } => {
+        Verdict::Authentic { signer, metadata } => {
             assert_eq!(signer, key.public_key());
-            assert!(listed);
             assert_eq!(*metadata, meta());
         }
         other => panic!("{other}"),
@@ -102,9 +98,78 @@ fn a_trust_list_without_the_signing_key_gives_unknown_signer() {
     assert_eq!(
         verdict,
         Verdict::UnknownSigner {
-            signer: key.public_key()
+            signer: key.public_key(),
+            metadata: Box::new(meta()),
         }
     );
+}
+
+#[test]
+fn without_a_trust_list_a_freshly_keyed_forgery_is_never_authentic() {
+    let (dir, _key, folder) = device();
+    let forger = common::key(dir.path(), "forger.pem");
+    let stored = store_one(&forger, &folder);
+
+    let verdict = verify_file(&stored.path, &[]).unwrap();
+    assert!(!verdict.is_authentic(), "{verdict}");
+    assert_eq!(verdict.code(), "unknown-signer");
+    let line = verdict.to_string();
+    assert!(
+        line.starts_with("签名有效，但签名设备不受信任 (signature valid, signer not trusted)"),
+        "{line}"
+    );
+    assert!(line.contains(STUDENT), "{line}");
+    assert!(line.contains("2023-04-15 09:12:33 +08:00"), "{line}");
+}
+
+#[test]
+fn a_signed_photo_copied_to_another_students_number_does_not_match_its_name() {
+    let (_dir, key, folder) = device();
+    let stored = store_one(&key, &folder);
+    let other = folder.join("2023420100002.jpg");
+    std::fs::copy(&stored.path, &other).unwrap();
+    std::fs::copy(&stored.sidecar, sidecar_path(&other)).unwrap();
+
+    let verdict = verify_file(&other, &[key.public_key()]).unwrap();
+    assert_eq!(verdict.code(), "name-mismatch", "{verdict}");
+    assert!(
+        verdict
+            .to_string()
+            .contains("file name does not match the signed student"),
+        "{verdict}"
+    );
+    for name in [
+        "x2023420100001.jpg",
+        "2023420100001-1.jpg",
+        "2023420100001-02.jpg",
+        "2023420100001.jpeg",
+    ] {
+        let renamed = folder.join(name);
+        std::fs::copy(&stored.path, &renamed).unwrap();
+        std::fs::copy(&stored.sidecar, sidecar_path(&renamed)).unwrap();
+        let verdict = verify_file(&renamed, &[key.public_key()]).unwrap();
+        assert_eq!(verdict.code(), "name-mismatch", "{name}: {verdict}");
+    }
+}
+
+#[test]
+fn a_trust_list_is_one_key_a_line_and_anything_else_is_refused_naming_the_line() {
+    let (_dir, key, folder) = device();
+    let stored = store_one(&key, &folder);
+    let public = key.public_key().to_string();
+
+    let keys = parse_trusted(&format!("# room 03\n\n{public}  # door laptop\n")).unwrap();
+    assert_eq!(keys, [key.public_key()]);
+
+    // The forger's own signature file is not a trust list.
+    let sidecar = std::fs::read_to_string(&stored.sidecar).unwrap();
+    let refused = parse_trusted(&sidecar).unwrap_err();
+    assert!(refused.contains("line 1 "), "{refused}");
+
+    let refused = parse_trusted(&format!("{public}\npublic_key: {public}\n")).unwrap_err();
+    assert!(refused.contains("line 2 "), "{refused}");
+    let refused = parse_trusted(&format!("{public} trailing\n")).unwrap_err();
+    assert!(refused.contains("line 1 "), "{refused}");
 }
 
 #[test]
