@@ -43,7 +43,7 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 }
 
 fn count(db: &Path, table: &str) -> i64 {
-    let c = rusqlite::Connection::open(db).unwrap();
+    let c = examgate_store::connect(db).unwrap();
     c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
@@ -173,7 +173,7 @@ fn demo_then_gbk_csv_and_xlsx_imports_work() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let c = rusqlite::Connection::open(&db).unwrap();
+    let c = examgate_store::connect(&db).unwrap();
     let name: String = c
         .query_row(
             "SELECT name FROM candidate WHERE student_number = '2242300000003'",

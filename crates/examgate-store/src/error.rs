@@ -49,6 +49,14 @@ pub enum StoreError {
     Pin(String),
     #[error("场次时间无效 (the sitting's times are invalid): {0}")]
     BadSittingTime(String),
+    #[error(
+        "数据库无法解密：{why}。未创建新数据库，请找回原密钥文件 (the database {path} cannot be decrypted; no new database was made: restore its key file)"
+    )]
+    Undecryptable { path: String, why: String },
+    #[error("数据库密钥文件 {path} 无法使用 (the database key file cannot be used): {reason}")]
+    DbKey { path: String, reason: String },
+    #[error("无法设置 {path} 为仅本用户可读 (cannot make it owner-only): {reason}")]
+    Private { path: String, reason: String },
 }
 
 impl StoreError {
@@ -70,6 +78,9 @@ impl StoreError {
             StoreError::WrongPin { .. } => "wrong-pin",
             StoreError::PinLocked { .. } => "pin-locked",
             StoreError::Pin(_) => "pin",
+            StoreError::Undecryptable { .. } => "db-undecryptable",
+            StoreError::DbKey { .. } => "db-key",
+            StoreError::Private { .. } => "private-file",
         }
     }
 }

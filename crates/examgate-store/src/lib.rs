@@ -4,8 +4,13 @@
 //! [`Store`] is the one owner of the connection. Every write that acknowledges something to a
 //! person (an event, an import) commits before it returns, with `synchronous = FULL`, so it
 //! survives the process being killed or the phone's battery dying a moment later.
+//!
+//! The file is encrypted with SQLCipher (`cipher`) under a key kept beside it or in the platform's
+//! keystore (`dbkey`), and it and its key are readable by their owner only (`private`).
 
 mod catalog;
+mod cipher;
+mod dbkey;
 pub mod demo;
 mod door;
 pub mod error;
@@ -15,6 +20,7 @@ pub mod import;
 mod import_apply;
 mod migrate;
 pub mod pin;
+mod private;
 mod staffing;
 
 use std::path::Path;
@@ -23,6 +29,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
+pub use dbkey::{DbKey, KeyLocation, key_file_for};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile};
@@ -37,6 +44,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Where the database key is kept (`None` in memory).
+    key: Option<KeyLocation>,
 }
 
 /// What a commit must survive before it is acknowledged.
@@ -59,14 +68,35 @@ impl Store {
         Store::open_with(path, Durability::default())
     }
 
-    /// Opens with the given durability.
+    /// Opens with the given durability, with the key from the key file beside the database
+    /// ([`DbKey::for_database`]; made at first open).
     pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Store> {
-        Store::init(Connection::open(path)?, durability)
+        let key = DbKey::for_database(path.as_ref())?;
+        Store::open_with_key(path, &key, durability)
+    }
+
+    /// Opens with a key from elsewhere (the platform's keystore).
+    pub fn open_with_key(
+        path: impl AsRef<Path>,
+        key: &DbKey,
+        durability: Durability,
+    ) -> Result<Store> {
+        let path = path.as_ref();
+        let conn = cipher::open_keyed(path, key)?;
+        let mut store = Store::init(conn, durability)?;
+        private::tighten_database_files(path)?;
+        store.key = Some(key.location().clone());
+        Ok(store)
     }
 
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, Durability::default())
+    }
+
+    /// Where the database key is kept, for the Settings screen (`None` in memory).
+    pub fn key_location(&self) -> Option<&KeyLocation> {
+        self.key.as_ref()
     }
 
     fn init(mut conn: Connection, durability: Durability) -> Result<Store> {
@@ -81,6 +111,13 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate::run(&mut conn)?;
         events::ensure_device(&conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, key: None })
     }
+}
+
+/// A bare, keyed connection to the database at `path` (no migrations): for tools and tests that
+/// look inside the file. The key comes from the key file beside it, as for [`Store::open`].
+pub fn connect(path: impl AsRef<Path>) -> Result<Connection> {
+    let path = path.as_ref();
+    cipher::open_keyed(path, &DbKey::for_database(path)?)
 }

@@ -249,7 +249,7 @@ fn events_cannot_be_edited_or_deleted() {
         .act(SITTING, &student, &proctor, &DoorAct::Admit, at(8, 40))
         .unwrap();
     drop(store);
-    let conn = rusqlite::Connection::open(dir.path().join("door.db")).unwrap();
+    let conn = examgate_store::connect(dir.path().join("door.db")).unwrap();
     assert!(
         conn.execute("UPDATE event SET kind = 'refused'", [])
             .is_err()

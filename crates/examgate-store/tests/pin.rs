@@ -183,7 +183,7 @@ fn a_pin_is_set_once_unless_the_office_replaces_it_and_must_be_six_digits() {
 fn the_pin_itself_is_never_stored() {
     let (dir, store, _, _, chief) = pending();
     drop(store);
-    let conn = rusqlite::Connection::open(dir.path().join("pin.db")).unwrap();
+    let conn = examgate_store::connect(dir.path().join("pin.db")).unwrap();
     let hash: String = conn
         .query_row(
             "SELECT hash FROM chief_pin WHERE staff_id = ?1",

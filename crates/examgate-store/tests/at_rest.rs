@@ -1,0 +1,185 @@
+//! A lost phone or a copied file: the database on disk is encrypted (no ID number, no SQLite
+//! header in it), only its owner can read it or its key, a wrong or missing key is a clear error
+//! that leaves the file alone, and a database written before encryption is encrypted on open.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test"
+)]
+
+use std::path::{Path, PathBuf};
+
+use examgate_store::{KeyLocation, Store, StoreError, key_file_for};
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+fn demo_db(dir: &Path) -> PathBuf {
+    let db = dir.join("door.db");
+    Store::open(&db).unwrap().load_demo().unwrap();
+    db
+}
+
+/// An ID number the demo stored, read back through a keyed connection.
+fn an_id_number(db: &Path) -> String {
+    examgate_store::connect(db)
+        .unwrap()
+        .query_row(
+            "SELECT document_number FROM candidate WHERE length(document_number) = 18 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The database and whichever of its -wal/-shm exist, concatenated.
+fn bytes_on_disk(db: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_os_string();
+        name.push(suffix);
+        if let Ok(b) = std::fs::read(PathBuf::from(name)) {
+            all.extend(b);
+        }
+    }
+    all
+}
+
+#[test]
+fn the_database_on_disk_holds_no_id_number_and_no_sqlite_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let id = an_id_number(&db);
+    assert_eq!(id.len(), 18, "{id}");
+    // While open (WAL in use) and after closing.
+    let open = Store::open(&db).unwrap();
+    let live = bytes_on_disk(&db);
+    assert!(!contains(&live, id.as_bytes()));
+    assert!(!contains(&live, SQLITE_MAGIC));
+    drop(open);
+    let closed = std::fs::read(&db).unwrap();
+    assert!(!closed.starts_with(SQLITE_MAGIC));
+    assert!(!contains(&closed, id.as_bytes()));
+    assert!(!contains(&closed, "襄阳电大校本部".as_bytes()));
+}
+
+#[test]
+fn the_key_is_kept_in_a_plainly_named_file_beside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let store = Store::open(&db).unwrap();
+    let key_file = dir.path().join("examgate.db.key");
+    assert_eq!(key_file_for(&db), key_file);
+    assert_eq!(
+        store.key_location(),
+        Some(&KeyLocation::File(key_file.clone()))
+    );
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    assert_eq!(text.trim_end().len(), 64);
+    let described = store.key_location().unwrap().describe();
+    assert!(described.starts_with("文件 "), "{described}");
+    assert!(described.contains("examgate.db.key"), "{described}");
+}
+
+#[test]
+fn opening_with_a_wrong_key_fails_clearly_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = std::fs::read(&db).unwrap();
+    std::fs::write(key_file_for(&db), format!("{}\n", "ab".repeat(32))).unwrap();
+
+    let err = Store::open(&db).unwrap_err();
+    assert!(matches!(err, StoreError::Undecryptable { .. }), "{err}");
+    assert_eq!(err.code(), "db-undecryptable");
+    assert!(err.to_string().starts_with("数据库无法解密"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_missing_key_file_is_an_error_and_never_a_new_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let before = std::fs::read(&db).unwrap();
+    std::fs::remove_file(key_file_for(&db)).unwrap();
+
+    let err = Store::open(&db).unwrap_err();
+    assert_eq!(err.code(), "db-undecryptable", "{err}");
+    assert!(err.to_string().contains("数据库无法解密"), "{err}");
+    assert!(!key_file_for(&db).exists(), "a new key was made");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_plaintext_database_from_before_encryption_is_encrypted_on_open_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let encrypted = demo_db(dir.path());
+    let id = an_id_number(&encrypted);
+    let candidates = |db: &Path| -> i64 {
+        examgate_store::connect(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM candidate", [], |r| r.get(0))
+            .unwrap()
+    };
+    let expected = candidates(&encrypted);
+
+    // What the program wrote before this change: the same schema and rows, in plain SQLite.
+    let old = dir.path().join("old").join("examgate.db");
+    std::fs::create_dir(old.parent().unwrap()).unwrap();
+    let conn = examgate_store::connect(&encrypted).unwrap();
+    conn.execute(
+        "ATTACH DATABASE ?1 AS plaintext KEY ''",
+        [old.to_str().unwrap()],
+    )
+    .unwrap();
+    conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+        .unwrap();
+    conn.execute_batch("DETACH DATABASE plaintext").unwrap();
+    drop(conn);
+    let plain = std::fs::read(&old).unwrap();
+    assert!(plain.starts_with(SQLITE_MAGIC));
+    assert!(contains(&plain, id.as_bytes()));
+
+    let store = Store::open(&old).unwrap();
+    assert!(!store.sittings().unwrap().is_empty());
+    drop(store);
+    let now = std::fs::read(&old).unwrap();
+    assert!(!now.starts_with(SQLITE_MAGIC));
+    assert!(!contains(&now, id.as_bytes()));
+    assert_eq!(candidates(&old), expected);
+    let left: Vec<String> = std::fs::read_dir(old.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("encrypting"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_wal_and_shm_and_its_key_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let mut store = Store::open(&db).unwrap();
+    store.load_demo().unwrap();
+    let mode = |p: PathBuf| std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+    let with = |suffix: &str| {
+        let mut name = db.as_os_str().to_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    assert_eq!(mode(db.clone()), 0o600);
+    assert_eq!(mode(with("-wal")), 0o600);
+    assert_eq!(mode(with("-shm")), 0o600);
+    assert_eq!(mode(key_file_for(&db)), 0o600);
+    drop(store);
+
+    // A file made world-readable before this rule is tightened on the next open.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(&db).unwrap());
+    assert_eq!(mode(db), 0o600);
+}
