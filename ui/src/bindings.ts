@@ -7,7 +7,11 @@ export type AppInfo = { db_path: string, device_id: string, version: string,
 /**
  * The photo-signing public key (hex), or why the key file is unusable.
  */
-signing_key: { Ok : string } | { Err : string }, };
+signing_key: { Ok : string } | { Err : string }, 
+/**
+ * Where the database's encryption key is kept, said plainly (Chinese first).
+ */
+db_key: string, };
 
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
 /**

@@ -201,6 +201,7 @@ const TABLE = {
   "settings.bad-time": { zh: "请输入完整的日期和时间", en: "Enter a full date and time" },
   "settings.about": { zh: "关于本机", en: "About this device" },
   "settings.db": { zh: "数据库", en: "Database" },
+  "settings.db-key": { zh: "数据库密钥存放处（数据库已加密）", en: "Where the database key is kept (the database is encrypted)" },
   "settings.device": { zh: "设备编号", en: "Device id" },
   "settings.signing-key": { zh: "照片签名公钥（交考点办公室核验照片用）", en: "Photo-signing public key (for the site office to verify photos)" },
   "settings.version": { zh: "版本", en: "Version" },

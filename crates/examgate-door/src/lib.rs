@@ -9,6 +9,7 @@ mod bindings;
 mod error;
 mod photo;
 mod photo_request;
+mod private;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -40,6 +41,8 @@ pub struct AppInfo {
     pub version: String,
     /// The photo-signing public key (hex), or why the key file is unusable.
     pub signing_key: std::result::Result<String, String>,
+    /// Where the database's encryption key is kept, said plainly (Chinese first).
+    pub db_key: String,
 }
 
 /// The door service. Shared by the shell's commands; each call locks the store for its duration.
@@ -59,19 +62,16 @@ pub(crate) fn poisoned<T>(_: T) -> IpcError {
 }
 
 impl Door {
-    /// Opens the database at `path` (creating it and its folder if needed). Fallback photos go
-    /// in `photos/` beside it, signed with `device-key.pem` there (made at first start).
+    /// Opens the database at `path` (creating it and its folder, owner-only, if needed).
+    /// Fallback photos go in `photos/` beside it, signed with `device-key.pem` there (made at
+    /// first start); all of them readable by this user only.
     pub fn open(path: &Path) -> Result<Door> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| {
-            IpcError::new(
-                "database",
-                format!("无法创建数据目录 (cannot create the data folder): {e}"),
-            )
-        })?;
+        private::data_folder(dir)?;
+        private::tighten_photos(&dir.join("photos"))?;
         Ok(Door {
             store: Mutex::new(Store::open(path)?),
             clock: Mutex::new(ExamClock::default()),
@@ -94,11 +94,20 @@ impl Door {
     }
 
     pub fn app_info(&self) -> Result<AppInfo> {
+        let (device_id, db_key) = {
+            let store = self.store()?;
+            let db_key = store.key_location().map_or_else(
+                || "内存数据库，无密钥 (in memory, no key)".to_owned(),
+                |k| k.describe(),
+            );
+            (store.device_id()?.to_string(), db_key)
+        };
         Ok(AppInfo {
             db_path: self.db_path.display().to_string(),
-            device_id: self.store()?.device_id()?.to_string(),
+            device_id,
             version: env!("CARGO_PKG_VERSION").to_string(),
             signing_key: self.device_key().map_err(|e| e.message),
+            db_key,
         })
     }
 

@@ -31,7 +31,7 @@ pub use font::{FontSource, StampFont};
 pub use meta::Metadata;
 pub use sign::{DeviceKey, PhotoSignature, PublicKey, sha256_hex, sidecar_path, sign};
 pub use stamp::{BAND_ALPHA, Band, layout};
-pub use store::{Stored, store, write_photo};
+pub use store::{Stored, create_private_dir_all, store, write_photo};
 pub use verify::{Verdict, name_matches_student, parse_trusted, verify_beside, verify_file};
 
 /// Default longest edge of a stored photo, in pixels.

@@ -61,11 +61,25 @@ fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Creates `dir` and any missing parents, owner-only (0700) on unix: photos show faces and
+/// student numbers. An existing folder keeps its mode.
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// Writes `bytes` as a new file at `path` (temp file, fsync, no-clobber rename, fsync folder).
-/// The file is readable by its owner only on unix. [`Error::OutputExists`] if `path` exists.
+/// The file is readable by its owner only on unix (the temporary file is made 0600).
+/// [`Error::OutputExists`] if `path` exists.
 pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = parent_of(path);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("创建文件夹 create the folder", dir, e))?;
+    create_private_dir_all(dir).map_err(|e| Error::io("创建文件夹 create the folder", dir, e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".examgate-")
         .suffix(".tmp")

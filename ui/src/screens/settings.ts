@@ -1,6 +1,7 @@
 // Settings: language, the exam-time override (demos and tests set the app's clock instead of
 // waiting for it; Rust holds the override, the header shows the "demo time" badge), and what
-// this device is (database file, device id, version) for support calls.
+// this device is (database file, where its encryption key is kept, device id, version) for
+// support calls.
 import { api, asIpcError, inApp } from "../ipc";
 import { $, clear, say, sayError } from "../dom";
 import { lang, t, type Lang } from "../i18n";
@@ -89,6 +90,7 @@ async function showInfo(): Promise<void> {
   try {
     const info = await api.appInfo();
     $("#info-db").textContent = info.db_path;
+    $("#info-db-key").textContent = info.db_key;
     $("#info-device").textContent = info.device_id;
     $("#info-version").textContent = info.version;
     $("#info-signing-key").textContent = "Ok" in info.signing_key ? info.signing_key.Ok : info.signing_key.Err;
