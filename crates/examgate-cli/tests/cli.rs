@@ -273,3 +273,29 @@ fn the_office_sets_a_chief_pin_once_and_resets_it_only_with_replace() {
     let proctor = pin_set(&db, "J1101", "246810", true);
     assert!(!proctor.status.success(), "a proctor can never hold a PIN");
 }
+
+#[test]
+fn the_office_tool_finds_the_key_beside_db_and_refuses_a_wrong_one_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let demo = examgate(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let key = dir.path().join("door.db.key");
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+    assert!(
+        !std::fs::read(&db)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0")
+    );
+
+    std::fs::write(&key, format!("{}\n", "0f".repeat(32))).unwrap();
+    let refused = examgate(&["demo", "--db", db.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("数据库无法解密"), "{message}");
+    assert!(message.contains("cannot be decrypted"), "{message}");
+}
