@@ -9,6 +9,7 @@ mod measure;
 mod photo;
 mod photo_bench;
 mod pin;
+mod pin_bench;
 mod verify;
 
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ enum Command {
 enum PinCommand {
     /// Set (or with --replace, reset) a chief examiner's PIN; the PIN is read from standard input.
     Set(pin::Args),
+    /// Time the PIN hash and say what trying every 6-digit PIN would cost on one core.
+    Bench(pin_bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Demo { db, write_files } => import::demo(&db, write_files.as_deref()),
         Command::Bench(args) => bench::run(args),
         Command::Pin(PinCommand::Set(args)) => pin::set(args),
+        Command::Pin(PinCommand::Bench(args)) => pin_bench::run(&args),
         Command::Photo(command) => photo::run(command),
         Command::Verify(args) => verify::run(&args),
     };

@@ -20,6 +20,7 @@ pub mod import;
 mod import_apply;
 mod migrate;
 pub mod pin;
+pub mod pin_hash;
 mod private;
 mod staffing;
 

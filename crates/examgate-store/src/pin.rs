@@ -5,9 +5,6 @@
 //! wrong try in a row locks that chief out for 5 minutes. Only a chief examiner can hold a PIN, so
 //! a proctor's credential can never approve. The count is committed even when the approval is not.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, FixedOffset};
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
@@ -15,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
+use crate::pin_hash::{hash, matches, needs_rehash};
 use crate::{ActResult, Store};
 
 /// Wrong tries before the lock.
@@ -23,23 +21,6 @@ pub const MAX_FAILURES: u32 = 5;
 pub const LOCK_MINUTES: i64 = 5;
 /// Shortest PIN accepted.
 pub const MIN_PIN_LEN: usize = 6;
-
-fn hash(pin: &str) -> Result<String> {
-    Argon2::default()
-        .hash_password(pin.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Pin(format!("{e}")))
-}
-
-fn matches(pin: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(pin.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
 
 /// Refuses anyone who is not a chief examiner (an unknown staff number as such).
 fn require_chief(conn: &Connection, chief: &str) -> Result<()> {
@@ -149,6 +130,13 @@ impl Store {
             "UPDATE chief_pin SET failures = 0, locked_until = NULL WHERE staff_id = ?1",
             [chief],
         )?;
+        // A hash made with older, cheaper parameters is replaced now that the PIN is known.
+        if needs_rehash(&stored) {
+            self.conn.execute(
+                "UPDATE chief_pin SET hash = ?1 WHERE staff_id = ?2",
+                params![hash(pin)?, chief],
+            )?;
+        }
         self.act(sitting, student, chief, act, now)
     }
 }
