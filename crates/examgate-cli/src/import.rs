@@ -11,7 +11,8 @@ use examgate_store::{ImportOptions, ImportReport, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The database file (created if missing).
+    /// The database file (created if missing), encrypted with the key in `<db>.key` beside it
+    /// (made with the database; keep the two together).
     #[arg(long)]
     db: PathBuf,
     /// The sitting the seating lists belong to, when they have no 场次 column

@@ -36,7 +36,8 @@ enum Command {
     CheckId(check_id::Args),
     /// Write the demo exam (three sites, both sittings, a roster) into a database.
     Demo {
-        /// The database file (created if missing).
+        /// The database file (created if missing), encrypted with the key in `<db>.key` beside
+        /// it (made with the database; keep the two together).
         #[arg(long)]
         db: PathBuf,
         /// Also write the demo's CSV files into this folder, as examples of what to import.

@@ -12,7 +12,7 @@ use examgate_store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The door device's database file.
+    /// The door device's database file; its key file `<db>.key` must be beside it.
     #[arg(long)]
     db: PathBuf,
     /// The chief examiner's staff number (工号).

@@ -55,7 +55,9 @@ pub enum StoreError {
     Undecryptable { path: String, why: String },
     #[error("数据库密钥文件 {path} 无法使用 (the database key file cannot be used): {reason}")]
     DbKey { path: String, reason: String },
-    #[error("无法设置 {path} 为仅本用户可读 (cannot make it owner-only): {reason}")]
+    #[error(
+        "文件 {path} 无法创建或设为仅本用户可读 (cannot create it or make it owner-only): {reason}"
+    )]
     Private { path: String, reason: String },
 }
 
