@@ -2,12 +2,12 @@
 //! give the PIN away by trying them all.
 //!
 //! A PIN is 6 digits: 10^6 guesses. At the argon2 crate's defaults (19 MiB, 2 passes, ≈ 18 ms on
-//! this project's 2-core test machine) that is about 5 core-hours. With [`M_COST_KIB`] and
-//! [`T_COST`] one hash takes ≈ 120–150 ms there (measure with `examgate pin bench`), so trying
-//! every 6-digit PIN takes more than a day of one core, while a phone (≈ 3× slower) still checks
-//! a typed PIN in under half a second. The parameters live in each stored hash (PHC string), so
-//! a hash made with older ones still verifies, and is replaced with a current one at the next
-//! successful check ([`needs_rehash`]).
+//! this project's 2-core test machine) that is about 5 core-hours. At 64 MiB × 3 passes one hash
+//! takes ≈ 125 ms there (`examgate pin bench`; 4 passes measured 140–170 ms, too close to half a
+//! second on a phone ≈ 3× slower), so trying every 6-digit PIN takes about 35 hours of one core,
+//! while a phone still checks a typed PIN in about 0.4 s. The parameters live in each stored
+//! hash (PHC string), so a hash made with older ones still verifies, and is replaced with a
+//! current one at the next successful check ([`needs_rehash`]).
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -17,8 +17,8 @@ use crate::error::{Result, StoreError};
 
 /// Memory per hash, KiB (64 MiB: affordable on a phone, costly for a GPU farm).
 pub const M_COST_KIB: u32 = 64 * 1024;
-/// Passes over the memory.
-pub const T_COST: u32 = 4;
+/// Passes over the memory (see the module header for the measurement).
+pub const T_COST: u32 = 3;
 /// Lanes: one, so the cost per guess is what one core pays.
 pub const P_COST: u32 = 1;
 
