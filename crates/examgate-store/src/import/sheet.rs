@@ -1,0 +1,187 @@
+//! A spreadsheet's cells (XLSX streamed, XLS from calamine's range) to rows of text, within the
+//! row, column and text limits of [`super::limits`], whatever the file says about its own size.
+//!
+//! Only cells with content count: a formatted empty cell at `XFD1048576` is ignored, a value
+//! there refuses the file. Merged cells are filled with their value, the way a person reads a list
+//! whose 考点 column is one merged block; that copying counts against the text limit too, since a
+//! merged block is where a small file would expand most.
+
+use calamine::{Data, DataRef, Dimensions};
+
+use super::decode::Unreadable;
+use super::limits::{self, too_big};
+use super::table::{Cell, Row, render};
+
+/// The non-empty cells of one sheet, as they arrive.
+#[derive(Debug, Default)]
+pub(super) struct SheetBuilder {
+    cells: Vec<(u32, u32, Cell)>,
+    text: usize,
+}
+
+/// Whether a streamed XLSX value shows nothing.
+pub(super) fn blank(value: &DataRef<'_>) -> bool {
+    match value {
+        DataRef::Empty => true,
+        DataRef::String(s) => s.trim().is_empty(),
+        DataRef::SharedString(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// `XFD1048576` for zero-based (1048575, 16383).
+pub(super) fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        n -= 1;
+        letters.push(char::from(b'A' + (n % 26) as u8));
+        n /= 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        letters.into_iter().collect::<String>(),
+        u64::from(row) + 1
+    )
+}
+
+/// The first sheet is empty and `other` is not: only the first sheet is read, so say so.
+pub(super) fn empty_first_sheet(first: &str, other: &str) -> Unreadable {
+    Unreadable::whole(format!(
+        "第一个工作表“{first}”是空的，数据在工作表“{other}”上；只读取第一个工作表，请把数据所在的\
+         工作表移到最前面（或删除空工作表）后再导入 (the first sheet '{first}' is empty and the \
+         data is on sheet '{other}'; only the first sheet is read: move that sheet to the front \
+         or delete the empty one, then import again)"
+    ))
+}
+
+impl SheetBuilder {
+    /// Adds a streamed XLSX cell; refuses the file at a cell with content past the limits.
+    pub fn add(&mut self, row: u32, col: u32, value: &DataRef<'_>) -> Result<(), Unreadable> {
+        if blank(value) {
+            return Ok(());
+        }
+        self.put(row, col, render(&Data::from(value.clone())))
+    }
+
+    /// Adds a cell of a range calamine has already read (XLS).
+    pub fn add_data(&mut self, row: u32, col: u32, value: &Data) -> Result<(), Unreadable> {
+        match value {
+            Data::Empty => Ok(()),
+            Data::String(s) if s.trim().is_empty() => Ok(()),
+            _ => self.put(row, col, render(value)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    fn put(&mut self, row: u32, col: u32, cell: Cell) -> Result<(), Unreadable> {
+        if row >= limits::MAX_ROWS {
+            return Err(Unreadable::whole(too_big(
+                &format!("单元格 {} 有内容，行数", cell_name(row, col)),
+                &format!("cell {} has content: the rows", cell_name(row, col)),
+                &(u64::from(row) + 1).to_string(),
+                &format!("{} 行 rows", limits::MAX_ROWS),
+            )));
+        }
+        if col >= limits::MAX_COLUMNS {
+            return Err(Unreadable::whole(too_big(
+                &format!("单元格 {} 有内容，列数", cell_name(row, col)),
+                &format!("cell {} has content: the columns", cell_name(row, col)),
+                &(u64::from(col) + 1).to_string(),
+                &format!("{} 列 columns", limits::MAX_COLUMNS),
+            )));
+        }
+        // A sheet may repeat a cell; more entries than cells can exist is a hostile file.
+        if self.cells.len() >= (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize {
+            return Err(self.text_refused());
+        }
+        self.count(&cell)?;
+        self.cells.push((row, col, cell));
+        Ok(())
+    }
+
+    fn count(&mut self, cell: &Cell) -> Result<(), Unreadable> {
+        self.text += cell.as_ref().map_or(0, String::len);
+        if self.text > limits::MAX_SHEET_TEXT_BYTES {
+            return Err(self.text_refused());
+        }
+        Ok(())
+    }
+
+    fn text_refused(&self) -> Unreadable {
+        Unreadable::whole(too_big(
+            "工作表展开后的文字",
+            "the sheet's text, once shared strings and merged cells are expanded,",
+            &format!(
+                "超过 over {}",
+                limits::mb(limits::MAX_SHEET_TEXT_BYTES as u64)
+            ),
+            &limits::mb(limits::MAX_SHEET_TEXT_BYTES as u64),
+        ))
+    }
+
+    /// The rows from the first to the last with content, each as wide as the widest, with merged
+    /// regions filled from their top-left cell.
+    pub fn finish(mut self, merged: &[Dimensions]) -> Result<Vec<Row>, Unreadable> {
+        let cells = std::mem::take(&mut self.cells);
+        let bounds = |f: fn(&(u32, u32, Cell)) -> u32| {
+            let min = cells.iter().map(f).min().unwrap_or(0);
+            let max = cells.iter().map(f).max().unwrap_or(0);
+            (min as usize, max as usize)
+        };
+        let ((top, bottom), (left, right)) = (bounds(|c| c.0), bounds(|c| c.1));
+        let width = right - left + 1;
+        let mut grid: Vec<Vec<Cell>> = (top..=bottom)
+            .map(|_| vec![Ok(String::new()); width])
+            .collect();
+        for (row, col, cell) in cells {
+            if let Some(slot) = grid
+                .get_mut(row as usize - top)
+                .and_then(|r| r.get_mut(col as usize - left))
+            {
+                *slot = cell;
+            }
+        }
+        let mut budget = (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize;
+        for region in merged {
+            self.fill(&mut grid, region, (top, left), &mut budget)?;
+        }
+        Ok(grid
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| Row::sheet(top + i + 1, cells))
+            .collect())
+    }
+
+    /// Copies a merged region's value (held by its top-left cell) into the region's other cells.
+    fn fill(
+        &mut self,
+        grid: &mut [Vec<Cell>],
+        region: &Dimensions,
+        (top, left): (usize, usize),
+        budget: &mut usize,
+    ) -> Result<(), Unreadable> {
+        let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
+        let (r1, c1) = (region.end.0 as usize, region.end.1 as usize);
+        let (Some(r0), Some(c0)) = (r0.checked_sub(top), c0.checked_sub(left)) else {
+            return Ok(());
+        };
+        let Some(value) = grid.get(r0).and_then(|r| r.get(c0)).cloned() else {
+            return Ok(());
+        };
+        let last_row = r1.saturating_sub(top).min(grid.len().saturating_sub(1));
+        for row in grid.iter_mut().take(last_row + 1).skip(r0) {
+            let last_col = c1.saturating_sub(left).min(row.len().saturating_sub(1));
+            for cell in row.iter_mut().take(last_col + 1).skip(c0) {
+                *budget = budget.checked_sub(1).ok_or_else(|| self.text_refused())?;
+                self.count(&value)?;
+                *cell = value.clone();
+            }
+        }
+        Ok(())
+    }
+}
