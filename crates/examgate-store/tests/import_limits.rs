@@ -13,6 +13,7 @@
 use std::io::Write;
 
 use examgate_store::import::{ImportError, Parsed, SourceFile, parse};
+use proptest::prelude::*;
 
 const HEADER: [&str; 9] = [
     "学号",
@@ -437,4 +438,20 @@ fn html_saved_as_xls_is_said_to_be_a_web_page() {
             .to_vec(),
     );
     assert!(message.contains("HTML"), "{message}");
+}
+
+proptest! {
+    #[test]
+    fn a_corrupted_xls_never_panics(at in 0usize..8192, byte in any::<u8>()) {
+        let mut bytes = xls_list(true);
+        let i = at % bytes.len();
+        bytes[i] = byte;
+        let _ = parse(&SourceFile { name: "x.xls".into(), bytes });
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_the_ole2_magic_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let bytes = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &bytes].concat();
+        let _ = parse(&SourceFile { name: "x.xls".into(), bytes });
+    }
 }

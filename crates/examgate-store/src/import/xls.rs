@@ -26,10 +26,14 @@ fn not_xls(why: impl std::fmt::Display) -> Unreadable {
 
 /// Reads the first worksheet of an `.xls` workbook.
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Row>, Unreadable> {
-    let stream = workbook_stream(bytes)?;
-    check_records(&stream)?;
-    let clean = repack(&stream).map_err(not_xls)?;
-    std::panic::catch_unwind(|| first_sheet(clean)).unwrap_or_else(|_| {
+    // Fenced like XLSX: a panic on a damaged file is an input error; allocation is bounded by
+    // the checks, not by this.
+    let checked_then_read = || {
+        let stream = workbook_stream(bytes)?;
+        check_records(&stream)?;
+        first_sheet(repack(&stream).map_err(not_xls)?)
+    };
+    std::panic::catch_unwind(checked_then_read).unwrap_or_else(|_| {
         Err(Unreadable::whole(
             "xls 工作簿已损坏，无法读取；请在 Excel 中打开并另存为 .xlsx \
              (the .xls workbook is damaged; open it in Excel and save it as .xlsx)",

@@ -27,16 +27,16 @@ fn not_xlsx(why: impl std::fmt::Display) -> Unreadable {
 
 /// Reads the first worksheet of an XLSX workbook.
 pub(super) fn read(bytes: &[u8]) -> Result<Vec<Row>, Unreadable> {
-    check_archive(bytes)?;
     // calamine panics on some damaged workbooks (a cell reference whose row number overflows
     // `u32` does in a debug build; found by this crate's property test), so the read is fenced:
-    // a damaged file is an input error. Allocation is bounded by the checks above, not by this.
-    std::panic::catch_unwind(|| first_sheet(bytes)).unwrap_or_else(|_| {
-        Err(Unreadable::whole(
-            "xlsx 工作簿已损坏，无法读取；请在 Excel 中打开并另存一次 \
+    // a damaged file is an input error. Allocation is bounded by the checks, not by this.
+    std::panic::catch_unwind(|| check_archive(bytes).and_then(|()| first_sheet(bytes)))
+        .unwrap_or_else(|_| {
+            Err(Unreadable::whole(
+                "xlsx 工作簿已损坏，无法读取；请在 Excel 中打开并另存一次 \
              (the .xlsx workbook is damaged; open it in Excel and save it again)",
-        ))
-    })
+            ))
+        })
 }
 
 /// Refuses the archive on what its directory declares, before anything is inflated.
