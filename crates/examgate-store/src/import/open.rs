@@ -84,6 +84,7 @@ pub(crate) fn read_inside(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>,
     // Each step from the folder down must exist and be a real folder (the last a real file),
     // never a symlink; a name that does not exist inside the folder is only "missing".
     let mut at = PathBuf::from(&base);
+    let mut checked = None;
     let steps: Vec<_> = relative.components().filter(|c| plain(*c)).collect();
     for (i, step) in steps.iter().enumerate() {
         at.push(step);
@@ -99,6 +100,7 @@ pub(crate) fn read_inside(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>,
         if !last && !meta.is_dir() {
             return Err(Refused::Missing);
         }
+        checked = Some(meta);
     }
     if !at.canonicalize().map_err(Refused::Io)?.starts_with(&base) {
         return Err(Refused::Outside);
@@ -109,7 +111,26 @@ pub(crate) fn read_inside(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>,
         _ if is_symlink_loop(&e) => Refused::Outside,
         _ => Refused::Io(e),
     })?;
+    // The file opened must be the one checked: a folder on the way swapped for a symlink since
+    // the walk would open another.
+    if let (Some(checked), Ok(opened)) = (checked, file.metadata())
+        && !same_file(&checked, &opened)
+    {
+        return Err(Refused::Outside);
+    }
     read_open(file, limit)
+}
+
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (a.dev(), a.ino()) == (b.dev(), b.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        a.len() == b.len()
+    }
 }
 
 fn is_symlink_loop(e: &io::Error) -> bool {
