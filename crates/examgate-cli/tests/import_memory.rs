@@ -1,4 +1,5 @@
-//! A 10,000-row XLSX seating list imports in bounded memory: the real `examgate import` process,
+//! A 10,000-row XLSX seating list, and the worst workbook the limits let through, import in
+//! bounded memory: the real `examgate import` process,
 //! its peak resident memory measured by `examgate photo measure` (getrusage of its one child).
 #![cfg(target_os = "linux")]
 #![allow(
@@ -105,4 +106,90 @@ fn a_ten_thousand_row_xlsx_imports_with_peak_memory_well_under_256_mb() {
     );
     assert_eq!(status, 0, "the import succeeded");
     assert!(peak_kib < 128 * 1024, "peak RSS {peak_kib} KiB");
+}
+
+/// A minimal XLSX: one sheet, its XML and an optional shared-strings table.
+fn workbook(sheet: &str, shared: Option<&str>) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut entries = vec![
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    if let Some(shared) = shared {
+        entries.push(("xl/sharedStrings.xml", shared));
+    }
+    for (name, text) in entries {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Peak RSS (KiB) of `examgate import` on `bytes` saved as an .xlsx.
+fn import_peak_kib(bytes: &[u8]) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("a.xlsx");
+    std::fs::write(&xlsx, bytes).unwrap();
+    let bin = env!("CARGO_BIN_EXE_examgate");
+    let out = Command::new(bin)
+        .args(["photo", "measure", "--", bin, "import", "--db"])
+        .arg(dir.path().join("door.db"))
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    stdout.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+const SHEET_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+/// The worst shared-strings table the limits let through: just under 16 MB of empty entries,
+/// 1.3 million strings that calamine keeps whole before the sheet is read.
+#[test]
+fn the_largest_shared_strings_table_the_limits_allow_stays_well_under_256_mb() {
+    let shared = format!(
+        r#"<sst xmlns="{SHEET_NS}">{}</sst>"#,
+        "<si><t/></si>".repeat(16 * 1024 * 1024 / 13 - 10)
+    );
+    let sheet = format!(
+        r#"<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#
+    );
+    let peak_kib = import_peak_kib(&workbook(&sheet, Some(&shared)));
+    println!(
+        "1.3 million empty shared strings: peak RSS {} MiB",
+        peak_kib / 1024
+    );
+    assert!(peak_kib < 128 * 1024, "peak RSS {peak_kib} KiB");
+}
+
+/// The fullest sheet the limits let through: 20,000 rows of 64 nine-digit numbers, each becoming
+/// its own text cell.
+#[test]
+fn the_fullest_sheet_the_limits_allow_stays_well_under_256_mb() {
+    let mut rows = String::new();
+    for r in 1..=20_000u32 {
+        rows += &format!(r#"<row r="{r}">"#);
+        for _ in 0..64 {
+            rows += "<c><v>123456789</v></c>";
+        }
+        rows += "</row>";
+    }
+    let sheet =
+        format!(r#"<worksheet xmlns="{SHEET_NS}"><sheetData>{rows}</sheetData></worksheet>"#);
+    let peak_kib = import_peak_kib(&workbook(&sheet, None));
+    println!("20,000 × 64 cells: peak RSS {} MiB", peak_kib / 1024);
+    assert!(peak_kib < 160 * 1024, "peak RSS {peak_kib} KiB");
 }

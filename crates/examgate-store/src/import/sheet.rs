@@ -6,16 +6,22 @@
 //! whose 考点 column is one merged block; that copying counts against the text limit too, since a
 //! merged block is where a small file would expand most.
 
+use std::collections::BTreeMap;
+
 use calamine::{Data, DataRef, Dimensions};
 
 use super::decode::Unreadable;
 use super::limits::{self, too_big};
 use super::table::{Cell, Row, render};
 
-/// The non-empty cells of one sheet, as they arrive.
+/// The non-empty cells of one sheet, as they arrive, by row (so that turning them into dense rows
+/// frees each sparse row as it goes: the fullest sheet the limits allow is never held twice).
 #[derive(Debug, Default)]
 pub(super) struct SheetBuilder {
-    cells: Vec<(u32, u32, Cell)>,
+    rows: BTreeMap<u32, Vec<(u32, Cell)>>,
+    cells: usize,
+    /// Leftmost and rightmost columns with content.
+    columns: Option<(u32, u32)>,
     text: usize,
 }
 
@@ -75,7 +81,7 @@ impl SheetBuilder {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.cells == 0
     }
 
     fn put(&mut self, row: u32, col: u32, cell: Cell) -> Result<(), Unreadable> {
@@ -96,11 +102,16 @@ impl SheetBuilder {
             )));
         }
         // A sheet may repeat a cell; more entries than cells can exist is a hostile file.
-        if self.cells.len() >= (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize {
+        if self.cells >= (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize {
             return Err(self.text_refused());
         }
         self.count(&cell)?;
-        self.cells.push((row, col, cell));
+        self.cells += 1;
+        self.columns = Some(
+            self.columns
+                .map_or((col, col), |(l, r)| (l.min(col), r.max(col))),
+        );
+        self.rows.entry(row).or_default().push((col, cell));
         Ok(())
     }
 
@@ -127,24 +138,28 @@ impl SheetBuilder {
     /// The rows from the first to the last with content, each as wide as the widest, with merged
     /// regions filled from their top-left cell.
     pub fn finish(mut self, merged: &[Dimensions]) -> Result<Vec<Row>, Unreadable> {
-        let cells = std::mem::take(&mut self.cells);
-        let bounds = |f: fn(&(u32, u32, Cell)) -> u32| {
-            let min = cells.iter().map(f).min().unwrap_or(0);
-            let max = cells.iter().map(f).max().unwrap_or(0);
-            (min as usize, max as usize)
+        let rows = std::mem::take(&mut self.rows);
+        let (Some((&top, _)), Some((&bottom, _)), Some((left, right))) =
+            (rows.first_key_value(), rows.last_key_value(), self.columns)
+        else {
+            return Ok(Vec::new());
         };
-        let ((top, bottom), (left, right)) = (bounds(|c| c.0), bounds(|c| c.1));
-        let width = right - left + 1;
-        let mut grid: Vec<Vec<Cell>> = (top..=bottom)
-            .map(|_| vec![Ok(String::new()); width])
-            .collect();
-        for (row, col, cell) in cells {
-            if let Some(slot) = grid
-                .get_mut(row as usize - top)
-                .and_then(|r| r.get_mut(col as usize - left))
+        let (top, left) = (top as usize, left as usize);
+        let width = right as usize - left + 1;
+        let mut sparse = rows.into_iter().peekable();
+        let mut grid: Vec<Vec<Cell>> = Vec::with_capacity(bottom as usize - top + 1);
+        for r in top..=bottom as usize {
+            let mut dense = vec![Ok(String::new()); width];
+            if sparse.peek().is_some_and(|(row, _)| *row as usize == r)
+                && let Some((_, cells)) = sparse.next()
             {
-                *slot = cell;
+                for (col, cell) in cells {
+                    if let Some(slot) = dense.get_mut(col as usize - left) {
+                        *slot = cell;
+                    }
+                }
             }
+            grid.push(dense);
         }
         let mut budget = (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize;
         for region in merged {
