@@ -51,3 +51,14 @@ pub(crate) fn too_big(what_zh: &str, what_en: &str, found: &str, limit: &str) ->
          this big, check that this is the right file)"
     )
 }
+
+/// The message for a cell with content outside the rows and columns a list may use.
+pub(crate) fn beyond(cell: &str) -> String {
+    format!(
+        "单元格 {cell} 有内容，超出了可读取的范围（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列），文件未读取；\
+         座次表不会这么大，请检查是否选错了文件，或删除该单元格后另存 (cell {cell} has content \
+         beyond what is read, at most {MAX_ROWS} rows and {MAX_COLUMNS} columns; file refused: no \
+         seating list is this big, check that this is the right file or delete that cell and save \
+         again)"
+    )
+}

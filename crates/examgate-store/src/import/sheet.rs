@@ -85,21 +85,8 @@ impl SheetBuilder {
     }
 
     fn put(&mut self, row: u32, col: u32, cell: Cell) -> Result<(), Unreadable> {
-        if row >= limits::MAX_ROWS {
-            return Err(Unreadable::whole(too_big(
-                &format!("单元格 {} 有内容，行数", cell_name(row, col)),
-                &format!("cell {} has content: the rows", cell_name(row, col)),
-                &(u64::from(row) + 1).to_string(),
-                &format!("{} 行 rows", limits::MAX_ROWS),
-            )));
-        }
-        if col >= limits::MAX_COLUMNS {
-            return Err(Unreadable::whole(too_big(
-                &format!("单元格 {} 有内容，列数", cell_name(row, col)),
-                &format!("cell {} has content: the columns", cell_name(row, col)),
-                &(u64::from(col) + 1).to_string(),
-                &format!("{} 列 columns", limits::MAX_COLUMNS),
-            )));
+        if row >= limits::MAX_ROWS || col >= limits::MAX_COLUMNS {
+            return Err(Unreadable::whole(limits::beyond(&cell_name(row, col))));
         }
         // A sheet may repeat a cell; more entries than cells can exist is a hostile file.
         if self.cells >= (limits::MAX_ROWS * limits::MAX_COLUMNS) as usize {

@@ -140,13 +140,7 @@ fn check_records(stream: &[u8]) -> Result<(), Unreadable> {
 
 fn check_cell(row: u32, col: u32) -> Result<(), Unreadable> {
     if row >= limits::MAX_ROWS || col >= limits::MAX_COLUMNS {
-        let name = cell_name(row, col);
-        return Err(Unreadable::whole(too_big(
-            &format!("单元格 {name} 有内容，超出范围"),
-            &format!("cell {name} has content: the sheet size"),
-            &name,
-            &cell_name(limits::MAX_ROWS - 1, limits::MAX_COLUMNS - 1),
-        )));
+        return Err(Unreadable::whole(limits::beyond(&cell_name(row, col))));
     }
     Ok(())
 }
