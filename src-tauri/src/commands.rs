@@ -26,8 +26,11 @@ pub fn load_demo(door: State<'_, Door>) -> R<ImportReport> {
     door.load_demo()
 }
 
+/// Async, so that Tauri runs it on its async runtime, not on the main (UI) thread: reading and
+/// parsing a big list must not freeze the window. (A stateful async command must return a
+/// `Result`; it does.)
 #[tauri::command]
-pub fn import_files(
+pub async fn import_files(
     door: State<'_, Door>,
     paths: Vec<String>,
     sitting: Option<String>,

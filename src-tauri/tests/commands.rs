@@ -313,3 +313,31 @@ fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin()
     let ok = call(&w, "decide_with_pin", approve("Z02", "246810")).unwrap();
     assert_eq!(ok["state"], json!({"state": "admitted", "manual": true}));
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_import_naming_a_pipe_answers_at_once_with_an_error_instead_of_hanging_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(&dir);
+    let fifo = dir.path().join("座次表.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let args = json!({"paths": [fifo.to_str().unwrap()], "sitting": null});
+        tx.send(call(&w, "import_files", args)).unwrap();
+    });
+    // A bound on a hang, not a timing: the old command blocked in open() for ever.
+    let answer = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the import answers instead of waiting for a writer");
+    let error = answer.unwrap_err();
+    assert_eq!(error["code"], "unreadable-file");
+    assert!(
+        error["message"].as_str().unwrap().contains("不是普通文件"),
+        "{error}"
+    );
+}

@@ -20,8 +20,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_store::import::SourceFile;
 use examgate_store::{
-    ActResult, CandidateCard, ImportOptions, ImportReport, RoomInfo, SiteInfo, SittingInfo,
-    StaffInfo, Store, Tally,
+    ActResult, CandidateCard, ImportOptions, ImportReport, PreparedImport, RoomInfo, SiteInfo,
+    SittingInfo, StaffInfo, Store, Tally,
 };
 use serde::Serialize;
 use ts_rs::TS;
@@ -115,7 +115,10 @@ impl Door {
         Ok(self.store()?.load_demo()?)
     }
 
-    /// Imports the files at `paths` (seating lists and rosters), all or nothing.
+    /// Imports the files at `paths` (seating lists and rosters), all or nothing. The files are
+    /// read and parsed before the store is locked, so the door's other screens keep answering;
+    /// only the photos the lists name are read inside the transaction (each bounded, none
+    /// blocking), so that a list of thousands never holds all its photos in memory at once.
     pub fn import_files(&self, paths: &[String], sitting: Option<String>) -> Result<ImportReport> {
         let mut files = Vec::with_capacity(paths.len());
         for p in paths {
@@ -131,7 +134,8 @@ impl Door {
             create: None,
             photo_dir: ImportOptions::photo_dir_of(paths),
         };
-        Ok(self.store()?.import(&files, &opts)?)
+        let prepared = PreparedImport::parse(&files)?;
+        Ok(self.store()?.import_prepared(prepared, &opts)?)
     }
 
     pub fn sittings(&self) -> Result<Vec<SittingInfo>> {

@@ -37,10 +37,14 @@ impl ImportOptions {
     /// The folder photos are looked up in for files imported from `paths`: the first file's
     /// folder.
     pub fn photo_dir_of<P: AsRef<Path>>(paths: &[P]) -> Option<PathBuf> {
-        paths
-            .first()
-            .and_then(|p| p.as_ref().parent())
-            .map(Path::to_path_buf)
+        paths.first().and_then(|p| p.as_ref().parent()).map(|d| {
+            // A bare file name's folder is the current one.
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d.to_path_buf()
+            }
+        })
     }
 }
 
@@ -269,16 +273,28 @@ impl Batch<'_, '_> {
             self.errors.push(ImportError::at(&list.file, line, field, "无法定位照片文件：请从座次表所在文件夹导入 (cannot find photo files: import from the list's folder)"));
             return Ok(());
         };
-        let path = dir.join(name);
-        let bytes = match std::fs::read(&path) {
+        let refused = |zh: &str, en: &str| format!("照片 {name} {zh} ({en})");
+        let bytes = match crate::import::open::read_inside(dir, name, MAX_PHOTO_BYTES as u64) {
             Ok(b) => b,
-            Err(_) => {
-                self.errors.push(ImportError::at(
-                    &list.file,
-                    line,
-                    field,
-                    format!("找不到照片文件 {name} (photo file not found next to the list)"),
-                ));
+            Err(why) => {
+                use crate::import::open::Refused;
+                let message = match why {
+                    // One message whatever is there: an import must not tell which files exist.
+                    Refused::Outside => refused(
+                        "不在座次表所在文件夹内：照片列只能写该文件夹中的文件名，不能是绝对路径、含“..”或符号链接",
+                        "is not inside the list's folder: the 照片 column takes only names of files in that folder, no absolute path, '..' or symlink",
+                    ),
+                    Refused::Missing => {
+                        format!("找不到照片文件 {name} (photo file not found next to the list)")
+                    }
+                    Refused::NotRegular => refused("不是普通文件", "is not a regular file"),
+                    Refused::TooBig { .. } => {
+                        refused("超过 2 MB，未读取", "is larger than 2 MB; not read")
+                    }
+                    Refused::Io(e) => refused("无法读取", &format!("cannot be read: {e}")),
+                };
+                self.errors
+                    .push(ImportError::at(&list.file, line, field, message));
                 return Ok(());
             }
         };
@@ -377,10 +393,18 @@ impl Batch<'_, '_> {
     }
 }
 
-impl Store {
-    /// Imports seating lists and rosters in one transaction. On any error nothing is written and
-    /// every error is returned (each naming its file, line and field).
-    pub fn import(&mut self, files: &[SourceFile], opts: &ImportOptions) -> Result<ImportReport> {
+/// A batch of files parsed and checked against each other, not yet written. Made without the
+/// store, so that the app parses before it takes the store's lock (a big file never holds up the
+/// door's other screens).
+#[derive(Debug)]
+pub struct PreparedImport<'f> {
+    files: &'f [SourceFile],
+    parsed: Vec<Parsed>,
+}
+
+impl<'f> PreparedImport<'f> {
+    /// Parses every file and checks the batch; every problem is returned, nothing is written.
+    pub fn parse(files: &'f [SourceFile]) -> Result<PreparedImport<'f>> {
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
         for f in files {
@@ -393,7 +417,24 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Import(errors));
         }
+        Ok(PreparedImport { files, parsed })
+    }
+}
 
+impl Store {
+    /// Imports seating lists and rosters in one transaction. On any error nothing is written and
+    /// every error is returned (each naming its file, line and field).
+    pub fn import(&mut self, files: &[SourceFile], opts: &ImportOptions) -> Result<ImportReport> {
+        self.import_prepared(PreparedImport::parse(files)?, opts)
+    }
+
+    /// Writes a batch parsed by [`PreparedImport::parse`], all or nothing.
+    pub fn import_prepared(
+        &mut self,
+        prepared: PreparedImport<'_>,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let PreparedImport { files, parsed } = prepared;
         let tx = self.conn.transaction()?;
         if let Some(s) = &opts.create
             && sitting_by_label(&tx, &s.label)?.is_none()

@@ -33,7 +33,7 @@ pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use dbkey::{DbKey, KeyLocation, key_file_for};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
-pub use import_apply::{ImportOptions, ImportReport, ImportedFile};
+pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

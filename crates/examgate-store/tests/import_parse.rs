@@ -544,7 +544,7 @@ fn a_zip_that_is_not_a_workbook_gives_one_whole_file_error() {
     assert_eq!(errors.len(), 1);
     assert_eq!((errors[0].line, errors[0].field.as_str()), (0, ""));
     assert!(
-        errors[0].message.contains("不是可读的 xlsx"),
+        errors[0].message.contains("不是有效的 XLSX 文件"),
         "{}",
         errors[0].message
     );

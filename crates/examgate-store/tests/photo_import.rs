@@ -1,5 +1,6 @@
 //! Registration photos named in a seating list's 照片 column are read from the list's folder and
-//! kept in the database; a missing or non-image file fails the import at its line.
+//! kept in the database; a missing or non-image file fails the import at its line. Only a regular
+//! file inside the list's folder is read: no path out of it, no symlink, no pipe, nothing too big.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -71,4 +72,130 @@ fn a_missing_or_non_image_photo_fails_the_import_at_its_line() {
         }
     }
     assert!(store.sittings().unwrap().is_empty(), "nothing written");
+}
+
+/// The errors of importing a list whose 照片 column names `name`, with the name blanked out.
+#[cfg(target_os = "linux")]
+fn refusal(dir: &std::path::Path, name: &str) -> Vec<String> {
+    let mut store = Store::open_in_memory().unwrap();
+    match store.import(&[list(name)], &options(dir)) {
+        Err(StoreError::Import(errors)) => {
+            assert!(store.sittings().unwrap().is_empty(), "nothing written");
+            errors
+                .iter()
+                .map(|e| e.message.replace(name, "_"))
+                .collect()
+        }
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_photo_outside_the_lists_folder_is_refused_alike_whether_or_not_it_exists() {
+    let root = tempfile::tempdir().unwrap();
+    let (lists, outside) = (root.path().join("lists"), root.path().join("outside"));
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let secret = outside.join("secret.jpg");
+    std::fs::write(&secret, JPEG).unwrap();
+    std::os::unix::fs::symlink(&secret, lists.join("link.jpg")).unwrap();
+    std::os::unix::fs::symlink(&outside, lists.join("sub")).unwrap();
+    let existing = refusal(&lists, secret.to_str().unwrap());
+    assert_eq!(existing.len(), 1);
+    assert!(
+        existing[0].contains("不在座次表所在文件夹内"),
+        "{existing:?}"
+    );
+    let missing = outside.join("missing.jpg");
+    for name in [
+        missing.to_str().unwrap(),
+        "../outside/secret.jpg",
+        "../outside/missing.jpg",
+        "link.jpg",
+        "sub/secret.jpg",
+        "/dev/zero",
+    ] {
+        assert_eq!(refusal(&lists, name), existing, "{name}");
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_fifo_named_as_a_photo_is_refused_at_once_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.jpg"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let path = dir.path().to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(refusal(&path, "pipe.jpg")));
+    // A bound on a hang, not a timing: the old code blocked in open() forever.
+    let errors = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the import returns instead of waiting for a writer");
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].contains("不是普通文件"), "{errors:?}");
+}
+
+/// The process's peak resident memory so far, in bytes (Linux).
+#[cfg(target_os = "linux")]
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_500_mb_photo_is_refused_by_its_size_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(dir.path().join("big.jpg")).unwrap();
+    std::io::Write::write_all(&mut &big, JPEG).unwrap();
+    big.set_len(500 * 1024 * 1024).unwrap(); // sparse: nothing written
+    let before = peak_rss();
+    let errors = refusal(dir.path(), "big.jpg");
+    assert!(errors[0].contains("2 MB"), "{errors:?}");
+    let grown = peak_rss().saturating_sub(before);
+    assert!(
+        grown < 64 * 1024 * 1024,
+        "peak memory grew by {grown} bytes"
+    );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_list_file_that_is_a_fifo_a_device_or_500_mb_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("座次表.csv");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(500 * 1024 * 1024)
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = |p: &std::path::Path| SourceFile::read(p).unwrap_err().to_string();
+        tx.send([
+            read(&fifo),
+            read(std::path::Path::new("/dev/zero")),
+            read(&big),
+        ])
+    });
+    let before = peak_rss();
+    let [fifo, zero, big] = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("reading returns instead of waiting on a pipe or a device");
+    assert!(fifo.contains("不是普通文件"), "{fifo}");
+    assert!(zero.contains("不是普通文件"), "{zero}");
+    assert!(big.contains("500 MB") && big.contains("32 MB"), "{big}");
+    assert!(peak_rss().saturating_sub(before) < 64 * 1024 * 1024);
 }

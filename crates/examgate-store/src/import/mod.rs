@@ -9,11 +9,16 @@
 
 mod decode;
 mod headers;
+pub(crate) mod limits;
+pub(crate) mod open;
 mod roster;
 mod row;
 mod seating;
+mod sheet;
 mod table;
 mod validate;
+mod xls;
+mod xlsx;
 
 use std::fmt;
 use std::path::Path;
@@ -32,9 +37,29 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// Reads the file at `path`, named by its file name (the whole path when it has none).
+    /// Reads the file at `path`, named by its file name (the whole path when it has none). Only a
+    /// regular file of at most [`limits::MAX_FILE_BYTES`] is read (its size from metadata, before
+    /// reading); a FIFO or device is refused at once, never waited on.
     pub fn read(path: &Path) -> std::io::Result<SourceFile> {
-        let bytes = std::fs::read(path)?;
+        use std::io::{Error, ErrorKind};
+        let bytes = open::read_chosen(path, limits::MAX_FILE_BYTES).map_err(|e| match e {
+            open::Refused::Io(e) => e,
+            open::Refused::Missing => Error::new(ErrorKind::NotFound, "文件不存在 (no such file)"),
+            open::Refused::TooBig { size } => Error::new(
+                ErrorKind::InvalidData,
+                limits::too_big(
+                    "文件大小",
+                    "the file size",
+                    &limits::mb(size),
+                    &limits::mb(limits::MAX_FILE_BYTES),
+                ),
+            ),
+            open::Refused::NotRegular | open::Refused::Outside => Error::new(
+                ErrorKind::InvalidInput,
+                "不是普通文件（是文件夹、管道或设备），未读取 \
+                 (not a regular file but a folder, pipe or device; not read)",
+            ),
+        })?;
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -132,7 +157,7 @@ impl std::error::Error for ImportError {}
 /// first; duplicates and conflicts across rows are [`validate_batch`]'s job.
 pub fn parse(file: &SourceFile) -> Result<Parsed, Vec<ImportError>> {
     let whole = |e: decode::Unreadable| vec![ImportError::at(&file.name, e.line, "", e.message)];
-    let rows = table::read(&file.bytes).map_err(whole)?;
+    let rows = table::read(file).map_err(whole)?;
     let header = headers::locate(&rows).map_err(whole)?;
     let body = rows.get(header.row_index + 1..).unwrap_or_default();
     if header.has(Column::StudentNumber) {

@@ -1,17 +1,17 @@
 //! Any input file as rows of trimmed text cells with their true line numbers.
 //!
-//! XLSX is told from CSV by the ZIP magic, not by the extension (offices rename files). Excel
+//! XLSX and XLS are told from CSV by their magic bytes, not by the extension (offices rename
+//! files); they are read by [`super::xlsx`] and [`super::xls`] into the rows defined here. Excel
 //! stores a typed-in 13-digit student number as a float: it is rendered back as its exact digits,
 //! never through float formatting (which would print `2.023123456789e12`), and a number Excel
 //! itself could not keep exactly (more than 15 digits, e.g. an 18-digit ID number) is an error
-//! on that cell, not a silently wrong number. A date cell reads as ISO text. Merged cells are
-//! filled with their value, the way a person reads a list whose 考点 column is one merged block.
+//! on that cell, not a silently wrong number. A date cell reads as ISO text.
 
-use std::io::Cursor;
+use calamine::Data;
 
-use calamine::{Data, Dimensions, Reader, Xlsx};
-
+use super::SourceFile;
 use super::decode::{self, Unreadable};
+use super::limits::{self, too_big};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -36,9 +36,9 @@ impl std::fmt::Display for CellProblem {
                  or text are expected)"
             ),
             CellProblem::TooManyDigits => f.write_str(
-                "Excel 把超过 15 位的号码存成了数值，末几位已丢失；请把此列设为文本后重新录入 \
-                 (Excel stored a number of more than 15 digits as a value and lost its last \
-                 digits; format the column as text and enter it again)",
+                "该列是数字格式，超过 15 位的号码末几位已丢失：请把该列设为文本格式后重新输入号码 \
+                 (the column is in number format and Excel lost the last digits of this number \
+                 of more than 15 digits: format the column as text and type the numbers again)",
             ),
             CellProblem::Duration => f.write_str(
                 "单元格是时长，此处应为文本或数字 (the cell holds a duration; text or a number is \
@@ -51,7 +51,7 @@ impl std::fmt::Display for CellProblem {
     }
 }
 
-type Cell = Result<String, CellProblem>;
+pub(super) type Cell = Result<String, CellProblem>;
 
 /// One row of the file; it may have fewer or more cells than the header (ragged CSV).
 #[derive(Debug, Clone)]
@@ -69,6 +69,13 @@ enum Cells {
 }
 
 impl Row {
+    pub(super) fn sheet(line: usize, cells: Vec<Cell>) -> Row {
+        Row {
+            line,
+            cells: Cells::Sheet(cells),
+        }
+    }
+
     /// The trimmed text of cell `i`, the problem with it, or `None` past the row's end.
     pub fn cell(&self, i: usize) -> Option<Result<&str, &CellProblem>> {
         match &self.cells {
@@ -94,18 +101,67 @@ impl Row {
     }
 }
 
-/// Reads the rows of a CSV or XLSX file.
-pub(super) fn read(bytes: &[u8]) -> Result<Vec<Row>, Unreadable> {
+/// Reads the rows of a CSV, XLSX or XLS file, told apart by their first bytes (offices rename
+/// files); the name's extension only makes the message say what is true when the bytes are not
+/// what the name promises.
+pub(super) fn read(file: &SourceFile) -> Result<Vec<Row>, Unreadable> {
+    let bytes = file.bytes.as_slice();
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(Unreadable::whole(too_big(
+            "文件大小",
+            "the file size",
+            &limits::mb(bytes.len() as u64),
+            &limits::mb(limits::MAX_FILE_BYTES),
+        )));
+    }
+    let extension = std::path::Path::new(&file.name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     if bytes.starts_with(ZIP_MAGIC) {
-        xlsx(bytes)
+        super::xlsx::read(bytes)
     } else if bytes.starts_with(OLE_MAGIC) {
+        super::xls::read(bytes)
+    } else if matches!(extension.as_str(), "xlsx" | "xlsm") {
+        Err(Unreadable::whole(format!(
+            "不是有效的 XLSX 文件：内容不是 Excel 工作簿（xlsx 是 ZIP 压缩包，此文件不是），\
+             可能已损坏或只是改了扩展名 (not an XLSX file: an .xlsx is a ZIP archive and this \
+             file is not one; it is damaged or merely renamed; its first bytes are {})",
+            first_bytes(bytes)
+        )))
+    } else if extension == "xls" && looks_like_html(bytes) {
         Err(Unreadable::whole(
-            "旧版 Excel（.xls）文件不支持，请另存为 .xlsx 或“CSV UTF-8” \
-             (old Excel .xls files are not supported; save as .xlsx or 'CSV UTF-8')",
+            "这个 .xls 文件其实是网页（HTML）或 XML 表格，不是 Excel 97 工作簿；请在 Excel 中打开并\
+             另存为 .xlsx (this .xls file is really a web page (HTML) or XML table, not an Excel 97 \
+             workbook; open it in Excel and save it as .xlsx)",
         ))
     } else {
         csv(&decode::text(bytes)?)
     }
+}
+
+/// The first few bytes in hex, for a message about what a file really is.
+fn first_bytes(bytes: &[u8]) -> String {
+    let head: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
+    if head.is_empty() {
+        "（空 empty）".to_string()
+    } else {
+        head.join(" ")
+    }
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start: Vec<u8> = start
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(16)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    start.starts_with(b"<html")
+        || start.starts_with(b"<!doctype")
+        || start.starts_with(b"<table")
+        || start.starts_with(b"<?xml")
 }
 
 fn csv(text: &str) -> Result<Vec<Row>, Unreadable> {
@@ -120,10 +176,14 @@ fn csv(text: &str) -> Result<Vec<Row>, Unreadable> {
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(rows),
-            Ok(true) => rows.push(Row {
-                line: record.position().map_or(0, |p| lines.record_at(p.byte())),
-                cells: Cells::Text(record.clone()),
-            }),
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| lines.record_at(p.byte()));
+                within_limits(&record, rows.len(), line)?;
+                rows.push(Row {
+                    line,
+                    cells: Cells::Text(record.clone()),
+                });
+            }
             Err(e) => {
                 return Err(Unreadable {
                     line: e.position().map_or(0, |p| lines.record_at(p.byte())),
@@ -132,6 +192,34 @@ fn csv(text: &str) -> Result<Vec<Row>, Unreadable> {
             }
         }
     }
+}
+
+/// A CSV is held to a sheet's limits: rows, and columns that hold anything.
+fn within_limits(record: &csv::StringRecord, rows: usize, line: usize) -> Result<(), Unreadable> {
+    if rows >= limits::MAX_ROWS as usize {
+        return Err(Unreadable::whole(too_big(
+            "行数",
+            "the number of rows",
+            &format!("超过 over {}", limits::MAX_ROWS),
+            &limits::MAX_ROWS.to_string(),
+        )));
+    }
+    let used = (0..record.len())
+        .rev()
+        .find(|&i| record.get(i).is_some_and(|c| !c.trim().is_empty()))
+        .map_or(0, |i| i + 1);
+    if used > limits::MAX_COLUMNS as usize {
+        return Err(Unreadable {
+            line,
+            message: too_big(
+                "此行有内容的列数",
+                "the columns holding text on this line",
+                &used.to_string(),
+                &limits::MAX_COLUMNS.to_string(),
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Line numbers of CSV records. The csv crate's own `Position::line` miscounts after blank lines
@@ -178,79 +266,7 @@ fn delimiter(text: &str) -> u8 {
     }
 }
 
-/// Reads the first worksheet. calamine panics on some damaged workbooks (a cell reference whose
-/// row number overflows `u32` does in a debug build; found by this crate's property test), so the
-/// read is fenced: a damaged file is an input error, never a crash of the app.
-fn xlsx(bytes: &[u8]) -> Result<Vec<Row>, Unreadable> {
-    std::panic::catch_unwind(|| first_sheet(bytes)).unwrap_or_else(|_| {
-        Err(Unreadable::whole(
-            "xlsx 工作簿已损坏，无法读取；请在 Excel 中打开并另存一次 \
-             (the .xlsx workbook is damaged; open it in Excel and save it again)",
-        ))
-    })
-}
-
-fn first_sheet(bytes: &[u8]) -> Result<Vec<Row>, Unreadable> {
-    let not_xlsx = |e: calamine::XlsxError| {
-        Unreadable::whole(format!(
-            "这是 ZIP 文件，但不是可读的 xlsx 工作簿 (a ZIP file, but not a readable .xlsx \
-             workbook): {e}"
-        ))
-    };
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
-    let range = match book.worksheet_range_at(0) {
-        None => {
-            return Err(Unreadable::whole(
-                "工作簿没有工作表 (the workbook has no sheet)",
-            ));
-        }
-        Some(range) => range.map_err(not_xlsx)?,
-    };
-    let Some((top, left)) = range.start() else {
-        return Ok(Vec::new());
-    };
-    let mut rows: Vec<Row> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            line: top as usize + i + 1,
-            cells: Cells::Sheet(cells.iter().map(render).collect()),
-        })
-        .collect();
-    let merged = book.merge_cells_by_sheet_id(0).unwrap_or_default();
-    for region in &merged {
-        fill(&mut rows, region, top as usize, left as usize);
-    }
-    Ok(rows)
-}
-
-/// Copies a merged region's value (held by its top-left cell) into the region's other cells.
-fn fill(rows: &mut [Row], region: &Dimensions, top: usize, left: usize) {
-    let (r0, c0) = (region.start.0 as usize, region.start.1 as usize);
-    let (r1, c1) = (region.end.0 as usize, region.end.1 as usize);
-    let (Some(r0), Some(c0)) = (r0.checked_sub(top), c0.checked_sub(left)) else {
-        return;
-    };
-    let value = match rows.get(r0).map(|r| &r.cells) {
-        Some(Cells::Sheet(cells)) => match cells.get(c0) {
-            Some(value) => value.clone(),
-            None => return,
-        },
-        _ => return,
-    };
-    let last_row = r1.saturating_sub(top).min(rows.len().saturating_sub(1));
-    for row in rows.iter_mut().take(last_row + 1).skip(r0) {
-        let Cells::Sheet(cells) = &mut row.cells else {
-            continue;
-        };
-        let last_col = c1.saturating_sub(left).min(cells.len().saturating_sub(1));
-        for cell in cells.iter_mut().take(last_col + 1).skip(c0) {
-            *cell = value.clone();
-        }
-    }
-}
-
-fn render(data: &Data) -> Cell {
+pub(super) fn render(data: &Data) -> Cell {
     match data {
         Data::Empty => Ok(String::new()),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.trim().to_string()),
