@@ -121,6 +121,7 @@ impl Door {
             sitting,
             create: None,
             photo_dir: ImportOptions::photo_dir_of(paths),
+            glyphs: Some(self.stamp_glyphs()),
         };
         Ok(self.store()?.import(&files, &opts)?)
     }
