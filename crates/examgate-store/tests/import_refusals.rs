@@ -139,13 +139,17 @@ fn dump(path: &std::path::Path) -> String {
     out
 }
 
-/// A database file holding one imported list of `n` candidates (and its sitting).
+/// A database file holding one imported list of candidates 501..=500+`n` (and its sitting), so
+/// the lists the tests import (candidates from 1) do not collide with it.
 fn stocked(n: u32) -> (tempfile::TempDir, std::path::PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("door.sqlite");
     let mut store = Store::open(&path).unwrap();
     store
-        .import(&[list(n, |_, _| {})], &create(default_sitting()))
+        .import(
+            &[list(n, |i, c| *c = cells(500 + i))],
+            &create(default_sitting()),
+        )
         .unwrap();
     (dir, path, store)
 }
@@ -236,6 +240,9 @@ fn a_room_address_of_131_characters_is_refused_at_its_line_and_column() {
 fn a_multi_line_room_or_site_address_is_refused_at_its_line_and_column() {
     let errors = refused(list(2, |i, c| {
         if i == 2 {
+            // Another site and room, so no "two addresses for one place" error stands in.
+            c[4] = "新校区".into();
+            c[6] = "02".into();
             c[7] = "实训楼\n301".into();
             c[5] = "襄阳市\r\n襄城区".into();
         }
@@ -243,6 +250,10 @@ fn a_multi_line_room_or_site_address_is_refused_at_its_line_and_column() {
     let mut found = at(&errors);
     found.sort_unstable();
     assert_eq!(found, [(3, "考场地址"), (3, "考点地址")], "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e.message.contains("换行")),
+        "{errors:?}"
+    );
 }
 
 /// A stamp font that has every character but the private-use U+E000.
@@ -286,15 +297,15 @@ fn two_students_with_one_id_number_are_refused_naming_both_lines() {
 
 #[test]
 fn an_id_number_another_student_has_in_the_database_is_refused() {
-    // Student 7 is new but shows student 1's document, already imported.
+    // Student 7 is new but shows student 501's document, already imported.
     let errors = refused(list(1, |_, c| {
-        let first = cells(1);
+        let first = cells(501);
         *c = cells(7);
         c[3] = first[3].clone();
     }));
     assert_eq!(at(&errors), [(2, "证件号码")], "{errors:?}");
     assert!(
-        errors[0].message.contains("2242300000001"),
+        errors[0].message.contains("2242300000501"),
         "{}",
         errors[0].message
     );
