@@ -485,3 +485,32 @@ fn a_column_written_twice_is_named_as_such() {
         "列 姓名 出现两次 (column 姓名 appears twice)"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever column an ID number lands in, with or without the header row, no message
+    /// quotes it whole.
+    #[test]
+    fn no_message_ever_quotes_an_id_number_whole(
+        digits in "[1-9][0-9]{16}",
+        column in 0usize..9,
+        headerless in proptest::bool::ANY,
+    ) {
+        let id = resident_id(&digits);
+        let file = list(2, |i, c| if i == 2 { c[column] = id.clone() });
+        let file = if headerless {
+            let text = String::from_utf8(file.bytes).unwrap();
+            let body = text.split_once('\n').unwrap().1.to_string();
+            SourceFile { name: file.name, bytes: body.into_bytes() }
+        } else {
+            file
+        };
+        let errors = match parse(&file) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        };
+        let all = text(&errors);
+        proptest::prop_assert!(!all.contains(&id), "{}", all);
+    }
+}

@@ -109,4 +109,17 @@ mod tests {
             assert_eq!(mask_id_like(text), text);
         }
     }
+
+    proptest::proptest! {
+        /// An 18-character ID number never survives whole, whatever surrounds it.
+        #[test]
+        fn an_id_number_never_survives_whole(
+            before in "\\PC{0,12}",
+            id in "[0-9]{17}[0-9Xx]",
+            after in "\\PC{0,12}",
+        ) {
+            let masked = mask_id_like(&format!("{before}{id}{after}"));
+            proptest::prop_assert!(!masked.contains(&id), "{}", masked);
+        }
+    }
 }
