@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime};
 use examgate_core::model::Sitting;
-use examgate_store::import::SourceFile;
+use examgate_photo::{FontSource, StampFont};
+use examgate_store::import::{GlyphCheck, SourceFile};
 use examgate_store::{ImportOptions, ImportReport, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
@@ -34,10 +35,21 @@ pub struct Args {
     /// The exam's name, with --date.
     #[arg(long, requires = "date", default_value = "学士学位英语考试")]
     exam: String,
+    /// The photo stamp's font file (.ttf/.otf/.ttc), as for `examgate photo stamp --font`.
+    /// Sites, rooms and room addresses it cannot draw are refused. Default: the installed font
+    /// the stamp would pick.
+    #[arg(long)]
+    font: Option<PathBuf>,
     /// Seating lists (学号/准考证号, 姓名, 证件类型, 证件号码, 考点, 考点地址, 考场, 考场地址, 座位号)
     /// and rosters (工号, 姓名, 角色, 考点, 考场), CSV or XLSX.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+}
+
+/// The stamp's font coverage, with the font selection `examgate photo stamp` uses.
+fn stamp_glyphs(file: Option<PathBuf>) -> GlyphCheck {
+    let source = FontSource::from(file);
+    GlyphCheck::new(move |text| StampFont::uncovered(&source, text).map_err(|e| e.to_string()))
 }
 
 fn time(s: &str) -> anyhow::Result<NaiveTime> {
@@ -70,6 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         sitting: args.sitting.clone(),
         create,
         photo_dir: ImportOptions::photo_dir_of(&args.files),
+        glyphs: Some(stamp_glyphs(args.font.clone())),
     };
     match store.import(&files, &opts) {
         Ok(report) => {

@@ -12,4 +12,5 @@ pub mod fold;
 pub mod model;
 pub mod search;
 pub mod staffing;
+pub mod text;
 pub mod timeline;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::documents::normalize;
+use crate::text::fold_invisible;
 
 /// A parsed search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +25,11 @@ pub enum Query {
 }
 
 impl Query {
-    /// Reads the search box. `None` for an empty box.
+    /// Reads the search box. `None` for an empty box. Zero-width and direction marks are folded
+    /// out first, as they are out of the names the import stores.
     pub fn parse(text: &str) -> Option<Query> {
+        let text = fold_invisible(text);
+        let text = text.as_str();
         let n = normalize(text);
         if n.is_empty() {
             return None;
@@ -105,6 +109,15 @@ mod tests {
             Some(Query::Document("11010519491231002X".into()))
         );
         assert_eq!(Query::parse("   "), None);
+    }
+
+    #[test]
+    fn invisible_marks_are_folded_out_of_a_search() {
+        assert_eq!(
+            Query::parse("张\u{200B}伟\u{202E}"),
+            Some(Query::Name("张伟".into()))
+        );
+        assert_eq!(Query::parse("\u{200B}\u{FEFF}"), None);
     }
 
     #[test]

@@ -133,6 +133,7 @@ impl Door {
             sitting,
             create: None,
             photo_dir: ImportOptions::photo_dir_of(paths),
+            glyphs: Some(self.stamp_glyphs()),
         };
         let prepared = PreparedImport::parse(&files)?;
         Ok(self.store()?.import_prepared(prepared, &opts)?)

@@ -20,6 +20,7 @@ use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
 use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
 use examgate_store::ActResult;
+use examgate_store::import::GlyphCheck;
 
 use crate::photo_request::{PhotoBody, PhotoTarget};
 use crate::{Door, IpcError, Result};
@@ -138,6 +139,19 @@ impl Door {
     pub fn set_stamp_font(&self, file: Option<PathBuf>) {
         *lock(&self.photos.font_source) = FontSource::from(file);
         *lock(&self.photos.font) = None;
+    }
+
+    /// The stamp font's coverage for the import: the font [`Door::set_stamp_font`] chose (or the
+    /// system search), asked the way `font_for` asks it when a photo is stamped.
+    pub(crate) fn stamp_glyphs(&self) -> GlyphCheck {
+        let source = lock(&self.photos.font_source).clone();
+        let cached = lock(&self.photos.font).clone();
+        GlyphCheck::new(move |text| {
+            if cached.as_ref().is_some_and(|f| f.missing(text).is_empty()) {
+                return Ok(Vec::new());
+            }
+            StampFont::uncovered(&source, text).map_err(|e| e.to_string())
+        })
     }
 
     /// This device's photo-signing public key (hex), for the site's trust list.

@@ -101,6 +101,21 @@ impl StampFont {
         })
     }
 
+    /// The characters of `text` that the face [`StampFont::find`] would pick from `source`
+    /// cannot draw (empty when it can draw them all), without loading that face. What an import
+    /// asks before it accepts an address the stamp will have to draw.
+    pub fn uncovered(source: &FontSource, text: &str) -> Result<Vec<char>> {
+        let mut db = Database::new();
+        match source {
+            FontSource::System => db.load_system_fonts(),
+            FontSource::File(path) => db.load_font_file(path).map_err(|e| Error::FontFile {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?,
+        }
+        Ok(best_face(&db, text).map_or_else(|_| wanted(text), |best| best.missing))
+    }
+
     /// The characters of `text` this face cannot draw (whitespace aside), in order, once each.
     pub fn missing(&self, text: &str) -> Vec<char> {
         missing_in(&self.font, text)

@@ -5,13 +5,14 @@
 //! serialisation (`key=value` lines) canonical and unambiguous, and keeps the stamp to its lines.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
+// Text fields are checked by the core's rule (at most `examgate_core::text::MAX_FIELD_CHARS`
+// characters, one line), so the import refuses exactly what the stamp would.
+use examgate_core::text::check_stamped_field;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::sign::SIGNATURE_FORMAT;
 
-/// Longest accepted value of a text field, in characters (an address is the longest: ~40).
-pub const MAX_FIELD_CHARS: usize = 120;
 /// Longest accepted student number (the admission ticket number is 13 digits).
 pub const MAX_STUDENT_CHARS: usize = 32;
 
@@ -158,28 +159,12 @@ fn check_student(s: &str) -> Result<()> {
     Ok(())
 }
 
+/// The core's check, the same one the import applies to sites, rooms and addresses.
 fn check_text(field: &'static str, s: &str) -> Result<()> {
-    if s.is_empty() {
-        return Err(Error::InvalidField {
-            field,
-            reason: "为空 (empty)".into(),
-        });
-    }
-    if s.chars().count() > MAX_FIELD_CHARS {
-        return Err(Error::InvalidField {
-            field,
-            reason: format!(
-                "超过 {MAX_FIELD_CHARS} 个字符 (longer than {MAX_FIELD_CHARS} characters)"
-            ),
-        });
-    }
-    if s.chars().any(char::is_control) {
-        return Err(Error::InvalidField {
-            field,
-            reason: "含换行或控制字符 (contains a line break or control character)".into(),
-        });
-    }
-    Ok(())
+    check_stamped_field(s).map_err(|p| Error::InvalidField {
+        field,
+        reason: p.to_string(),
+    })
 }
 
 #[cfg(test)]

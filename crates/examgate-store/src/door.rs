@@ -144,6 +144,19 @@ impl DoorContext<'_> {
     }
 }
 
+/// `s` as a LIKE pattern matching only itself: backslash, `%` and `_` escaped with a backslash,
+/// the query's ESCAPE character.
+fn like_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `s` read backwards: how ticket and document numbers are stored for suffix search.
 pub(crate) fn reversed(s: &str) -> String {
     s.chars().rev().collect()
@@ -244,7 +257,8 @@ impl Store {
             ),
             Query::Seat(n) => ("r.number = ?4 AND c.seat = ?3", n.to_string()),
             Query::Document(d) => ("c.document_number = ?3", d.clone()),
-            Query::Name(n) => ("c.name LIKE '%' || ?3 || '%'", n.clone()),
+            // `%` and `_` typed in the box are letters to find, not wildcards.
+            Query::Name(n) => ("c.name LIKE '%' || ?3 || '%' ESCAPE '\\'", like_literal(n)),
         };
         let sql = format!(
             "{CARD_SELECT} WHERE {scope} AND {clause}

@@ -17,7 +17,10 @@ use ts_rs::TS;
 use crate::catalog::{insert_sitting, sitting_by_label};
 use crate::door::reversed;
 use crate::error::{Result, StoreError};
-use crate::import::{Column, Columns, ImportError, Parsed, SourceFile, parse, validate_batch};
+use crate::import::{
+    Column, Columns, GlyphCheck, ImportError, Parsed, SourceFile, check_glyphs, parse,
+    validate_batch,
+};
 use crate::staffing::StaffingWarning;
 use crate::{Store, sha256_hex};
 
@@ -31,6 +34,9 @@ pub struct ImportOptions {
     /// The folder the 照片 column's file names are relative to (the seating list's folder).
     /// Without it, a list that names photos is refused.
     pub photo_dir: Option<PathBuf>,
+    /// The photo stamp's font coverage: with it, a site, room or room address the stamp could not
+    /// draw is refused. The CLI and the app fill it from the stamp's own font selection.
+    pub glyphs: Option<GlyphCheck>,
 }
 
 impl ImportOptions {
@@ -187,9 +193,15 @@ impl Batch<'_, '_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         let mut rooms: HashMap<(String, String), i64> = HashMap::new();
+        // A missing or unknown sitting is a problem of the file, said once, not once per row.
+        let mut reported: Vec<Option<String>> = Vec::new();
         for row in &list.rows {
             let c = &row.candidate;
             let Some(label) = row.sitting.clone().or_else(|| self.default_sitting.clone()) else {
+                if reported.contains(&None) {
+                    continue;
+                }
+                reported.push(None);
                 let known = if self.labels.is_empty() {
                     "无 none".to_string()
                 } else {
@@ -201,6 +213,10 @@ impl Batch<'_, '_> {
                 continue;
             };
             let Some(sitting_id) = self.sitting_id(&label)? else {
+                if reported.contains(&Some(label.clone())) {
+                    continue;
+                }
+                reported.push(Some(label.clone()));
                 self.errors.push(ImportError::at(
                     &list.file,
                     row.line,
@@ -234,6 +250,14 @@ impl Batch<'_, '_> {
             };
             // Already normalized: the seating list keeps the number its check normalized.
             let number = &c.document_number;
+            self.document_elsewhere(
+                list,
+                row.line,
+                sitting_id,
+                c.student_number.as_str(),
+                number,
+            )?;
+            self.seat_in_room(list, row.line, room_id, &c.room, c.seat)?;
             let n = insert.execute(params![
                 sitting_id,
                 c.student_number.as_str(),
@@ -257,6 +281,57 @@ impl Batch<'_, '_> {
             }
         }
         Ok(used)
+    }
+
+    /// A document number another student of the sitting already has in the database.
+    fn document_elsewhere(
+        &mut self,
+        list: &crate::import::SeatingList,
+        line: usize,
+        sitting_id: i64,
+        student: &str,
+        number: &str,
+    ) -> Result<()> {
+        let other: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT student_number FROM candidate
+                 WHERE sitting_id = ?1 AND document_rev = ?2 AND document_number = ?3
+                   AND student_number <> ?4 LIMIT 1",
+            )?
+            .query_row(
+                params![sitting_id, reversed(number), number, student],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = other {
+            let masked = examgate_core::documents::mask(number);
+            self.errors.push(ImportError::at(&list.file, line, list.columns.header(Column::DocumentNumber), format!(
+                "证件号码 {masked} 已属于数据库中的考生 {other}：两名考生不能共用一个证件 (document number {masked} already belongs to student {other} in the database: two students cannot share one ID)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A seat beyond the seat count the database holds for the room (the file may not give one).
+    fn seat_in_room(
+        &mut self,
+        list: &crate::import::SeatingList,
+        line: usize,
+        room_id: i64,
+        room: &str,
+        seat: u32,
+    ) -> Result<()> {
+        let seats: Option<u32> = self
+            .tx
+            .prepare_cached("SELECT seats FROM room WHERE id = ?1")?
+            .query_row([room_id], |r| r.get(0))?;
+        if let Some(seats) = seats.filter(|n| seat > *n) {
+            self.errors.push(ImportError::at(&list.file, line, list.columns.header(Column::Seat), format!(
+                "座位号 {seat} 超出考场 {room} 的座位数 {seats} (seat {seat} is beyond room {room}'s {seats} seats)"
+            )));
+        }
+        Ok(())
     }
 
     /// Reads a registration photo named on a seating-list row and stores it.
@@ -414,6 +489,19 @@ impl<'f> PreparedImport<'f> {
             }
         }
         errors.extend(validate_batch(&parsed));
+        let first = files.first().map(|f| f.name.as_str()).unwrap_or_default();
+        if let Some(s) = &opts.create {
+            errors.extend(
+                sitting_problems(s)
+                    .into_iter()
+                    .map(|m| ImportError::at(first, 0, "", m)),
+            );
+        }
+        if errors.is_empty()
+            && let Some(glyphs) = &opts.glyphs
+        {
+            errors.extend(check_glyphs(&parsed, glyphs));
+        }
         if !errors.is_empty() {
             return Err(StoreError::Import(errors));
         }
@@ -436,10 +524,17 @@ impl Store {
     ) -> Result<ImportReport> {
         let PreparedImport { files, parsed } = prepared;
         let tx = self.conn.transaction()?;
-        if let Some(s) = &opts.create
-            && sitting_by_label(&tx, &s.label)?.is_none()
-        {
-            insert_sitting(&tx, s, CHINA_OFFSET)?;
+        if let Some(s) = &opts.create {
+            match sitting_by_label(&tx, &s.label)? {
+                None => {
+                    insert_sitting(&tx, s, CHINA_OFFSET)?;
+                }
+                Some(stored) => {
+                    if let Some(m) = differs(&stored.sitting, s) {
+                        return Err(StoreError::Import(vec![ImportError::at(first, 0, "", m)]));
+                    }
+                }
+            }
         }
         let labels = sitting_labels(&tx)?;
         let default_sitting = opts
@@ -508,4 +603,60 @@ fn sitting_labels(tx: &Transaction<'_>) -> Result<Vec<String>> {
     let mut stmt = tx.prepare("SELECT label FROM sitting ORDER BY date, label")?;
     let labels = stmt.query_map([], |r| r.get(0))?;
     Ok(labels.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What is wrong with a sitting the import would create: a label that is empty or not one line,
+/// an end not after the start.
+fn sitting_problems(s: &Sitting) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.label.trim().is_empty() {
+        out.push("场次名称为空 (the sitting's label is empty)".to_string());
+    } else if s.label.chars().any(char::is_control) {
+        out.push(
+            "场次名称须为一行，不能含换行或控制字符 (a sitting label is one line, without line \
+             breaks or control characters)"
+                .to_string(),
+        );
+    }
+    if s.end <= s.start {
+        out.push(format!(
+            "场次“{}”的结束时间 {} 不晚于开始时间 {} (the sitting ends at {}, not after it starts \
+             at {})",
+            s.label.trim(),
+            s.end.format("%H:%M"),
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M"),
+            s.start.format("%H:%M"),
+        ));
+    }
+    out
+}
+
+/// How a sitting named again differs from the stored one (date, times, paper), if it does. An
+/// empty paper number means "not given".
+fn differs(stored: &Sitting, named: &Sitting) -> Option<String> {
+    let when = |s: &Sitting| {
+        format!(
+            "{} {}–{}",
+            s.date.format("%Y-%m-%d"),
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M")
+        )
+    };
+    let paper_differs = !named.paper.is_empty() && named.paper != stored.paper;
+    if stored.date == named.date
+        && stored.start == named.start
+        && stored.end == named.end
+        && !paper_differs
+    {
+        return None;
+    }
+    let (a, b) = (when(stored), when(named));
+    let (p, q) = (&stored.paper, &named.paper);
+    Some(format!(
+        "场次“{label}”已存在，为 {a} 试卷号 {p}，与指定的 {b} 试卷号 {q} 不同；请改用原有场次或换一个名称 \
+         (sitting '{label}' exists as {a}, paper {p}, not {b}, paper {q}: use it as it is or give \
+         another label)",
+        label = stored.label
+    ))
 }

@@ -39,6 +39,7 @@ fn options(dir: &std::path::Path) -> ImportOptions {
             paper: "11908".into(),
         }),
         photo_dir: Some(dir.to_path_buf()),
+        glyphs: None,
     }
 }
 

@@ -10,11 +10,13 @@ mod kind;
 mod mrz;
 mod permits;
 mod problem;
+mod redact;
 mod resident_id;
 
 pub use kind::DocumentKind;
 pub use mrz::{check_passport, check_td3_mrz};
 pub use problem::Problem;
+pub use redact::mask_id_like;
 pub use resident_id::{ResidentId, check_character, check_resident_id};
 
 use serde::Serialize;

@@ -300,6 +300,36 @@ pub(super) fn unknown_kind_message(header: &Header) -> String {
     )
 }
 
+/// One error per header written twice (after folding, so `姓名` and `姓 名` are the same): the
+/// file cannot say which of the two is meant. Two different spellings of one column (学号 and
+/// 准考证号) are allowed; their cells must then agree on each row.
+pub(super) fn repeated(header: &Header) -> Vec<(String, String)> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for positions in &header.positions {
+        for &i in positions {
+            let Some(written) = header.written.get(i) else {
+                continue;
+            };
+            let folded = fold(written);
+            if seen.contains(&folded) {
+                if !out
+                    .iter()
+                    .any(|(w, _): &(String, String)| fold(w) == folded)
+                {
+                    out.push((
+                        written.clone(),
+                        format!("列 {written} 出现两次 (column {written} appears twice)"),
+                    ));
+                }
+            } else {
+                seen.push(folded);
+            }
+        }
+    }
+    out
+}
+
 /// One error per required column the header lacks.
 pub(super) fn missing(header: &Header, required: &[Column]) -> Vec<(Column, String)> {
     required

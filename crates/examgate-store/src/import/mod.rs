@@ -8,6 +8,7 @@
 //! personal data, so an error quotes them masked, never whole.
 
 mod decode;
+mod glyphs;
 mod headers;
 pub(crate) mod limits;
 pub(crate) mod open;
@@ -23,9 +24,11 @@ mod xlsx;
 use std::fmt;
 use std::path::Path;
 
+use examgate_core::documents::mask_id_like;
 use examgate_core::model::{Candidate, Staff};
 use serde::Serialize;
 
+pub use glyphs::{GlyphCheck, check_glyphs};
 pub use headers::{Column, Columns};
 pub use validate::validate_batch;
 
@@ -127,12 +130,14 @@ pub struct ImportError {
 }
 
 impl ImportError {
+    /// The one place import messages are built: whatever the message and the header quote, a
+    /// token shaped like an ID number is masked ([`mask_id_like`]), whichever column it was in.
     pub(crate) fn at(file: &str, line: usize, field: &str, message: impl Into<String>) -> Self {
         ImportError {
             file: file.to_string(),
             line,
-            field: field.to_string(),
-            message: message.into(),
+            field: mask_id_like(field),
+            message: mask_id_like(&message.into()),
         }
     }
 }

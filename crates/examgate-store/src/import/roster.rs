@@ -5,16 +5,22 @@
 use examgate_core::model::{Role, Staff};
 
 use super::headers::{self, Column, Header};
-use super::row::Fields;
+use super::row::{Fields, NO_ROWS, visible_name};
 use super::table::Row;
 use super::{ImportError, Roster, StaffRow};
 
 pub(super) fn parse(file: &str, header: &Header, body: &[Row]) -> Result<Roster, Vec<ImportError>> {
     let missing = headers::missing(header, &Column::ROSTER_REQUIRED);
-    if !missing.is_empty() {
+    let repeated = headers::repeated(header);
+    if !missing.is_empty() || !repeated.is_empty() {
         return Err(missing
             .into_iter()
             .map(|(c, m)| ImportError::at(file, header.line, c.label_zh(), m))
+            .chain(
+                repeated
+                    .into_iter()
+                    .map(|(h, m)| ImportError::at(file, header.line, &h, m)),
+            )
             .collect());
     }
     let mut rows = Vec::with_capacity(body.len());
@@ -30,6 +36,9 @@ pub(super) fn parse(file: &str, header: &Header, body: &[Row]) -> Result<Roster,
             });
         }
     }
+    if errors.is_empty() && rows.is_empty() {
+        errors.push(ImportError::at(file, header.line, "", NO_ROWS));
+    }
     if errors.is_empty() {
         Ok(Roster {
             file: file.to_string(),
@@ -43,7 +52,7 @@ pub(super) fn parse(file: &str, header: &Header, body: &[Row]) -> Result<Roster,
 
 fn staff(f: &mut Fields<'_>) -> Option<Staff> {
     let id = f.required(Column::StaffId);
-    let name = f.required(Column::Name);
+    let name = f.parse_required(Column::Name, visible_name);
     let role = f.parse_required(Column::Role, |s| {
         Role::parse(s).ok_or_else(|| {
             format!(

@@ -4,6 +4,8 @@
 //! When a file repeats a column (both 学号 and 准考证号), the first non-empty cell is used and a
 //! different value in the other is a problem: the file contradicts itself.
 
+use examgate_core::text::{check_stamped_field, fold_invisible};
+
 use super::ImportError;
 use super::headers::{Column, Header};
 use super::table::Row;
@@ -128,4 +130,44 @@ pub(super) fn positive(what_zh: &str, what_en: &str, text: &str) -> Result<u32, 
             "{what_zh}须为不小于 1 的整数：“{text}” ({what_en} must be a whole number from 1: '{text}')"
         )),
     }
+}
+
+/// A file with a header and no data rows: an import that would do nothing is a mistake in the
+/// file (the wrong sheet or an export that failed), not a success.
+pub(super) const NO_ROWS: &str =
+    "文件只有表头，没有数据行 (the file has a header row but no data rows)";
+
+/// A name without zero-width and direction marks; a name that is nothing else is refused.
+pub(super) fn visible_name(text: &str) -> Result<String, String> {
+    let name = fold_invisible(text);
+    if name.is_empty() {
+        return Err("姓名只含不可见字符 (the name is only invisible characters)".to_string());
+    }
+    if name.chars().any(char::is_control) {
+        return Err(
+            "姓名含换行或控制字符 (the name contains a line break or control character)"
+                .to_string(),
+        );
+    }
+    Ok(name)
+}
+
+/// A value the photo stamp draws (site, room, an address): what the stamp would refuse on exam
+/// day is refused now.
+pub(super) fn stamped(text: &str) -> Result<String, String> {
+    check_stamped_field(text)
+        .map(|()| text.to_string())
+        .map_err(|p| format!("照片水印无法使用此值：{p} (the photo stamp cannot use this value)"))
+}
+
+/// A sitting's label: one line, no control characters.
+pub(super) fn sitting_label(text: &str) -> Result<String, String> {
+    if text.chars().any(char::is_control) {
+        return Err(
+            "场次名称须为一行，不能含换行或控制字符 (a sitting label is one line, without line \
+             breaks or control characters)"
+                .to_string(),
+        );
+    }
+    Ok(text.to_string())
 }

@@ -8,7 +8,7 @@ use examgate_core::documents::{self, DocumentKind, Problem};
 use examgate_core::model::{Candidate, StudentNumber};
 
 use super::headers::{self, Column, Header};
-use super::row::{Fields, positive};
+use super::row::{Fields, NO_ROWS, positive, sitting_label, stamped, visible_name};
 use super::table::Row;
 use super::{ImportError, SeatingList, SeatingRow};
 
@@ -18,10 +18,16 @@ pub(super) fn parse(
     body: &[Row],
 ) -> Result<SeatingList, Vec<ImportError>> {
     let missing = headers::missing(header, &Column::SEATING_REQUIRED);
-    if !missing.is_empty() {
+    let repeated = headers::repeated(header);
+    if !missing.is_empty() || !repeated.is_empty() {
         return Err(missing
             .into_iter()
             .map(|(c, m)| ImportError::at(file, header.line, c.label_zh(), m))
+            .chain(
+                repeated
+                    .into_iter()
+                    .map(|(h, m)| ImportError::at(file, header.line, &h, m)),
+            )
             .collect());
     }
     let mut rows = Vec::with_capacity(body.len());
@@ -33,6 +39,9 @@ pub(super) fn parse(
         if let Some(parsed) = parsed {
             rows.push(parsed);
         }
+    }
+    if errors.is_empty() && rows.is_empty() {
+        errors.push(ImportError::at(file, header.line, "", NO_ROWS));
     }
     if errors.is_empty() {
         Ok(SeatingList {
@@ -50,7 +59,7 @@ fn candidate(f: &mut Fields<'_>, line: usize) -> Option<SeatingRow> {
     let student_number = f.parse_required(Column::StudentNumber, |s| {
         StudentNumber::parse(s).map_err(|e| e.to_string())
     });
-    let name = f.required(Column::Name);
+    let name = f.parse_required(Column::Name, visible_name);
     let kind = f.parse_required(Column::DocumentType, document_kind);
     let number = f.required(Column::DocumentNumber);
     let document_number = match (kind, number) {
@@ -69,14 +78,14 @@ fn candidate(f: &mut Fields<'_>, line: usize) -> Option<SeatingRow> {
         }
         _ => None,
     };
-    let site = f.required(Column::Site);
-    let site_address = f.required(Column::SiteAddress);
-    let room = f.required(Column::Room);
-    let room_address = f.required(Column::RoomAddress);
-    let seat = f.parse_required(Column::Seat, |s| positive("座位号", "a seat", s));
+    let site = f.parse_required(Column::Site, stamped);
+    let site_address = f.parse_required(Column::SiteAddress, stamped);
+    let room = f.parse_required(Column::Room, stamped);
+    let room_address = f.parse_required(Column::RoomAddress, stamped);
+    let seat = f.parse_required(Column::Seat, seat);
     let room_seats = f.parse_optional(Column::Seats, |s| positive("座位数", "a seat count", s));
     let photo = f.optional(Column::Photo);
-    let sitting = f.optional(Column::Sitting);
+    let sitting = f.parse_optional(Column::Sitting, sitting_label);
     if !f.errors.is_empty() {
         return None;
     }
@@ -97,6 +106,22 @@ fn candidate(f: &mut Fields<'_>, line: usize) -> Option<SeatingRow> {
         room_seats,
         sitting,
     })
+}
+
+/// Highest seat number accepted when the list gives no seat count: the door's search box reads
+/// one to three digits as a seat, so seat 1000 could never be found by its number, and no exam
+/// room has a thousand seats. A larger number is a typo or another column's value.
+pub(super) const MAX_SEAT: u32 = 999;
+
+fn seat(text: &str) -> Result<u32, String> {
+    let n = positive("座位号", "a seat", text)?;
+    if n > MAX_SEAT {
+        return Err(format!(
+            "座位号 {n} 超过 {MAX_SEAT}：没有这么大的考场 (seat {n} is beyond {MAX_SEAT}: no room \
+             has that many seats)"
+        ));
+    }
+    Ok(n)
 }
 
 fn document_kind(text: &str) -> Result<DocumentKind, String> {

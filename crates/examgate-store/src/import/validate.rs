@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
 
+use examgate_core::documents::mask;
 use examgate_core::model::Role;
 
 use super::headers::{Column, Columns};
@@ -151,6 +152,8 @@ struct Batch<'a> {
     errors: Vec<((usize, usize), ImportError)>,
     sittings: Vec<Sitting<'a>>,
     students: HashMap<(usize, &'a str), At<'a>>,
+    /// Keyed by (sitting, document number): the student number that holds it, and where.
+    documents: HashMap<(usize, &'a str), (&'a str, At<'a>)>,
     /// Keyed by (slot, seat).
     seats: HashMap<(usize, u32), (&'a str, At<'a>)>,
     slot_ids: Interner<(usize, &'a str, &'a str)>,
@@ -212,6 +215,8 @@ impl<'a> Batch<'a> {
                 }
             }
 
+            self.document(at, cols, sitting_id, number, &c.document_number);
+
             let room = self.room(at, cols, row);
             let (slot, new) = self.slot_ids.intern((sitting_id, &c.site, &c.room));
             if new {
@@ -244,6 +249,38 @@ impl<'a> Batch<'a> {
                 s.occupants.push((at, cols, c.seat));
             }
             self.site(at, cols, &c.site, &row.site_address);
+        }
+    }
+
+    /// One document number is one person: two student numbers with it in a sitting are two
+    /// lines for one person (or a typo), and the door could not tell them apart by ID.
+    fn document(
+        &mut self,
+        at: At<'a>,
+        cols: &Columns,
+        sitting_id: usize,
+        student: &'a str,
+        document: &'a str,
+    ) {
+        match self.documents.entry((sitting_id, document)) {
+            Entry::Vacant(e) => {
+                e.insert((student, at));
+            }
+            // The same student twice is reported as a duplicate student number.
+            Entry::Occupied(e) if e.get().0 == student => {}
+            Entry::Occupied(e) => {
+                let (first_student, first) = *e.get();
+                let masked = mask(document);
+                self.report(
+                    at,
+                    cols.header(Column::DocumentNumber),
+                    format!(
+                        "证件号码 {masked} 已属于 {first} 的考生 {first_student}：两名考生不能共用一个证件 \
+                         (document number {masked} is also at {first}, for student \
+                         {first_student}: two students cannot share one ID)"
+                    ),
+                );
+            }
         }
     }
 
