@@ -33,6 +33,11 @@ pub struct Args {
     /// The exam's name, with --date.
     #[arg(long, requires = "date", default_value = "学士学位英语考试")]
     exam: String,
+    /// With --date: the sitting created is a drill (演练), whose exam time the door may set
+    /// freely. A real sitting's exam time follows the device clock unless the chief examiner
+    /// authorises another with their PIN.
+    #[arg(long, requires = "date")]
+    drill: bool,
     /// Seating lists (学号/准考证号, 姓名, 证件类型, 证件号码, 考点, 考点地址, 考场, 考场地址, 座位号)
     /// and rosters (工号, 姓名, 角色, 考点, 考场), CSV or XLSX.
     #[arg(required = true)]
@@ -68,6 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         sitting: args.sitting.clone(),
         create,
+        drill: args.drill,
         photo_dir: ImportOptions::photo_dir_of(&args.files),
     };
     match store.import(&files, &opts) {

@@ -49,6 +49,10 @@ pub enum StoreError {
     Pin(String),
     #[error("场次时间无效 (the sitting's times are invalid): {0}")]
     BadSittingTime(String),
+    #[error(
+        "“{0}”是正式考试，考试时间跟随本机时钟；如须调整，须主考输入口令授权 (a real sitting's exam time follows the device clock: changing it needs the chief examiner's PIN)"
+    )]
+    ExamTimeNeedsChief(String),
 }
 
 impl StoreError {
@@ -70,6 +74,7 @@ impl StoreError {
             StoreError::WrongPin { .. } => "wrong-pin",
             StoreError::PinLocked { .. } => "pin-locked",
             StoreError::Pin(_) => "pin",
+            StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
         }
     }
 }

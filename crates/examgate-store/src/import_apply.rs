@@ -28,6 +28,9 @@ pub struct ImportOptions {
     pub sitting: Option<String>,
     /// A sitting to add in the same transaction, unless one with its label exists.
     pub create: Option<Sitting>,
+    /// The sitting `create` adds is a drill (演练): its exam time may be set freely. An existing
+    /// sitting keeps what it is.
+    pub drill: bool,
     /// The folder the 照片 column's file names are relative to (the seating list's folder).
     /// Without it, a list that names photos is refused.
     pub photo_dir: Option<PathBuf>,
@@ -398,7 +401,7 @@ impl Store {
         if let Some(s) = &opts.create
             && sitting_by_label(&tx, &s.label)?.is_none()
         {
-            insert_sitting(&tx, s, CHINA_OFFSET)?;
+            insert_sitting(&tx, s, CHINA_OFFSET, opts.drill)?;
         }
         let labels = sitting_labels(&tx)?;
         let default_sitting = opts

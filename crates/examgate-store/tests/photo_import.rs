@@ -38,6 +38,7 @@ fn options(dir: &std::path::Path) -> ImportOptions {
             paper: "11908".into(),
         }),
         photo_dir: Some(dir.to_path_buf()),
+        drill: false,
     }
 }
 
