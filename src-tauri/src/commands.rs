@@ -7,7 +7,7 @@
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
-use examgate_door::{AppInfo, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
+use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
 use examgate_store::{
     ActResult, CandidateCard, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally,
 };
@@ -63,9 +63,16 @@ pub fn clock(door: State<'_, Door>, sitting: String) -> R<ClockView> {
     door.clock(&sitting)
 }
 
+/// Sets a sitting's exam time (or `null`: back to the device clock); a real sitting needs the
+/// chief examiner's `authority`.
 #[tauri::command]
-pub fn set_clock(door: State<'_, Door>, exam_time: Option<String>) -> R<()> {
-    door.set_clock(exam_time.as_deref())
+pub fn set_clock(
+    door: State<'_, Door>,
+    sitting: String,
+    exam_time: Option<String>,
+    authority: Option<ClockAuthority>,
+) -> R<()> {
+    door.set_clock(&sitting, exam_time.as_deref(), authority.as_ref())
 }
 
 #[tauri::command]

@@ -109,7 +109,7 @@ fn a_proctor_admits_by_the_last_four_digits_and_a_second_admission_is_refused() 
     call(
         &w,
         "set_clock",
-        json!({"examTime": "2023-04-15T08:40:00+08:00"}),
+        json!({"sitting": SITTING, "examTime": "2023-04-15T08:40:00+08:00"}),
     )
     .unwrap();
     let clock = call(&w, "clock", json!({"sitting": SITTING})).unwrap();
@@ -165,7 +165,7 @@ fn after_the_cutoff_an_admission_becomes_absent_and_the_rest_are_marked_absent()
     call(
         &w,
         "set_clock",
-        json!({"examTime": "2023-04-15T09:31:00+08:00"}),
+        json!({"sitting": SITTING, "examTime": "2023-04-15T09:31:00+08:00"}),
     )
     .unwrap();
     let tally = call(
@@ -203,7 +203,12 @@ fn a_wrong_room_note_and_bad_input_reach_the_ui_as_coded_errors() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(&dir);
     call(&w, "load_demo", json!({})).unwrap();
-    let bad = call(&w, "set_clock", json!({"examTime": "9:31"})).unwrap_err();
+    let bad = call(
+        &w,
+        "set_clock",
+        json!({"sitting": SITTING, "examTime": "9:31"}),
+    )
+    .unwrap_err();
     assert_eq!(bad["code"], "bad-time");
     let tally = call(
         &w,
@@ -247,7 +252,7 @@ fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin()
     call(
         &w,
         "set_clock",
-        json!({"examTime": "2023-04-15T08:40:00+08:00"}),
+        json!({"sitting": SITTING, "examTime": "2023-04-15T08:40:00+08:00"}),
     )
     .unwrap();
     let tally = call(
@@ -339,5 +344,246 @@ fn an_import_naming_a_pipe_answers_at_once_with_an_error_instead_of_hanging_the_
     assert!(
         error["message"].as_str().unwrap().contains("不是普通文件"),
         "{error}"
+    );
+}
+
+/// The device clock, moved by hand: what the door's ids, wall times and PIN lock-out run on.
+#[derive(Clone)]
+struct Hand(std::sync::Arc<std::sync::Mutex<chrono::DateTime<chrono::Utc>>>);
+
+impl Hand {
+    fn at(rfc3339: &str) -> Hand {
+        let t = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap();
+        Hand(std::sync::Arc::new(std::sync::Mutex::new(t.to_utc())))
+    }
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+    fn forward(&self, secs: i64) {
+        *self.0.lock().unwrap() += chrono::Duration::seconds(secs);
+    }
+}
+
+/// The app on the database `db`, its device clock read from `hand`.
+fn app_at(
+    db: &std::path::Path,
+    hand: &Hand,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = examgate_app::builder(mock_builder())
+        .build(examgate_app::context())
+        .unwrap();
+    let h = hand.clone();
+    let clock = examgate_door::DeviceClock::from_fn(move || h.now());
+    app.manage(Door::open_with_clock(db, clock).unwrap());
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+/// The demo's lists imported into *real* sittings (not drills), as an office imports its own.
+fn real_exam(db: &std::path::Path) {
+    let mut store = examgate_store::Store::open(db).unwrap();
+    for s in examgate_store::demo::sittings() {
+        store
+            .add_sitting(&s, examgate_core::timeline::CHINA_OFFSET)
+            .unwrap();
+    }
+    store
+        .import(&examgate_store::demo::files(), &Default::default())
+        .unwrap();
+}
+
+fn first_expected(w: &WebviewWindow<MockRuntime>, room: &str) -> Value {
+    call(
+        w,
+        "tally",
+        json!({"sitting": SITTING, "site": SITE, "room": room}),
+    )
+    .unwrap()["expected"][0]["student_number"]
+        .clone()
+}
+
+#[test]
+fn at_09_45_a_real_sitting_cannot_be_set_back_to_09_10_to_admit_a_latecomer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    real_exam(&db);
+    let hand = Hand::at("2023-04-15T09:45:00+08:00");
+    let (_app, w) = app_at(&db, &hand);
+    let refused = call(
+        &w,
+        "set_clock",
+        json!({"sitting": SITTING, "examTime": "2023-04-15T09:10:00+08:00"}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "exam-time-needs-chief");
+    let clock = call(&w, "clock", json!({"sitting": SITTING})).unwrap();
+    assert_eq!(
+        (&clock["set"], &clock["drill"]),
+        (&json!(false), &json!(false))
+    );
+    assert_eq!(clock["phase"], "late-cutoff-passed");
+
+    let student = first_expected(&w, "01");
+    let r = call(
+        &w,
+        "act",
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "admit"}}),
+    )
+    .unwrap();
+    assert_eq!(r["state"], json!({"state": "absent", "refused_late": true}));
+}
+
+#[test]
+fn on_a_drill_a_set_time_admits_but_the_event_carries_the_device_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let hand = Hand::at("2026-11-29T14:00:00+08:00");
+    let (_app, w) = app_at(&db, &hand);
+    call(&w, "load_demo", json!({})).unwrap();
+    call(
+        &w,
+        "set_clock",
+        json!({"sitting": SITTING, "examTime": "2023-04-15T09:10:00+08:00"}),
+    )
+    .unwrap();
+    let clock = call(&w, "clock", json!({"sitting": SITTING})).unwrap();
+    assert_eq!(
+        (&clock["set"], &clock["drill"]),
+        (&json!(true), &json!(true))
+    );
+    let student = first_expected(&w, "01");
+    let r = call(
+        &w,
+        "act",
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "act": {"act": "admit"}}),
+    )
+    .unwrap();
+    assert_eq!(r["state"]["state"], "admitted");
+
+    let events = examgate_store::Store::open(&db)
+        .unwrap()
+        .events_of(SITTING, student.as_str().unwrap())
+        .unwrap();
+    let e = &events[0];
+    let device = hand.now();
+    assert_eq!(
+        e.wall.to_utc(),
+        device,
+        "the event's wall time is the device's"
+    );
+    let (secs, nanos) = e.id.0.get_timestamp().unwrap().to_unix();
+    assert_eq!(
+        secs as i64 * 1000 + i64::from(nanos / 1_000_000),
+        device.timestamp_millis(),
+        "the UUIDv7 carries the device time"
+    );
+    assert_eq!(
+        e.exam_time.unwrap().to_rfc3339(),
+        "2023-04-15T09:10:00+08:00"
+    );
+}
+
+/// A chief examiner with a PIN and a candidate awaiting their decision, on the demo (a drill)
+/// whose exam time is set to 08:40.
+fn pending_for_the_chief(w: &WebviewWindow<MockRuntime>) -> Value {
+    call(
+        w,
+        "set_clock",
+        json!({"sitting": SITTING, "examTime": "2023-04-15T08:40:00+08:00"}),
+    )
+    .unwrap();
+    call(w, "set_pin", json!({"chief": "Z02", "pin": "246810"})).unwrap();
+    let student = first_expected(w, "01");
+    let target =
+        json!({"sitting": SITTING, "student": student, "actor": "J2101", "source": "camera"})
+            .to_string();
+    call(
+        w,
+        "begin_vouch",
+        json!({"sitting": SITTING, "student": student, "actor": "J2101"}),
+    )
+    .unwrap();
+    call_raw(w, "take_photo", camera_jpeg(), &target).unwrap();
+    student
+}
+
+fn reject(w: &WebviewWindow<MockRuntime>, student: &Value, pin: &str) -> Result<Value, Value> {
+    call(
+        w,
+        "decide_with_pin",
+        json!({"sitting": SITTING, "student": student, "chief": "Z02", "pin": pin, "act": {"act": "reject", "note": "照片不清"}}),
+    )
+}
+
+#[test]
+fn five_wrong_pins_lock_the_chief_out_and_setting_the_exam_clock_forward_does_not_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let hand = Hand::at("2026-11-29T08:40:00+08:00");
+    let (_app, w) = app_at(&db, &hand);
+    call(&w, "load_demo", json!({})).unwrap();
+    let student = pending_for_the_chief(&w);
+    for _ in 0..4 {
+        assert_eq!(
+            reject(&w, &student, "000000").unwrap_err()["code"],
+            "wrong-pin"
+        );
+    }
+    assert_eq!(
+        reject(&w, &student, "000000").unwrap_err()["code"],
+        "pin-locked"
+    );
+    call(
+        &w,
+        "set_clock",
+        json!({"sitting": SITTING, "examTime": "2023-04-15T09:40:00+08:00"}),
+    )
+    .unwrap();
+    assert_eq!(
+        reject(&w, &student, "246810").unwrap_err()["code"],
+        "pin-locked",
+        "an exam clock an hour ahead does not end the lock"
+    );
+    hand.forward(5 * 60);
+    let done = reject(&w, &student, "246810").unwrap();
+    assert_eq!(done["state"]["state"], "refused");
+}
+
+#[test]
+fn wrong_pin_attempts_and_the_lock_survive_restarting_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let hand = Hand::at("2026-11-29T08:40:00+08:00");
+    let student = {
+        let (_app, w) = app_at(&db, &hand);
+        call(&w, "load_demo", json!({})).unwrap();
+        let student = pending_for_the_chief(&w);
+        for _ in 0..5 {
+            reject(&w, &student, "000000").unwrap_err();
+        }
+        student
+    };
+    hand.forward(60);
+    let (_app, w) = app_at(&db, &hand);
+    assert_eq!(
+        reject(&w, &student, "246810").unwrap_err()["code"],
+        "pin-locked",
+        "still locked after a restart"
+    );
+    let tries = examgate_store::Store::open(&db)
+        .unwrap()
+        .pin_attempts("Z02")
+        .unwrap();
+    assert_eq!(tries.len(), 6);
+    assert_eq!(tries[4].outcome, "locked-out");
+    assert_eq!(tries[5].outcome, "refused-locked");
+    assert_eq!(tries[5].candidate.as_deref(), student.as_str());
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&tries[5].at)
+            .unwrap()
+            .to_utc(),
+        hand.now()
     );
 }

@@ -26,11 +26,21 @@ export type CandidateState = { "state": "expected" } | { "state": "admitted",
  */
 manual: boolean, } | { "state": "pending-manual-verification" } | { "state": "refused", reason: RefusalReason, } | { "state": "absent", refused_late: boolean, } | { "state": "conflict", outcomes: Array<Outcome>, };
 
+export type ClockAuthority = { chief: string, pin: string, };
+
 export type ClockView = { now: string, 
 /**
- * True when the exam time was set by hand (a demo or a test), not the device clock.
+ * True when the exam time was set by hand (a drill, or authorised), not the device clock.
  */
-set: boolean, phase: Phase, timeline: Timeline, 
+set: boolean, 
+/**
+ * The sitting is a drill (演练): its exam time may be set freely.
+ */
+drill: boolean, 
+/**
+ * On a real sitting, the chief examiner who authorised the set exam time ("name (staff no.)").
+ */
+set_by: string | null, phase: Phase, timeline: Timeline, 
 /**
  * Seconds until the start, the late cut-off (T+30) and the end; negative once passed.
  */
@@ -116,7 +126,12 @@ export type SittingInfo = { id: number, sitting: Sitting,
 /**
  * The exam's UTC offset (China: +08:00); the UI gets it as seconds east of UTC.
  */
-offset: number, };
+offset: number, 
+/**
+ * A drill (演练, the demo's sittings included): its exam time may be set freely. A real
+ * sitting's exam time follows the device clock unless the chief examiner authorises another.
+ */
+drill: boolean, };
 
 export type SiteInfo = { name: string, address: string, rooms: number, };
 
@@ -142,3 +157,12 @@ late_cutoff: string, end: string, };
 
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
+
+/** Error codes (`IpcError.code`) the screens switch on. */
+export const ErrorCode = {
+  examTimeNeedsChief: "exam-time-needs-chief",
+  wrongPin: "wrong-pin",
+  pinLocked: "pin-locked",
+  noPin: "no-pin",
+  notChiefExaminer: "not-chief-examiner",
+} as const;

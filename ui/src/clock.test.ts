@@ -8,6 +8,8 @@ import {
 const view: ClockView = {
   now: "2023-04-15T08:59:30+08:00",
   set: true,
+  drill: true,
+  set_by: null,
   phase: "door-open",
   timeline: {
     staff_in_room: "2023-04-15T08:00:00+08:00",

@@ -9,6 +9,7 @@ import type {
   ActResult,
   AppInfo,
   CandidateCard,
+  ClockAuthority,
   ClockView,
   DocumentMatch,
   DoorAct,
@@ -43,8 +44,11 @@ export const api = {
   rooms: (sitting: string, site: string) => invoke<RoomInfo[]>("rooms", { sitting, site }),
   staff: (site: string, room: string | null) => invoke<StaffInfo[]>("staff", { site, room }),
   clock: (sitting: string) => invoke<ClockView>("clock", { sitting }),
-  /** RFC 3339 exam time (e.g. 2023-04-15T09:31:00+08:00), or null to follow the device clock. */
-  setClock: (examTime: string | null) => invoke<null>("set_clock", { examTime }),
+  /** Sets a sitting's exam time (RFC 3339, e.g. 2023-04-15T09:31:00+08:00), or null to follow the
+   * device clock. A real sitting (not a drill) needs the chief examiner's `authority`; without it
+   * the call rejects with `ErrorCode.examTimeNeedsChief`. Rust records every change. */
+  setClock: (sitting: string, examTime: string | null, authority: ClockAuthority | null = null) =>
+    invoke<null>("set_clock", { sitting, examTime, authority }),
   search: (sitting: string, site: string, room: string, text: string) =>
     invoke<CandidateCard[]>("search", { sitting, site, room, text }),
   card: (sitting: string, student: string) => invoke<CandidateCard>("card", { sitting, student }),

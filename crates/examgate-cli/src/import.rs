@@ -40,6 +40,11 @@ pub struct Args {
     /// the stamp would pick.
     #[arg(long)]
     font: Option<PathBuf>,
+    /// With --date: the sitting created is a drill (演练), whose exam time the door may set
+    /// freely. A real sitting's exam time follows the device clock unless the chief examiner
+    /// authorises another with their PIN.
+    #[arg(long, requires = "date")]
+    drill: bool,
     /// Seating lists (学号/准考证号, 姓名, 证件类型, 证件号码, 考点, 考点地址, 考场, 考场地址, 座位号)
     /// and rosters (工号, 姓名, 角色, 考点, 考场), CSV or XLSX.
     #[arg(required = true)]
@@ -81,6 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         sitting: args.sitting.clone(),
         create,
+        drill: args.drill,
         photo_dir: ImportOptions::photo_dir_of(&args.files),
         glyphs: Some(stamp_glyphs(args.font.clone())),
     };

@@ -299,3 +299,59 @@ fn the_office_tool_finds_the_key_beside_db_and_refuses_a_wrong_one_clearly() {
     assert!(message.contains("数据库无法解密"), "{message}");
     assert!(message.contains("cannot be decrypted"), "{message}");
 }
+
+fn drill_of(db: &Path, sitting: &str) -> bool {
+    let c = examgate_store::connect(db).unwrap();
+    c.query_row(
+        "SELECT drill FROM sitting WHERE label = ?1",
+        [sitting],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_sitting_imported_with_drill_is_a_drill_and_one_without_is_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    assert!(
+        examgate(&["demo", "--db", db.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        drill_of(&db, "2023春 第一次"),
+        "the demo's sittings are drills"
+    );
+    for (sitting, date, student, drill) in [
+        ("2024春 演练", "2024-04-06", "2242300000011", true),
+        ("2024春 第一次", "2024-04-13", "2242300000012", false),
+    ] {
+        let csv = format!(
+            "{HEADER}\n{}\n",
+            row(student, "欧阳娜娜", "420602199001010011", "09", 1)
+        );
+        let path = dir.path().join(format!("{date}.csv"));
+        std::fs::write(&path, csv).unwrap();
+        let mut args = vec![
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            "--sitting",
+            sitting,
+            "--date",
+            date,
+        ];
+        if drill {
+            args.push("--drill");
+        }
+        args.push(path.to_str().unwrap());
+        let out = examgate(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(drill_of(&db, sitting), drill, "{sitting}");
+    }
+}

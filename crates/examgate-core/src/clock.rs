@@ -1,6 +1,8 @@
-//! The exam clock: the device's clock, or an explicit "exam time" a person set for a demo or a
-//! test. Setting it stores the difference from the device clock, so the set time keeps running;
-//! nothing ever sleeps to reach a moment. The caller passes the device time in.
+//! The exam clock: the device's clock, or an explicit "exam time" set for a drill (or, on a real
+//! sitting, authorised by the chief examiner). It is only ever the device clock plus a recorded
+//! difference, so a set time keeps running; nothing ever sleeps to reach a moment. The caller
+//! passes the device time in. Only the rules (the late cut-off) read the exam time: event ids,
+//! the hybrid clock, wall times and the PIN lock-out run on the device clock.
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::Serialize;
@@ -15,6 +17,18 @@ pub struct ExamClock {
 }
 
 impl ExamClock {
+    /// A clock `shift_ms` milliseconds off the device clock (`None`: the device clock).
+    pub fn shifted(shift_ms: Option<i64>) -> ExamClock {
+        ExamClock {
+            shift: shift_ms.map(Duration::milliseconds),
+        }
+    }
+
+    /// The difference from the device clock, in milliseconds, when one is set.
+    pub fn shift_ms(&self) -> Option<i64> {
+        self.shift.map(|d| d.num_milliseconds())
+    }
+
     /// Makes the clock read `exam_time` at the device time `device_now`, and run on from there.
     pub fn set(&mut self, exam_time: DateTime<FixedOffset>, device_now: DateTime<Utc>) {
         self.shift = Some(exam_time.with_timezone(&Utc) - device_now);
@@ -39,8 +53,12 @@ impl ExamClock {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ClockView {
     pub now: DateTime<FixedOffset>,
-    /// True when the exam time was set by hand (a demo or a test), not the device clock.
+    /// True when the exam time was set by hand (a drill, or authorised), not the device clock.
     pub set: bool,
+    /// The sitting is a drill (演练): its exam time may be set freely.
+    pub drill: bool,
+    /// On a real sitting, the chief examiner who authorised the set exam time ("name (staff no.)").
+    pub set_by: Option<String>,
     pub phase: Phase,
     pub timeline: Timeline,
     /// Seconds until the start, the late cut-off (T+30) and the end; negative once passed.
@@ -56,6 +74,8 @@ impl ClockView {
         ClockView {
             now,
             set,
+            drill: false,
+            set_by: None,
             phase: timeline.phase(now),
             timeline,
             to_start_secs: secs(timeline.start),

@@ -207,9 +207,14 @@ pub struct Event {
     /// The recording device's id and its per-device sequence number (gap-free, from 1).
     pub device: Uuid,
     pub seq: u64,
-    /// The device's wall time, with its UTC offset.
+    /// The device's own clock when the event was recorded, with its UTC offset. Never a set exam
+    /// time: the id (UUIDv7) and the hybrid clock are made from this too.
     pub wall: DateTime<FixedOffset>,
     pub hlc: Hlc,
+    /// The exam time the rules read (the late cut-off), when it differed from the device clock:
+    /// a drill's set time, or one the chief examiner authorised. Absent in older events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exam_time: Option<DateTime<FixedOffset>>,
     /// Staff number (工号) of who acted.
     pub actor: String,
     /// The sitting's label.
@@ -237,6 +242,14 @@ mod tests {
         let ahead = Hlc::default().tick(5_000);
         let mine = Hlc::default().tick(1_000).observe(ahead, 1_001);
         assert!(mine > ahead);
+    }
+
+    #[test]
+    fn an_event_written_before_exam_time_was_recorded_still_reads() {
+        let old = r#"{"id":"01890000-0000-7000-8000-000000000001","device":"01890000-0000-7000-8000-000000000002","seq":1,"wall":"2023-04-15T09:45:00+08:00","hlc":1,"actor":"J2101","sitting":"2023春 第一次","candidate":"2242200000101","parents":[],"kind":{"type":"admitted"}}"#;
+        let e: Event = serde_json::from_str(old).unwrap();
+        assert_eq!(e.exam_time, None);
+        assert!(!serde_json::to_string(&e).unwrap().contains("exam_time"));
     }
 
     #[test]

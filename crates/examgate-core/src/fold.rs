@@ -116,6 +116,7 @@ mod tests {
             seq: n as u64,
             wall: tz.timestamp_millis_opt(hlc as i64).unwrap(),
             hlc: Hlc(hlc),
+            exam_time: None,
             actor: "P001".into(),
             sitting: "2023春 第一次".into(),
             candidate: StudentNumber::parse("2023000000001").unwrap(),

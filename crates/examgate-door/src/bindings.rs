@@ -15,7 +15,9 @@ use examgate_store::{
 };
 use ts_rs::{Config, TS};
 
-use crate::{AppInfo, IpcError, PHOTO_TARGET_HEADER, PhotoTarget};
+use examgate_store::StoreError;
+
+use crate::{AppInfo, ClockAuthority, IpcError, PHOTO_TARGET_HEADER, PhotoTarget};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}\n", T::decl(cfg))
@@ -30,6 +32,7 @@ pub fn typescript() -> String {
         decl::<AppInfo>(&cfg),
         decl::<CandidateCard>(&cfg),
         decl::<CandidateState>(&cfg),
+        decl::<ClockAuthority>(&cfg),
         decl::<ClockView>(&cfg),
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
@@ -57,8 +60,30 @@ pub fn typescript() -> String {
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"
     );
+    // The error codes the screens switch on, taken from the errors themselves so they cannot
+    // drift (the next step generates them all).
+    let codes = [
+        (
+            "examTimeNeedsChief",
+            StoreError::ExamTimeNeedsChief(String::new()).code(),
+        ),
+        ("wrongPin", StoreError::WrongPin { left: 0 }.code()),
+        ("pinLocked", StoreError::PinLocked { seconds: 0 }.code()),
+        ("noPin", StoreError::NoPin(String::new()).code()),
+        (
+            "notChiefExaminer",
+            StoreError::NotChief(String::new()).code(),
+        ),
+    ];
+    let error_codes = format!(
+        "/** Error codes (`IpcError.code`) the screens switch on. */\nexport const ErrorCode = {{\n{}}} as const;\n",
+        codes
+            .iter()
+            .map(|(name, code)| format!("  {name}: \"{code}\",\n"))
+            .collect::<String>()
+    );
     format!(
         "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p examgate-door --test bindings`.\n// Do not edit: `cargo test` fails when this file is stale.\n\n{}",
-        decls.join("\n") + "\n" + &photo_header
+        decls.join("\n") + "\n" + &photo_header + "\n" + &error_codes
     )
 }

@@ -2,8 +2,10 @@
 //! screens call. It is the app minus the window: the Tauri shell's commands are one line each into
 //! this crate, and everything here is tested without a display.
 //!
-//! Time: every act is stamped with the exam clock — the device clock, or an exam time set by hand
-//! for a demo or a test (see [`ExamClock`]) — never by sleeping.
+//! Time: every act, id, hybrid clock reading and PIN lock-out runs on the device clock, which the
+//! door is given ([`DeviceClock`]: the system clock in the app, a set one in tests); nothing
+//! sleeps. Only the rules read a sitting's exam time, which the store derives from the device
+//! clock and the sitting's recorded exam-time changes (a drill's, or one the chief authorised).
 
 mod bindings;
 mod error;
@@ -12,10 +14,10 @@ mod photo_request;
 mod private;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use examgate_core::clock::{ClockView, ExamClock};
+use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_store::import::SourceFile;
@@ -23,7 +25,7 @@ use examgate_store::{
     ActResult, CandidateCard, ImportOptions, ImportReport, PreparedImport, RoomInfo, SiteInfo,
     SittingInfo, StaffInfo, Store, Tally,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use bindings::typescript;
@@ -45,11 +47,44 @@ pub struct AppInfo {
     pub db_key: String,
 }
 
+/// Where the door reads the device's own time: the system clock in the app; tests set it.
+#[derive(Clone)]
+pub struct DeviceClock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl DeviceClock {
+    /// The system clock.
+    pub fn system() -> DeviceClock {
+        DeviceClock(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads whatever `read` returns (tests move it by hand).
+    pub fn from_fn(read: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> DeviceClock {
+        DeviceClock(Arc::new(read))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for DeviceClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeviceClock({})", self.now())
+    }
+}
+
+/// The chief examiner's authority for setting a real sitting's exam time.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct ClockAuthority {
+    pub chief: String,
+    pub pin: String,
+}
+
 /// The door service. Shared by the shell's commands; each call locks the store for its duration.
 #[derive(Debug)]
 pub struct Door {
     store: Mutex<Store>,
-    clock: Mutex<ExamClock>,
+    device_clock: DeviceClock,
     db_path: PathBuf,
     photos: photo::PhotoDesk,
 }
@@ -62,10 +97,15 @@ pub(crate) fn poisoned<T>(_: T) -> IpcError {
 }
 
 impl Door {
-    /// Opens the database at `path` (creating it and its folder, owner-only, if needed).
-    /// Fallback photos go in `photos/` beside it, signed with `device-key.pem` there (made at
-    /// first start); all of them readable by this user only.
+    /// Opens the database at `path` (creating it and its folder, owner-only, if needed) on the
+    /// system clock. Fallback photos go in `photos/` beside it, signed with `device-key.pem` there
+    /// (made at first start); all of them readable by this user only.
     pub fn open(path: &Path) -> Result<Door> {
+        Door::open_with_clock(path, DeviceClock::system())
+    }
+
+    /// [`Door::open`] reading the device time from `device_clock`.
+    pub fn open_with_clock(path: &Path, device_clock: DeviceClock) -> Result<Door> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -74,7 +114,7 @@ impl Door {
         private::tighten_photos(&dir.join("photos"))?;
         Ok(Door {
             store: Mutex::new(Store::open(path)?),
-            clock: Mutex::new(ExamClock::default()),
+            device_clock,
             db_path: path.to_path_buf(),
             photos: photo::PhotoDesk::open(dir),
         })
@@ -84,13 +124,14 @@ impl Door {
         self.store.lock().map_err(poisoned)
     }
 
-    /// The exam time now, in the sitting's offset.
-    fn now(&self, offset: FixedOffset) -> Result<DateTime<FixedOffset>> {
-        Ok(self.clock.lock().map_err(poisoned)?.now(Utc::now(), offset))
+    /// The device time now, in `offset`.
+    fn now(&self, offset: FixedOffset) -> DateTime<FixedOffset> {
+        self.device_clock.now().with_timezone(&offset)
     }
 
+    /// The device time now, in the sitting's offset.
     pub(crate) fn now_for(&self, store: &Store, sitting: &str) -> Result<DateTime<FixedOffset>> {
-        self.now(store.sitting(sitting)?.offset)
+        Ok(self.now(store.sitting(sitting)?.offset))
     }
 
     pub fn app_info(&self) -> Result<AppInfo> {
@@ -132,6 +173,7 @@ impl Door {
         let opts = ImportOptions {
             sitting,
             create: None,
+            drill: false,
             photo_dir: ImportOptions::photo_dir_of(paths),
             glyphs: Some(self.stamp_glyphs()),
         };
@@ -155,30 +197,44 @@ impl Door {
         Ok(self.store()?.staff(site, room)?)
     }
 
-    /// The clock as the door shows it for `sitting`.
+    /// The clock as the door shows it for `sitting`: the exam time, whether it was set, whether
+    /// the sitting is a drill and who authorised a set time on a real one.
     pub fn clock(&self, sitting: &str) -> Result<ClockView> {
-        let info = self.store()?.sitting(sitting)?;
-        let set = self.clock.lock().map_err(poisoned)?.is_set();
-        Ok(ClockView::of(info.timeline()?, self.now(info.offset)?, set))
+        let store = self.store()?;
+        let info = store.sitting(sitting)?;
+        let state = store.exam_clock(sitting)?;
+        let now = state.clock.now(self.device_clock.now(), info.offset);
+        Ok(ClockView {
+            drill: state.drill,
+            set_by: state.set_by,
+            ..ClockView::of(info.timeline()?, now, state.clock.is_set())
+        })
     }
 
-    /// Sets the exam time (RFC 3339, e.g. `2023-04-15T09:31:00+08:00`), or follows the device
-    /// clock again with `None`.
-    pub fn set_clock(&self, exam_time: Option<&str>) -> Result<()> {
-        let mut clock = self.clock.lock().map_err(poisoned)?;
-        match exam_time {
-            None => clock.reset(),
-            Some(t) => {
-                let at = DateTime::parse_from_rfc3339(t).map_err(|_| {
-                    IpcError::new(
-                        "bad-time",
-                        format!("时间格式应为 2023-04-15T09:31:00+08:00，收到“{t}” (time must be RFC 3339)"),
-                    )
-                })?;
-                clock.set(at, Utc::now());
-            }
-        }
-        Ok(())
+    /// Sets `sitting`'s exam time (RFC 3339, e.g. `2023-04-15T09:31:00+08:00`), or follows the
+    /// device clock again with `None`. A drill takes any time; a real sitting only with the chief
+    /// examiner's `authority` (code `exam-time-needs-chief` without it). Recorded in the store.
+    pub fn set_clock(
+        &self,
+        sitting: &str,
+        exam_time: Option<&str>,
+        authority: Option<&ClockAuthority>,
+    ) -> Result<()> {
+        let at = match exam_time {
+            None => None,
+            Some(t) => Some(DateTime::parse_from_rfc3339(t).map_err(|_| {
+                IpcError::new(
+                    "bad-time",
+                    format!(
+                        "时间格式应为 2023-04-15T09:31:00+08:00，收到“{t}” (time must be RFC 3339)"
+                    ),
+                )
+            })?),
+        };
+        let mut store = self.store()?;
+        let now = self.now_for(&store, sitting)?;
+        let by = authority.map(|a| (a.chief.as_str(), a.pin.as_str()));
+        Ok(store.set_exam_time(sitting, at, by, now)?)
     }
 
     pub fn search(
@@ -215,7 +271,8 @@ impl Door {
         Ok(self.store()?.check_document(sitting, student, typed)?)
     }
 
-    /// Records a door act at the exam clock's time. A vouch comes only with its photo
+    /// Records a door act at the device time, decided at the sitting's exam time. A vouch comes
+    /// only with its photo
     /// ([`Door::take_photo`]): the screens cannot send one on its own.
     pub fn act(
         &self,
@@ -256,7 +313,7 @@ impl Door {
     /// replacing one is the office tool's job (`examgate pin set --replace`).
     pub fn set_pin(&self, chief: &str, pin: &str) -> Result<()> {
         let mut store = self.store()?;
-        let now = self.now(examgate_core::timeline::CHINA_OFFSET)?;
+        let now = self.now(examgate_core::timeline::CHINA_OFFSET);
         Ok(store.set_pin(chief, pin, false, now)?)
     }
 

@@ -5,8 +5,10 @@
 //! Two steps, so nobody is walked to a seat for nothing. [`Door::begin_vouch`], when the proctor
 //! taps "vouch", asks the store what a vouch would record: a latecomer (after T+30) is refused and
 //! marked absent right there, a candidate already admitted gets that error; otherwise the time is
-//! remembered. [`Door::take_photo`] then decides the act *at that time* (a candidate who reached
-//! the door at 09:29 is not late because the photo was sent at 09:31), runs the pipeline (nothing
+//! remembered (device time). [`Door::take_photo`] then decides the act *at that time*, with the
+//! exam time in force then (a candidate who reached the door at 09:29 is not late because the
+//! photo was sent at 09:31; the event itself carries the device time it was recorded at), runs
+//! the pipeline (nothing
 //! is written unless it succeeds), and records the act; if the act is refused after all (another
 //! device decided meanwhile), the stored files are removed again. The photo's stamp carries the
 //! moment it was taken. The device key is made at first start beside the database.
@@ -15,12 +17,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use chrono::TimeDelta;
 use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
 use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
-use examgate_store::ActResult;
 use examgate_store::import::GlyphCheck;
+use examgate_store::{ActResult, DecisionTime};
 
 use crate::photo_request::{PhotoBody, PhotoTarget};
 use crate::{Door, IpcError, Result};
@@ -40,7 +42,7 @@ pub(crate) struct PhotoDesk {
     key: std::result::Result<DeviceKey, IpcError>,
     font_source: Mutex<FontSource>,
     font: Mutex<Option<Arc<StampFont>>>,
-    begun: Mutex<HashMap<(String, String), DateTime<FixedOffset>>>,
+    begun: Mutex<HashMap<(String, String), DecisionTime>>,
 }
 
 impl From<examgate_photo::Error> for IpcError {
@@ -175,7 +177,8 @@ impl Door {
         let now = self.now_for(&store, sitting)?;
         match store.preview(sitting, student, actor, &placeholder(), now)? {
             EventKind::ManualVerificationRequested { .. } => {
-                lock(&self.photos.begun).insert((sitting.to_string(), student.to_string()), now);
+                let at = store.decision_time(sitting, now)?;
+                lock(&self.photos.begun).insert((sitting.to_string(), student.to_string()), at);
                 Ok(None)
             }
             // A latecomer is refused and marked absent whatever the proctor tried; a late
@@ -208,12 +211,12 @@ impl Door {
         let (taken_at, decided_at, card) = {
             let store = self.store()?;
             let now = self.now_for(&store, sitting)?;
+            // Device times both: a set exam time cannot stretch how long a vouch holds.
             let begun = lock(&self.photos.begun)
                 .get(&key)
                 .copied()
-                .filter(|t| *t <= now && now - *t <= VOUCH_HOLDS);
-            let decided_at = begun.unwrap_or(now);
-            match store.preview(sitting, student, actor, &placeholder(), decided_at)? {
+                .filter(|t| t.device() <= now && now - t.device() <= VOUCH_HOLDS);
+            match store.preview_decided_at(sitting, student, actor, &placeholder(), now, begun)? {
                 EventKind::ManualVerificationRequested { .. } => {}
                 _ => {
                     return Err(IpcError::new(
@@ -222,7 +225,12 @@ impl Door {
                     ));
                 }
             }
-            (now, decided_at, store.card(sitting, student)?)
+            // The stamp carries the exam time (a drill's set time, or the device clock).
+            (
+                store.exam_time(sitting, now)?,
+                begun,
+                store.card(sitting, student)?,
+            )
         };
         let signing = self.photos.key.as_ref().map_err(Clone::clone)?;
         let meta = Metadata::new(
@@ -245,9 +253,10 @@ impl Door {
         let act = DoorAct::Vouch {
             photo: photo_ref(&stored, target),
         };
-        let recorded = self
-            .store()
-            .and_then(|mut store| Ok(store.act(sitting, student, actor, &act, decided_at)?));
+        let recorded = self.store().and_then(|mut store| {
+            let now = self.now_for(&store, sitting)?;
+            Ok(store.act_decided_at(sitting, student, actor, &act, now, decided_at)?)
+        });
         match &recorded {
             Ok(_) => {
                 lock(&self.photos.begun).remove(&key);

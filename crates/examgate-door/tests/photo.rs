@@ -26,7 +26,8 @@ fn room() -> Room {
     let data = dir.path().to_path_buf();
     let door = Door::open(&data.join("door.db")).unwrap();
     door.load_demo().unwrap();
-    door.set_clock(Some("2023-04-15T08:40:00+08:00")).unwrap();
+    door.set_clock(SITTING, Some("2023-04-15T08:40:00+08:00"), None)
+        .unwrap();
     let staff = door.staff(SITE, Some("01")).unwrap();
     let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
@@ -201,7 +202,9 @@ fn no_photo_is_taken_of_a_candidate_already_admitted() {
 fn after_t_plus_30_a_vouch_is_a_late_refusal_and_no_photo_is_taken() {
     let r = room();
     let student = &r.students[0];
-    r.door.set_clock(Some("2023-04-15T09:31:00+08:00")).unwrap();
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:31:00+08:00"), None)
+        .unwrap();
     let refused = r.door.begin_vouch(SITTING, student, &r.proctor).unwrap();
     assert_eq!(
         refused.map(|a| a.state),
@@ -224,9 +227,13 @@ fn after_t_plus_30_a_vouch_is_a_late_refusal_and_no_photo_is_taken() {
 fn a_candidate_vouched_for_before_t_plus_30_is_not_late_because_the_photo_came_after() {
     let r = room();
     let student = &r.students[0];
-    r.door.set_clock(Some("2023-04-15T09:29:00+08:00")).unwrap();
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:29:00+08:00"), None)
+        .unwrap();
     begin(&r, student);
-    r.door.set_clock(Some("2023-04-15T09:31:00+08:00")).unwrap();
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:31:00+08:00"), None)
+        .unwrap();
     let result = r
         .door
         .take_photo(&target(&r, student), &camera_jpeg())

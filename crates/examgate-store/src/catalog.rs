@@ -20,6 +20,9 @@ pub struct SittingInfo {
     #[serde(serialize_with = "offset_seconds")]
     #[ts(type = "number")]
     pub offset: FixedOffset,
+    /// A drill (演练, the demo's sittings included): its exam time may be set freely. A real
+    /// sitting's exam time follows the device clock unless the chief examiner authorises another.
+    pub drill: bool,
 }
 
 fn offset_seconds<S: serde::Serializer>(o: &FixedOffset, s: S) -> Result<S::Ok, S::Error> {
@@ -84,11 +87,12 @@ fn sitting_from_row(r: &Row<'_>) -> rusqlite::Result<SittingInfo> {
             end: NaiveTime::parse_from_str(&end, "%H:%M:%S").map_err(|_| text_err(6, "time"))?,
         },
         offset: FixedOffset::east_opt(offset).ok_or_else(|| text_err(7, "offset"))?,
+        drill: r.get(8)?,
     })
 }
 
 const SITTING_COLUMNS: &str =
-    "id, label, exam, paper, date, start_time, end_time, utc_offset_seconds";
+    "id, label, exam, paper, date, start_time, end_time, utc_offset_seconds, drill";
 
 pub(crate) fn sitting_by_label(conn: &Connection, label: &str) -> Result<Option<SittingInfo>> {
     Ok(conn
@@ -100,10 +104,16 @@ pub(crate) fn sitting_by_label(conn: &Connection, label: &str) -> Result<Option<
         .optional()?)
 }
 
-pub(crate) fn insert_sitting(conn: &Connection, s: &Sitting, offset: FixedOffset) -> Result<i64> {
+/// Adds a sitting, a drill when `drill`.
+pub(crate) fn insert_sitting(
+    conn: &Connection,
+    s: &Sitting,
+    offset: FixedOffset,
+    drill: bool,
+) -> Result<i64> {
     conn.execute(
-        "INSERT INTO sitting (label, exam, date, start_time, end_time, paper, utc_offset_seconds)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO sitting (label, exam, date, start_time, end_time, paper, utc_offset_seconds, drill)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             s.label,
             s.exam,
@@ -111,7 +121,8 @@ pub(crate) fn insert_sitting(conn: &Connection, s: &Sitting, offset: FixedOffset
             s.start.format("%H:%M:%S").to_string(),
             s.end.format("%H:%M:%S").to_string(),
             s.paper,
-            offset.local_minus_utc()
+            offset.local_minus_utc(),
+            drill
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -133,10 +144,21 @@ impl Store {
             .ok_or_else(|| StoreError::UnknownSitting(label.to_string()))
     }
 
-    /// Adds a sitting; an existing one with the same label is returned unchanged.
+    /// Adds a real sitting; an existing one with the same label is returned unchanged.
     pub fn add_sitting(&mut self, s: &Sitting, offset: FixedOffset) -> Result<SittingInfo> {
+        self.add_sitting_as(s, offset, false)
+    }
+
+    /// Adds a sitting, a drill (演练) when `drill`; an existing one with the same label is
+    /// returned unchanged (a real sitting never becomes a drill afterwards).
+    pub fn add_sitting_as(
+        &mut self,
+        s: &Sitting,
+        offset: FixedOffset,
+        drill: bool,
+    ) -> Result<SittingInfo> {
         if sitting_by_label(&self.conn, &s.label)?.is_none() {
-            insert_sitting(&self.conn, s, offset)?;
+            insert_sitting(&self.conn, s, offset, drill)?;
         }
         self.sitting(&s.label)
     }

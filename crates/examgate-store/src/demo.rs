@@ -200,10 +200,11 @@ pub fn files() -> Vec<SourceFile> {
 }
 
 impl Store {
-    /// Writes the demo exam into this database (both sittings, seating lists and roster).
+    /// Writes the demo exam into this database (both sittings, as drills; seating lists and
+    /// roster).
     pub fn load_demo(&mut self) -> Result<ImportReport> {
         for s in sittings() {
-            self.add_sitting(&s, examgate_core::timeline::CHINA_OFFSET)?;
+            self.add_sitting_as(&s, examgate_core::timeline::CHINA_OFFSET, true)?;
         }
         self.import(&files(), &ImportOptions::default())
     }

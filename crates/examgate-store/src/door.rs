@@ -22,6 +22,7 @@ use crate::Store;
 use crate::catalog::{sitting_by_label, staff_member};
 use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append, candidate_events, folded};
+use crate::exam_time::{DecisionTime, exam_time_at};
 use crate::fallback::settle;
 
 /// A candidate as the door shows them: the ID number masked (first 6, last 4).
@@ -105,7 +106,10 @@ struct DoorContext<'a> {
     sitting: &'a str,
     actor: &'a StaffInfo,
     timeline: &'a Timeline,
+    /// The device clock: what the event is stamped with.
     now: DateTime<FixedOffset>,
+    /// The exam time the rules read, when a set one is in force (else the device clock).
+    exam: Option<DateTime<FixedOffset>>,
 }
 
 impl DoorContext<'_> {
@@ -116,7 +120,7 @@ impl DoorContext<'_> {
             act,
             self.actor.role,
             self.timeline,
-            self.now,
+            self.exam.unwrap_or(self.now),
         )?)
     }
 
@@ -139,6 +143,7 @@ impl DoorContext<'_> {
                 parents: before.heads,
                 kind,
                 now: self.now,
+                exam_time: self.exam,
             },
         )
     }
@@ -183,10 +188,12 @@ pub(crate) fn listed(
 }
 
 /// What a door act on one candidate is decided against, read on one connection (inside the act's
-/// transaction, or outside it for a preview): the sitting's timeline, the candidate (who must be
-/// listed), the acting staff member and the candidate's events folded.
+/// transaction, or outside it for a preview): the sitting's timeline and exam time, the candidate
+/// (who must be listed), the acting staff member and the candidate's events folded.
 pub(crate) struct ActInputs {
     pub timeline: Timeline,
+    /// The exam time at the moment decided on, when a set one is in force.
+    pub exam: Option<DateTime<FixedOffset>>,
     pub number: StudentNumber,
     pub staff: StaffInfo,
     pub events: Vec<Event>,
@@ -194,26 +201,45 @@ pub(crate) struct ActInputs {
 }
 
 impl ActInputs {
+    /// The act is decided at device time `now`, or at the earlier moment `decided` when given.
     pub(crate) fn read(
         conn: &Connection,
         sitting: &str,
         student: &str,
         actor: &str,
+        now: DateTime<FixedOffset>,
+        decided: Option<DecisionTime>,
     ) -> Result<ActInputs> {
         let info = sitting_by_label(conn, sitting)?
             .ok_or_else(|| StoreError::UnknownSitting(sitting.to_string()))?;
         let timeline = info.timeline()?;
+        let exam = match decided {
+            Some(d) => Some(d.exam().unwrap_or(d.device())),
+            None => exam_time_at(conn, sitting, now)?,
+        };
         let number = listed(conn, sitting, student)?;
         let staff = staff_member(conn, actor)?;
         let events = candidate_events(conn, sitting, student)?;
         let before = fold(&events);
         Ok(ActInputs {
             timeline,
+            exam,
             number,
             staff,
             events,
             before,
         })
+    }
+
+    /// The context of an act by the staff member read, recorded at device time `now`.
+    fn door<'a>(&'a self, sitting: &'a str, now: DateTime<FixedOffset>) -> DoorContext<'a> {
+        DoorContext {
+            sitting,
+            actor: &self.staff,
+            timeline: &self.timeline,
+            now,
+            exam: self.exam,
+        }
     }
 
     /// What `act` by the staff member read would record now, decided exactly as [`Store::act`]
@@ -224,13 +250,7 @@ impl ActInputs {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<EventKind> {
-        let door = DoorContext {
-            sitting,
-            actor: &self.staff,
-            timeline: &self.timeline,
-            now,
-        };
-        door.decide(&self.before.state, act)
+        self.door(sitting, now).decide(&self.before.state, act)
     }
 }
 
@@ -330,8 +350,10 @@ impl Store {
         Ok(match_document(&listed, typed))
     }
 
-    /// Records `act` on a candidate by the staff member `actor` at `now`, durably, and returns the
-    /// candidate's new state. Refused (nothing written) when the rules forbid it.
+    /// Records `act` on a candidate by the staff member `actor` at device time `now`, durably, and
+    /// returns the candidate's new state. The rules read the sitting's exam time at `now` (the
+    /// device clock unless a set time is in force). Refused (nothing written) when the rules
+    /// forbid it.
     pub fn act(
         &mut self,
         sitting: &str,
@@ -340,17 +362,27 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<ActResult> {
+        self.act_decided_at(sitting, student, actor, act, now, None)
+    }
+
+    /// [`Store::act`], decided at the earlier moment `decided` when given (when a vouch began,
+    /// before its photo was taken: see [`Store::decision_time`]); the event is still stamped with
+    /// the device time `now`.
+    pub fn act_decided_at(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+        decided: Option<DecisionTime>,
+    ) -> Result<ActResult> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let inputs = ActInputs::read(&tx, sitting, student, actor)?;
-        let door = DoorContext {
-            sitting,
-            actor: &inputs.staff,
-            timeline: &inputs.timeline,
-            now,
-        };
-        let event = door.record(&tx, &inputs.number, inputs.before, act)?;
+        let inputs = ActInputs::read(&tx, sitting, student, actor, now, decided)?;
+        let door = inputs.door(sitting, now);
+        let event = door.record(&tx, &inputs.number, inputs.before.clone(), act)?;
         let after = fold(inputs.events.iter().chain(std::iter::once(&event)));
         tx.commit()?;
         Ok(ActResult {
@@ -383,6 +415,7 @@ impl Store {
                     to_room: at_room.to_string(),
                 },
                 now,
+                exam_time: exam_time_at(&tx, sitting, now)?,
             },
         )?;
         tx.commit()?;
@@ -416,6 +449,7 @@ impl Store {
             actor: &staff,
             timeline: &timeline,
             now,
+            exam: exam_time_at(&tx, sitting, now)?,
         };
         let mut marked = 0;
         for student in &expected {

@@ -59,6 +59,9 @@ pub enum StoreError {
         "文件 {path} 无法创建或设为仅本用户可读 (cannot create it or make it owner-only): {reason}"
     )]
     Private { path: String, reason: String },
+        "“{0}”是正式考试，考试时间跟随本机时钟；如须调整，须主考输入口令授权 (a real sitting's exam time follows the device clock: changing it needs the chief examiner's PIN)"
+    )]
+    ExamTimeNeedsChief(String),
 }
 
 impl StoreError {
@@ -83,6 +86,7 @@ impl StoreError {
             StoreError::Undecryptable { .. } => "db-undecryptable",
             StoreError::DbKey { .. } => "db-key",
             StoreError::Private { .. } => "private-file",
+            StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
         }
     }
 }

@@ -33,30 +33,47 @@ pub(crate) struct NewEvent<'a> {
     pub candidate: &'a StudentNumber,
     pub parents: Vec<EventId>,
     pub kind: EventKind,
+    /// The device clock: the event's wall time, id and hybrid clock come from it.
     pub now: DateTime<FixedOffset>,
+    /// The exam time the act was decided at, when it is not the device clock.
+    pub exam_time: Option<DateTime<FixedOffset>>,
+}
+
+/// A UUIDv7 whose timestamp is the device time `now`.
+pub(crate) fn uuid_at(now: DateTime<FixedOffset>) -> Uuid {
+    Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        u64::try_from(now.timestamp()).unwrap_or(0),
+        now.timestamp_subsec_nanos(),
+    ))
+}
+
+/// Moves this device's hybrid clock past the device time `now` and stores it; returns the reading
+/// and the device id. Call inside the transaction that records what the reading stamps.
+pub(crate) fn tick(conn: &Connection, now: DateTime<FixedOffset>) -> Result<(Uuid, Hlc)> {
+    let (device, last_hlc): (String, i64) =
+        conn.query_row("SELECT id, last_hlc FROM device", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let device = Uuid::parse_str(&device)
+        .map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))?;
+    let hlc = Hlc(u64::try_from(last_hlc).unwrap_or(0)).tick(now.timestamp_millis());
+    conn.execute("UPDATE device SET last_hlc = ?1", params![hlc.0 as i64])?;
+    Ok((device, hlc))
 }
 
 /// Appends an event made on this device. Call inside a transaction; the caller commits.
 pub(crate) fn append(conn: &Connection, new: NewEvent<'_>) -> Result<Event> {
-    let (device, last_seq, last_hlc): (String, i64, i64) =
-        conn.query_row("SELECT id, last_seq, last_hlc FROM device", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-    let device = Uuid::parse_str(&device)
-        .map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))?;
-    let hlc = Hlc(u64::try_from(last_hlc).unwrap_or(0)).tick(new.now.timestamp_millis());
+    let last_seq: i64 = conn.query_row("SELECT last_seq FROM device", [], |r| r.get(0))?;
+    let (device, hlc) = tick(conn, new.now)?;
     let seq = u64::try_from(last_seq).unwrap_or(0) + 1;
-    let ts = Timestamp::from_unix(
-        NoContext,
-        u64::try_from(new.now.timestamp()).unwrap_or(0),
-        new.now.timestamp_subsec_nanos(),
-    );
     let event = Event {
-        id: EventId(Uuid::new_v7(ts)),
+        id: EventId(uuid_at(new.now)),
         device,
         seq,
         wall: new.now,
         hlc,
+        exam_time: new.exam_time,
         actor: new.actor.to_string(),
         sitting: new.sitting.to_string(),
         candidate: new.candidate.clone(),
@@ -64,10 +81,7 @@ pub(crate) fn append(conn: &Connection, new: NewEvent<'_>) -> Result<Event> {
         kind: new.kind,
     };
     insert(conn, &event)?;
-    conn.execute(
-        "UPDATE device SET last_seq = ?1, last_hlc = ?2",
-        params![seq as i64, hlc.0 as i64],
-    )?;
+    conn.execute("UPDATE device SET last_seq = ?1", params![seq as i64])?;
     Ok(event)
 }
 

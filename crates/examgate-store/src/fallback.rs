@@ -14,11 +14,12 @@ use examgate_core::fold::{CandidateState, fold};
 use crate::door::ActInputs;
 use crate::error::Result;
 use crate::events::candidate_events;
+use crate::exam_time::DecisionTime;
 use crate::{CandidateCard, Store};
 
 impl Store {
-    /// The event `act` by `actor` would record on `student` at `now`, or why it would be refused.
-    /// Reads only: the real act decides again inside its own transaction.
+    /// The event `act` by `actor` would record on `student` at device time `now`, or why it would
+    /// be refused. Reads only: the real act decides again inside its own transaction.
     pub fn preview(
         &self,
         sitting: &str,
@@ -27,7 +28,22 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<EventKind> {
-        ActInputs::read(&self.conn, sitting, student, actor)?.decide(sitting, act, now)
+        self.preview_decided_at(sitting, student, actor, act, now, None)
+    }
+
+    /// [`Store::preview`] decided at the earlier moment `decided` when given, as
+    /// [`Store::act_decided_at`] would decide it.
+    pub fn preview_decided_at(
+        &self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+        decided: Option<DecisionTime>,
+    ) -> Result<EventKind> {
+        ActInputs::read(&self.conn, sitting, student, actor, now, decided)?
+            .decide(sitting, act, now)
     }
 
     /// The photo of the candidate's latest manual-verification request, if any: what the chief

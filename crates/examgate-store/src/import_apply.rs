@@ -31,6 +31,9 @@ pub struct ImportOptions {
     pub sitting: Option<String>,
     /// A sitting to add in the same transaction, unless one with its label exists.
     pub create: Option<Sitting>,
+    /// The sitting `create` adds is a drill (演练): its exam time may be set freely. An existing
+    /// sitting keeps what it is.
+    pub drill: bool,
     /// The folder the 照片 column's file names are relative to (the seating list's folder).
     /// Without it, a list that names photos is refused.
     pub photo_dir: Option<PathBuf>,
@@ -527,7 +530,7 @@ impl Store {
         if let Some(s) = &opts.create {
             match sitting_by_label(&tx, &s.label)? {
                 None => {
-                    insert_sitting(&tx, s, CHINA_OFFSET)?;
+                    insert_sitting(&tx, s, CHINA_OFFSET, opts.drill)?;
                 }
                 Some(stored) => {
                     if let Some(m) = differs(&stored.sitting, s) {

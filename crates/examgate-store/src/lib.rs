@@ -15,6 +15,7 @@ pub mod demo;
 mod door;
 pub mod error;
 mod events;
+mod exam_time;
 mod fallback;
 pub mod import;
 mod import_apply;
@@ -33,7 +34,9 @@ pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use dbkey::{DbKey, KeyLocation, key_file_for};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
+pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
+pub use pin::PinAttempt;
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

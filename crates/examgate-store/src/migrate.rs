@@ -23,9 +23,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261124T195000_registration_photo",
         include_str!("../migrations/20261124T195000_registration_photo.sql"),
     ),
+    (
+        "20261129T050000_exam_time_and_pin_attempts",
+        include_str!("../migrations/20261129T050000_exam_time_and_pin_attempts.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
+    apply(conn, MIGRATIONS)
+}
+
+/// Applies `migrations` (a prefix of [`MIGRATIONS`]: tests stop early to build an older database).
+fn apply(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migration (
              name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -37,14 +46,14 @@ pub(crate) fn run(conn: &mut Connection) -> Result<()> {
     };
     if let Some(unknown) = known
         .iter()
-        .find(|n| !MIGRATIONS.iter().any(|(m, _)| m == n))
+        .find(|n| !migrations.iter().any(|(m, _)| m == n))
     {
         return Err(StoreError::Migration {
             name: unknown.clone(),
             reason: "数据库由更新版本写入 (the database was written by a newer version)".into(),
         });
     }
-    for (name, sql) in MIGRATIONS {
+    for (name, sql) in migrations {
         let sha = sha256_hex(sql.as_bytes());
         let applied: Option<String> = conn
             .query_row(
@@ -110,6 +119,38 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(run(&mut c), Err(StoreError::Migration { .. })));
+    }
+
+    #[test]
+    fn the_demo_loaded_before_drills_existed_becomes_a_drill_and_a_real_sitting_stays_real() {
+        let mut c = Connection::open_in_memory().unwrap();
+        apply(&mut c, &MIGRATIONS[..3]).unwrap();
+        c.execute_batch(
+            "INSERT INTO sitting (label, exam, date, start_time, end_time, paper)
+               VALUES ('2023春 第一次', 'e', '2023-04-15', '09:00:00', '11:00:00', '11908'),
+                      ('2023春 第二次', 'e', '2023-05-20', '09:00:00', '11:00:00', '11908'),
+                      ('2024春 第一次', 'e', '2024-04-13', '09:00:00', '11:00:00', '11908');
+             INSERT INTO import_log (file, sha256, kind, rows, sitting)
+               VALUES ('demo-座次表.csv', 'x', 'seating', 588, '2023春 第一次、2023春 第二次'),
+                      ('座次表.csv', 'y', 'seating', 30, '2024春 第一次');",
+        )
+        .unwrap();
+        run(&mut c).unwrap();
+        let drills: Vec<(String, bool)> = c
+            .prepare("SELECT label, drill FROM sitting ORDER BY label")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            drills,
+            [
+                ("2023春 第一次".to_string(), true),
+                ("2023春 第二次".to_string(), true),
+                ("2024春 第一次".to_string(), false)
+            ]
+        );
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! The site office sets a chief examiner's PIN on the device at first use; only its argon2 hash is
 //! stored. Approving or rejecting needs the PIN: a wrong one is refused and counted, and the 5th
 //! wrong try in a row locks that chief out for 5 minutes. Only a chief examiner can hold a PIN, so
-//! a proctor's credential can never approve. The count is committed even when the approval is not.
+//! a proctor's credential can never approve. Every try is recorded (`pin_attempt`: chief, device
+//! time, candidate, outcome) and committed with the count even when the approval is not; the
+//! lock-out runs on the device clock, so setting an exam time cannot skip it.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
@@ -69,7 +71,8 @@ impl Store {
     }
 
     /// Approves (`act` = Approve) or rejects (`act` = Reject) a pending manual verification as
-    /// the chief examiner `chief`, proven by `pin`.
+    /// the chief examiner `chief`, proven by `pin`. `now` is the device clock: the lock-out and
+    /// the record of the try run on it, never on a set exam time.
     pub fn decide_with_pin(
         &mut self,
         sitting: &str,
@@ -79,12 +82,32 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
     ) -> Result<ActResult> {
-        if !matches!(act, DoorAct::Approve | DoorAct::Reject { .. }) {
-            return Err(StoreError::Pin("only approve or reject".into()));
-        }
+        let purpose = match act {
+            DoorAct::Approve => Purpose::Approve,
+            DoorAct::Reject { .. } => Purpose::Reject,
+            _ => return Err(StoreError::Pin("only approve or reject".into())),
+        };
+        self.check_pin(chief, pin, now, purpose, Some((sitting, student)))?;
+        self.act(sitting, student, chief, act, now)
+    }
+
+    /// Checks `chief`'s PIN at device time `now` for `purpose` (about one candidate of a sitting,
+    /// or none), records the try whatever its outcome, and counts a wrong one: the 5th in a row
+    /// locks the chief out until 5 minutes of device time have passed. The record and the count
+    /// are committed before this returns, so a restart neither forgets nor resets them.
+    pub(crate) fn check_pin(
+        &mut self,
+        chief: &str,
+        pin: &str,
+        now: DateTime<FixedOffset>,
+        purpose: Purpose,
+        about: Option<(&str, &str)>,
+    ) -> Result<()> {
         require_chief(&self.conn, chief)?;
-        let row: Option<(String, u32, Option<String>)> = self
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(String, u32, Option<String>)> = tx
             .query_row(
                 "SELECT hash, failures, locked_until FROM chief_pin WHERE staff_id = ?1",
                 [chief],
@@ -94,49 +117,127 @@ impl Store {
         let Some((stored, failures, locked_until)) = row else {
             return Err(StoreError::NoPin(chief.to_string()));
         };
+        let record = |outcome: &str| -> Result<()> {
+            tx.execute(
+                "INSERT INTO pin_attempt (chief, at, sitting, candidate, purpose, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    chief,
+                    now.to_rfc3339(),
+                    about.map(|a| a.0),
+                    about.map(|a| a.1),
+                    purpose.name(),
+                    outcome
+                ],
+            )?;
+            Ok(())
+        };
+        // The lock ends at a fixed device time. A device clock turned back lengthens it (it ends
+        // when the clock reads that time again); a set exam time has no say in it.
         if let Some(until) = locked_until
             .as_deref()
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .filter(|until| now < *until)
         {
+            record("refused-locked")?;
+            tx.commit()?;
             return Err(StoreError::PinLocked {
                 seconds: (until - now).num_seconds().max(1),
             });
         }
-        if !matches(pin, &stored) {
-            let failures = failures + 1;
-            let (count, lock) = if failures >= MAX_FAILURES {
-                (
-                    0,
-                    Some((now + Duration::minutes(LOCK_MINUTES)).to_rfc3339()),
-                )
-            } else {
-                (failures, None)
-            };
-            self.conn.execute(
-                "UPDATE chief_pin SET failures = ?1, locked_until = ?2 WHERE staff_id = ?3",
-                params![count, lock, chief],
+        if matches(pin, &stored) {
+            tx.execute(
+                "UPDATE chief_pin SET failures = 0, locked_until = NULL WHERE staff_id = ?1",
+                [chief],
             )?;
-            return Err(match lock {
-                Some(_) => StoreError::PinLocked {
-                    seconds: LOCK_MINUTES * 60,
-                },
-                None => StoreError::WrongPin {
-                    left: MAX_FAILURES - failures,
-                },
-            });
+            // A hash made with older, cheaper parameters is replaced now that the PIN is known.
+            if needs_rehash(&stored) {
+                tx.execute(
+                    "UPDATE chief_pin SET hash = ?1 WHERE staff_id = ?2",
+                    params![hash(pin)?, chief],
+                )?;
+            }
+            record("accepted")?;
+            tx.commit()?;
+            return Ok(());
         }
-        self.conn.execute(
-            "UPDATE chief_pin SET failures = 0, locked_until = NULL WHERE staff_id = ?1",
-            [chief],
+        let failures = failures + 1;
+        let locks = failures >= MAX_FAILURES;
+        let (count, lock) = if locks {
+            (
+                0,
+                Some((now + Duration::minutes(LOCK_MINUTES)).to_rfc3339()),
+            )
+        } else {
+            (failures, None)
+        };
+        tx.execute(
+            "UPDATE chief_pin SET failures = ?1, locked_until = ?2 WHERE staff_id = ?3",
+            params![count, lock, chief],
         )?;
-        // A hash made with older, cheaper parameters is replaced now that the PIN is known.
-        if needs_rehash(&stored) {
-            self.conn.execute(
-                "UPDATE chief_pin SET hash = ?1 WHERE staff_id = ?2",
-                params![hash(pin)?, chief],
-            )?;
-        }
-        self.act(sitting, student, chief, act, now)
+        record(if locks { "locked-out" } else { "wrong" })?;
+        tx.commit()?;
+        Err(if locks {
+            StoreError::PinLocked {
+                seconds: LOCK_MINUTES * 60,
+            }
+        } else {
+            StoreError::WrongPin {
+                left: MAX_FAILURES - failures,
+            }
+        })
     }
+
+    /// Every PIN try of `chief` on this device, oldest first.
+    pub fn pin_attempts(&self, chief: &str) -> Result<Vec<PinAttempt>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT chief, at, sitting, candidate, purpose, outcome FROM pin_attempt
+             WHERE chief = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([chief], |r| {
+            Ok(PinAttempt {
+                chief: r.get(0)?,
+                at: r.get(1)?,
+                sitting: r.get(2)?,
+                candidate: r.get(3)?,
+                purpose: r.get(4)?,
+                outcome: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// What a PIN was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Approve,
+    Reject,
+    ExamTime,
+}
+
+impl Purpose {
+    fn name(self) -> &'static str {
+        match self {
+            Purpose::Approve => "approve",
+            Purpose::Reject => "reject",
+            Purpose::ExamTime => "exam-time",
+        }
+    }
+}
+
+/// One recorded PIN try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinAttempt {
+    pub chief: String,
+    /// Device time, RFC 3339.
+    pub at: String,
+    pub sitting: Option<String>,
+    /// The candidate concerned; `None` for an exam-time change.
+    pub candidate: Option<String>,
+    /// `approve`, `reject` or `exam-time`.
+    pub purpose: String,
+    /// `accepted`, `wrong`, `locked-out` (the try that locked) or `refused-locked` (tried while
+    /// locked).
+    pub outcome: String,
 }

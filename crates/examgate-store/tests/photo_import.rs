@@ -40,6 +40,7 @@ fn options(dir: &std::path::Path) -> ImportOptions {
         }),
         photo_dir: Some(dir.to_path_buf()),
         glyphs: None,
+        drill: false,
     }
 }
 

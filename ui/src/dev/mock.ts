@@ -18,8 +18,8 @@ const SITES: SiteInfo[] = [
 ];
 const ROOMS: Array<[string, number]> = [["01", 25], ["02", 30], ["03", 43]];
 const SITTINGS: SittingInfo[] = [
-  { id: 1, offset: 28800, sitting: { exam: "学士学位英语考试", label: "2023春 第一次", date: "2023-04-15", start: "09:00:00", end: "11:00:00", paper: "11908" } },
-  { id: 2, offset: 28800, sitting: { exam: "学士学位英语考试", label: "2023春 第二次", date: "2023-05-20", start: "09:00:00", end: "11:00:00", paper: "11908" } },
+  { id: 1, offset: 28800, drill: true, sitting: { exam: "学士学位英语考试", label: "2023春 第一次", date: "2023-04-15", start: "09:00:00", end: "11:00:00", paper: "11908" } },
+  { id: 2, offset: 28800, drill: true, sitting: { exam: "学士学位英语考试", label: "2023春 第二次", date: "2023-05-20", start: "09:00:00", end: "11:00:00", paper: "11908" } },
 ];
 const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐";
 const GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "晓东", "思远"];
@@ -133,7 +133,7 @@ export function installMock(): void {
       const now = nowMs();
       const phase = now < tl.staff ? "before-staff" : now < tl.notice ? "preparing" : now < tl.start ? "door-open" : now <= tl.cutoff ? "started" : now < tl.end ? "late-cutoff-passed" : "ended";
       return {
-        now: rfc(now), set: clockSet !== null, phase,
+        now: rfc(now), set: clockSet !== null, drill: true, set_by: null, phase,
         timeline: { staff_in_room: rfc(tl.staff), notice: rfc(tl.notice), start: rfc(tl.start), late_cutoff: rfc(tl.cutoff), end: rfc(tl.end) },
         to_start_secs: Math.round((tl.start - now) / 1000), to_cutoff_secs: Math.round((tl.cutoff - now) / 1000), to_end_secs: Math.round((tl.end - now) / 1000),
       };

@@ -1,5 +1,6 @@
 // The header every screen shares: where this device stands (sitting, site, room, proctor), the
-// exam clock with its phase and countdown, the "demo time" badge, and the language switch.
+// exam clock with its phase and countdown, the badge of a set exam time (a drill's), the banner
+// naming the chief examiner who changed a real sitting's exam time, and the language switch.
 // The clock is asked of Rust when the sitting changes, after it is set, and every 30 s; between
 // asks it runs on the monotonic clock, redrawn every second.
 import { api, asIpcError } from "../ipc";
@@ -8,6 +9,7 @@ import { $, translateStatic } from "../dom";
 import { lang, setLang, t, type Lang } from "../i18n";
 import { app, emit, on } from "../state";
 import type { Phase } from "../bindings";
+import { clockState } from "../exam-time";
 
 const RESYNC_MS = 30_000;
 let lastPhase: Phase | null = null;
@@ -73,7 +75,7 @@ function renderClock(): void {
   const clockEl = $("#clock");
   const phaseEl = $("#phase");
   const countEl = $("#countdown");
-  $("#clock-set").hidden = !clock?.view.set;
+  renderClockState();
   if (!clock) {
     clockEl.textContent = t("clock.none");
     phaseEl.textContent = "";
@@ -100,6 +102,17 @@ function renderClock(): void {
     lastPhase = phase;
     emit("phase");
   }
+}
+
+/** The badge of a set exam time and, on a real sitting, who authorised it: on every screen. */
+function renderClockState(): void {
+  const state = clockState(app.clock?.view);
+  const badge = $("#clock-set");
+  badge.hidden = state.kind === "device";
+  badge.textContent = t(state.kind === "authorised" ? "clock.authorised" : "clock.set");
+  const banner = $("#clock-override");
+  banner.hidden = state.kind !== "authorised";
+  banner.textContent = state.kind === "authorised" ? t("clock.override", { who: state.by }) : "";
 }
 
 /** The phase now, or null when no clock is known yet. */

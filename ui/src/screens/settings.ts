@@ -1,15 +1,20 @@
-// Settings: language, the exam-time override (demos and tests set the app's clock instead of
-// waiting for it; Rust holds the override, the header shows the "demo time" badge), and what
-// this device is (database file, where its encryption key is kept, device id, version) for
-// support calls.
+// Settings: language; the exam time of the chosen sitting (a drill may set it freely, a real
+// sitting only with its chief examiner's PIN; Rust decides and records it, the header shows it);
+// and what this device is (database file, where its encryption key is kept, device id, version)
+// for support calls.
 import { api, asIpcError, inApp } from "../ipc";
-import { $, clear, say, sayError } from "../dom";
+import type { ClockAuthority, StaffInfo } from "../bindings";
+import { $, clear, h, say, sayError } from "../dom";
 import { lang, t, type Lang } from "../i18n";
 import { examTimeFromInput, formatTime, toInputValue } from "../clock";
+import { clockErrorKey, clockState, needsChief, sittingKindKey } from "../exam-time";
 import { app, on } from "../state";
 import { refreshClock, switchLang } from "./header";
 
 const CHINA_MIN = 480;
+
+/** The chief examiners of the chosen site, who may authorise a real sitting's exam time. */
+let chiefs: StaffInfo[] = [];
 
 export function initSettings(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang-choice")) {
@@ -19,9 +24,11 @@ export function initSettings(): void {
   $("#reset-clock").addEventListener("click", () => void resetClock());
   on("lang", renderStatus);
   on("clock", renderStatus);
+  on("here", () => void loadChiefs());
   on("screen", () => {
     if (app.screen !== "settings") return;
     prefill();
+    void loadChiefs();
     void showInfo();
   });
   renderStatus();
@@ -38,25 +45,71 @@ function prefill(): void {
   input.value = toInputValue(app.clock.at(performance.now()), app.clock.offsetMin);
 }
 
+async function loadChiefs(): Promise<void> {
+  const site = app.here?.site;
+  try {
+    chiefs = site ? (await api.staff(site, null)).filter((s) => s.role === "chief-examiner") : [];
+  } catch {
+    chiefs = [];
+  }
+  const select = $<HTMLSelectElement>("#clock-chief");
+  const chosen = select.value;
+  select.replaceChildren(...chiefs.map((c) => h("option", { value: c.id }, `${c.name} (${c.id})`)));
+  if (chiefs.some((c) => c.id === chosen)) select.value = chosen;
+  renderStatus();
+}
+
 function renderStatus(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang-choice")) {
     b.setAttribute("aria-pressed", String(b.dataset.lang === lang()));
   }
-  const set = app.clock?.view.set ?? false;
+  const view = app.clock?.view;
+  $("#sitting-kind").textContent = t(sittingKindKey(view));
+  const state = clockState(view);
   const status = $("#clock-status");
-  status.textContent = t(set ? "settings.clock-is-set" : "settings.clock-is-device");
-  status.dataset.set = String(set);
+  status.textContent =
+    state.kind === "device"
+      ? t("settings.clock-is-device")
+      : state.kind === "drill-set"
+        ? t("settings.clock-is-set")
+        : t("settings.clock-authorised", { who: state.by });
+  status.dataset.set = String(state.kind !== "device");
+  // A real sitting: the exam time is set only with a chief examiner and their PIN; without a
+  // chief to choose, the field is disabled and says why.
+  const real = needsChief(view);
+  $("#clock-auth").hidden = !real;
+  $("#clock-auth-help").textContent = t(chiefs.length ? "settings.chief-needed" : "settings.no-chiefs");
+  const blocked = !view || (real && chiefs.length === 0);
+  $<HTMLInputElement>("#exam-time").disabled = blocked;
+  $<HTMLButtonElement>("#set-clock").disabled = blocked;
 }
 
 async function setClock(): Promise<void> {
   const msg = $("#settings-message");
+  const view = app.clock?.view;
+  if (!app.sitting || !view) {
+    say(msg, "error", t("settings.kind-unknown"));
+    return;
+  }
   const value = examTimeFromInput($<HTMLInputElement>("#exam-time").value, offset());
   if (!value) {
     say(msg, "error", t("settings.bad-time"), "bad-time");
     return;
   }
+  let authority: ClockAuthority | null = null;
+  if (needsChief(view)) {
+    const pinInput = $<HTMLInputElement>("#clock-pin");
+    const chief = $<HTMLSelectElement>("#clock-chief").value;
+    const pin = pinInput.value.trim();
+    pinInput.value = "";
+    if (!chief || !pin) {
+      say(msg, "error", t("settings.chief-needed"));
+      return;
+    }
+    authority = { chief, pin };
+  }
   await guarded(async () => {
-    await api.setClock(value);
+    await api.setClock(app.sitting, value, authority);
     await refreshClock();
     const shown = app.clock ? formatTime(app.clock.at(performance.now()), app.clock.offsetMin) : value;
     say(msg, "ok", t("settings.clock-saved", { time: shown }));
@@ -64,8 +117,9 @@ async function setClock(): Promise<void> {
 }
 
 async function resetClock(): Promise<void> {
+  if (!app.sitting) return;
   await guarded(async () => {
-    await api.setClock(null);
+    await api.setClock(app.sitting, null);
     await refreshClock();
     $<HTMLInputElement>("#exam-time").value = "";
     say($("#settings-message"), "ok", t("settings.clock-reset"));
@@ -74,15 +128,25 @@ async function resetClock(): Promise<void> {
 
 async function guarded(work: () => Promise<void>): Promise<void> {
   const buttons = [$<HTMLButtonElement>("#set-clock"), $<HTMLButtonElement>("#reset-clock")];
-  if (buttons.some((b) => b.disabled)) return;
-  for (const b of buttons) b.disabled = true;
+  if (buttons.some((b) => b.dataset.busy === "true")) return;
+  for (const b of buttons) {
+    b.dataset.busy = "true";
+    b.disabled = true;
+  }
   clear($("#settings-message"));
   try {
     await work();
   } catch (e) {
-    sayError($("#settings-message"), e);
+    const err = asIpcError(e);
+    const key = clockErrorKey(err.code);
+    if (key) say($("#settings-message"), "error", t(key), err.code, [err.message]);
+    else sayError($("#settings-message"), e);
   } finally {
-    for (const b of buttons) b.disabled = false;
+    for (const b of buttons) {
+      delete b.dataset.busy;
+      b.disabled = false;
+    }
+    renderStatus();
   }
 }
 

@@ -1,0 +1,350 @@
+//! The exam time decides who is late, so only a drill may set it freely; ids, wall times, the
+//! hybrid clock and the PIN lock-out run on the device clock, which these tests set by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure is the test failing"
+)]
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use examgate_core::door::DoorAct;
+use examgate_core::event::{Event, PhotoRef};
+use examgate_core::fold::CandidateState;
+use examgate_core::timeline::CHINA_OFFSET;
+use examgate_door::{ClockAuthority, DeviceClock, Door};
+use examgate_store::{ImportOptions, Store};
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+const PIN: &str = "246810";
+
+/// The device clock, moved by hand.
+#[derive(Clone)]
+struct Hand(Arc<Mutex<DateTime<Utc>>>);
+
+impl Hand {
+    fn at(t: DateTime<FixedOffset>) -> Hand {
+        Hand(Arc::new(Mutex::new(t.with_timezone(&Utc))))
+    }
+    fn set(&self, t: DateTime<FixedOffset>) {
+        *self.0.lock().unwrap() = t.with_timezone(&Utc);
+    }
+    fn shift(&self, d: Duration) {
+        let mut t = self.0.lock().unwrap();
+        *t += d;
+    }
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+    fn clock(&self) -> DeviceClock {
+        let me = self.clone();
+        DeviceClock::from_fn(move || me.now())
+    }
+}
+
+fn exam_day(h: u32, m: u32) -> DateTime<FixedOffset> {
+    CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
+}
+
+/// The demo's lists imported into *real* sittings, as an office would import its own.
+fn real_exam(db: &Path) {
+    let mut store = Store::open(db).unwrap();
+    for s in examgate_store::demo::sittings() {
+        store.add_sitting(&s, CHINA_OFFSET).unwrap();
+    }
+    store
+        .import(&examgate_store::demo::files(), &ImportOptions::default())
+        .unwrap();
+}
+
+struct Room {
+    dir: tempfile::TempDir,
+    hand: Hand,
+    door: Door,
+    proctor: String,
+    chief: String,
+    students: Vec<String>,
+}
+
+impl Room {
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("door.db")
+    }
+
+    fn reopen(&mut self) {
+        self.door = Door::open_with_clock(&self.db(), self.hand.clock()).unwrap();
+    }
+
+    fn events(&self, student: &str) -> Vec<Event> {
+        Store::open(self.db())
+            .unwrap()
+            .events_of(SITTING, student)
+            .unwrap()
+    }
+}
+
+/// A door whose device clock reads `device`, on the demo (a drill) or on a real sitting.
+fn room(drill: bool, device: DateTime<FixedOffset>) -> Room {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    if !drill {
+        real_exam(&db);
+    }
+    let hand = Hand::at(device);
+    let door = Door::open_with_clock(&db, hand.clock()).unwrap();
+    if drill {
+        door.load_demo().unwrap();
+    }
+    let staff = door.staff(SITE, Some("01")).unwrap();
+    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
+    let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
+    door.set_pin(&chief, PIN).unwrap();
+    let students = door
+        .tally(SITTING, SITE, "01")
+        .unwrap()
+        .expected
+        .iter()
+        .map(|c| c.student_number.clone())
+        .collect();
+    Room {
+        dir,
+        hand,
+        door,
+        proctor,
+        chief,
+        students,
+    }
+}
+
+/// The device time an event's UUIDv7 carries, in ms since the Unix epoch.
+fn uuid_millis(e: &Event) -> i64 {
+    let (secs, nanos) = e.id.0.get_timestamp().unwrap().to_unix();
+    secs as i64 * 1000 + i64::from(nanos / 1_000_000)
+}
+
+fn admit(r: &Room, student: &str) -> examgate_door::Result<examgate_store::ActResult> {
+    r.door.act(SITTING, student, &r.proctor, &DoorAct::Admit)
+}
+
+#[test]
+fn on_a_real_sitting_setting_the_clock_back_is_refused_and_the_latecomer_stays_late() {
+    let r = room(false, exam_day(9, 45));
+    let err = r
+        .door
+        .set_clock(SITTING, Some("2023-04-15T09:10:00+08:00"), None)
+        .unwrap_err();
+    assert_eq!(err.code, "exam-time-needs-chief");
+    let clock = r.door.clock(SITTING).unwrap();
+    assert!(!clock.set && !clock.drill);
+    assert_eq!(clock.now, exam_day(9, 45));
+
+    let late = admit(&r, &r.students[0]).unwrap();
+    assert_eq!(late.state, CandidateState::Absent { refused_late: true });
+    let e = r.events(&r.students[0]).pop().unwrap();
+    assert_eq!(e.wall, exam_day(9, 45));
+    assert_eq!(e.exam_time, None);
+    assert_eq!(uuid_millis(&e), exam_day(9, 45).timestamp_millis());
+}
+
+#[test]
+fn on_a_drill_the_set_time_decides_but_the_event_carries_the_device_time() {
+    let device = CHINA_OFFSET
+        .with_ymd_and_hms(2026, 11, 29, 14, 0, 0)
+        .unwrap();
+    let r = room(true, device);
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:10:00+08:00"), None)
+        .unwrap();
+    let clock = r.door.clock(SITTING).unwrap();
+    assert!(clock.set && clock.drill && clock.set_by.is_none());
+    assert_eq!(clock.now, exam_day(9, 10));
+
+    r.hand.shift(Duration::seconds(90));
+    let ok = admit(&r, &r.students[0]).unwrap();
+    assert_eq!(ok.state, CandidateState::Admitted { manual: false });
+    let e = r.events(&r.students[0]).pop().unwrap();
+    let device_now = device + Duration::seconds(90);
+    assert_eq!(e.wall, device_now, "the wall time is the device's");
+    assert_eq!(uuid_millis(&e), device_now.timestamp_millis());
+    assert_eq!(e.hlc.millis() as i64, device_now.timestamp_millis());
+    assert_eq!(e.exam_time, Some(exam_day(9, 11) + Duration::seconds(30)));
+}
+
+#[test]
+fn the_chief_examiner_authorises_a_real_sitting_exam_time_with_their_pin_and_it_is_shown() {
+    let r = room(false, exam_day(9, 45));
+    let by = |pin: &str| ClockAuthority {
+        chief: r.chief.clone(),
+        pin: pin.into(),
+    };
+    let wrong = r
+        .door
+        .set_clock(
+            SITTING,
+            Some("2023-04-15T09:10:00+08:00"),
+            Some(&by("000000")),
+        )
+        .unwrap_err();
+    assert_eq!(wrong.code, "wrong-pin");
+    let proctor = ClockAuthority {
+        chief: r.proctor.clone(),
+        pin: PIN.into(),
+    };
+    assert_eq!(
+        r.door
+            .set_clock(SITTING, Some("2023-04-15T09:10:00+08:00"), Some(&proctor))
+            .unwrap_err()
+            .code,
+        "not-chief-examiner"
+    );
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:10:00+08:00"), Some(&by(PIN)))
+        .unwrap();
+    let clock = r.door.clock(SITTING).unwrap();
+    assert!(clock.set && !clock.drill);
+    assert!(clock.set_by.as_deref().unwrap().contains(&r.chief));
+    assert_eq!(clock.now, exam_day(9, 10));
+
+    r.door.set_clock(SITTING, None, None).unwrap();
+    assert!(!r.door.clock(SITTING).unwrap().set);
+    let store = Store::open(r.db()).unwrap();
+    let changes = store.clock_changes(SITTING).unwrap();
+    assert_eq!(
+        changes.len(),
+        2,
+        "the override and the way back are both recorded"
+    );
+    assert_eq!(changes[0].author.as_deref(), Some(r.chief.as_str()));
+    assert_eq!(changes[0].old_shift_ms, None);
+    assert_eq!(changes[0].new_shift_ms, Some(-35 * 60 * 1000));
+    assert_eq!(
+        DateTime::parse_from_rfc3339(&changes[0].wall).unwrap(),
+        exam_day(9, 45),
+        "recorded at the device time"
+    );
+    assert_eq!(changes[1].new_shift_ms, None);
+    assert_eq!((changes[0].seq, changes[1].seq), (1, 2));
+    let tries = store.pin_attempts(&r.chief).unwrap();
+    let outcomes: Vec<&str> = tries.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["wrong", "accepted"]);
+    assert!(
+        tries
+            .iter()
+            .all(|t| t.purpose == "exam-time" && t.candidate.is_none())
+    );
+}
+
+/// A candidate pending manual verification (the vouch recorded straight in the store: these
+/// tests are about the PIN, not the photo).
+fn pending(r: &Room) -> String {
+    let student = r.students[1].clone();
+    let mut store = Store::open(r.db()).unwrap();
+    let now = r.hand.now().with_timezone(&CHINA_OFFSET);
+    let vouch = DoorAct::Vouch {
+        photo: PhotoRef::default(),
+    };
+    store
+        .act(SITTING, &student, &r.proctor, &vouch, now)
+        .unwrap();
+    student
+}
+
+fn reject(r: &Room, student: &str, pin: &str) -> examgate_door::Result<examgate_store::ActResult> {
+    let act = DoorAct::Reject {
+        note: "照片不清".into(),
+    };
+    r.door
+        .decide_with_pin(SITTING, student, &r.chief, pin, &act)
+}
+
+fn lock_out(r: &Room, student: &str) {
+    for i in 0..5 {
+        let code = reject(r, student, "000000").unwrap_err().code;
+        assert_eq!(code, if i < 4 { "wrong-pin" } else { "pin-locked" });
+    }
+}
+
+#[test]
+fn moving_the_exam_clock_forward_does_not_skip_the_pin_lockout() {
+    let r = room(true, exam_day(8, 40));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    r.door
+        .set_clock(SITTING, Some("2023-04-15T09:40:00+08:00"), None)
+        .unwrap();
+    assert_eq!(reject(&r, &student, PIN).unwrap_err().code, "pin-locked");
+    r.hand.shift(Duration::minutes(5));
+    let done = reject(&r, &student, PIN).unwrap();
+    assert!(matches!(done.state, CandidateState::Refused { .. }));
+}
+
+#[test]
+fn turning_the_device_clock_back_does_not_shorten_the_lock() {
+    let r = room(true, exam_day(8, 40));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    r.hand.set(exam_day(7, 40));
+    assert_eq!(reject(&r, &student, PIN).unwrap_err().code, "pin-locked");
+    r.hand.set(exam_day(8, 44));
+    assert_eq!(reject(&r, &student, PIN).unwrap_err().code, "pin-locked");
+    r.hand.set(exam_day(8, 45));
+    assert!(reject(&r, &student, PIN).is_ok());
+}
+
+#[test]
+fn wrong_pins_and_the_lock_are_recorded_and_survive_a_restart() {
+    let mut r = room(true, exam_day(8, 40));
+    let student = pending(&r);
+    for _ in 0..3 {
+        assert_eq!(
+            reject(&r, &student, "000000").unwrap_err().code,
+            "wrong-pin"
+        );
+    }
+    r.reopen();
+    let left = reject(&r, &student, "111111").unwrap_err();
+    assert_eq!(left.code, "wrong-pin");
+    assert!(
+        left.message.contains("1"),
+        "the count was kept: {}",
+        left.message
+    );
+    r.hand.shift(Duration::seconds(10));
+    assert_eq!(
+        reject(&r, &student, "222222").unwrap_err().code,
+        "pin-locked"
+    );
+    r.reopen();
+    r.hand.shift(Duration::minutes(1));
+    assert_eq!(reject(&r, &student, PIN).unwrap_err().code, "pin-locked");
+
+    let tries = Store::open(r.db()).unwrap().pin_attempts(&r.chief).unwrap();
+    let outcomes: Vec<&str> = tries.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "wrong",
+            "wrong",
+            "wrong",
+            "wrong",
+            "locked-out",
+            "refused-locked"
+        ]
+    );
+    assert!(
+        tries
+            .iter()
+            .all(|t| t.candidate.as_deref() == Some(student.as_str())
+                && t.sitting.as_deref() == Some(SITTING)
+                && t.purpose == "reject")
+    );
+    assert_eq!(
+        DateTime::parse_from_rfc3339(&tries[5].at).unwrap(),
+        exam_day(8, 41) + Duration::seconds(10),
+        "tries are timed by the device clock"
+    );
+}
