@@ -11,6 +11,7 @@ mod door;
 pub mod error;
 mod events;
 mod fallback;
+mod health;
 pub mod import;
 mod import_apply;
 mod migrate;
