@@ -7,7 +7,12 @@ export type AppInfo = { db_path: string, device_id: string, version: string,
 /**
  * The photo-signing public key (hex), or why the key file is unusable.
  */
-signing_key: { Ok : string } | { Err : string }, };
+signing_key: { Ok : string } | { Err : string }, 
+/**
+ * Photos no event names (the app stopped between saving a photo and recording it), moved
+ * at start to `photos/orphaned/`, as `<sitting folder>/<file>` there; empty when none.
+ */
+orphan_photos: Array<string>, };
 
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
 /**

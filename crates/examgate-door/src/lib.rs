@@ -7,6 +7,7 @@
 
 mod bindings;
 mod error;
+mod orphans;
 mod photo;
 mod photo_request;
 
@@ -40,6 +41,9 @@ pub struct AppInfo {
     pub version: String,
     /// The photo-signing public key (hex), or why the key file is unusable.
     pub signing_key: std::result::Result<String, String>,
+    /// Photos no event names (the app stopped between saving a photo and recording it), moved
+    /// at start to `photos/orphaned/`, as `<sitting folder>/<file>` there; empty when none.
+    pub orphan_photos: Vec<String>,
 }
 
 /// The door service. Shared by the shell's commands; each call locks the store for its duration.
@@ -60,7 +64,8 @@ pub(crate) fn poisoned<T>(_: T) -> IpcError {
 
 impl Door {
     /// Opens the database at `path` (creating it and its folder if needed). Fallback photos go
-    /// in `photos/` beside it, signed with `device-key.pem` there (made at first start).
+    /// in `photos/` beside it, signed with `device-key.pem` there (made at first start). Photos
+    /// that no event names are moved to `photos/orphaned/` (see [`AppInfo::orphan_photos`]).
     pub fn open(path: &Path) -> Result<Door> {
         let dir = path
             .parent()
@@ -72,11 +77,22 @@ impl Door {
                 format!("无法创建数据目录 (cannot create the data folder): {e}"),
             )
         })?;
+        let store = Store::open(path)?;
+        let photos = photo::PhotoDesk::open(dir);
+        let swept = photos.sweep(&store);
+        if !swept.moved.is_empty() {
+            eprintln!(
+                "examgate: 有 {} 张照片没有对应的记录，已移至 photos/{}/ (photos no event names, moved aside): {}",
+                swept.moved.len(),
+                orphans::QUARANTINE,
+                swept.moved.join(", ")
+            );
+        }
         Ok(Door {
-            store: Mutex::new(Store::open(path)?),
+            store: Mutex::new(store),
             clock: Mutex::new(ExamClock::default()),
             db_path: path.to_path_buf(),
-            photos: photo::PhotoDesk::open(dir),
+            photos,
         })
     }
 
@@ -99,6 +115,7 @@ impl Door {
             device_id: self.store()?.device_id()?.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             signing_key: self.device_key().map_err(|e| e.message),
+            orphan_photos: self.photos.orphans(),
         })
     }
 
