@@ -77,6 +77,12 @@ fn a_photo_no_event_names_is_moved_to_the_quarantine_and_reported_at_next_start(
         orphan_bytes,
         "the orphaned photo is kept as it was"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&quarantine).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the quarantine is the owner's only");
+    }
     // The photo an event names is untouched and still what the chief examiner is shown.
     assert_eq!(
         files_in(&folder),
