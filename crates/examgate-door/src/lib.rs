@@ -80,11 +80,12 @@ impl Door {
         let store = Store::open(path)?;
         let photos = photo::PhotoDesk::open(dir);
         let swept = photos.sweep(&store);
-        if !swept.moved.is_empty() {
+        if !swept.moved.is_empty() || swept.temporary_removed > 0 {
             eprintln!(
-                "examgate: 有 {} 张照片没有对应的记录，已移至 photos/{}/ (photos no event names, moved aside): {}",
+                "examgate: 有 {} 张照片没有对应的记录，已移至 photos/{}/；删除 {} 个未写完的临时文件 (photos no event names moved aside; half-written files removed): {}",
                 swept.moved.len(),
                 orphans::QUARANTINE,
+                swept.temporary_removed,
                 swept.moved.join(", ")
             );
         }
