@@ -11,7 +11,12 @@ signing_key: { Ok : string } | { Err : string },
 /**
  * Where the database's encryption key is kept, said plainly (Chinese first).
  */
-db_key: string, };
+db_key: string, 
+/**
+ * Photos no event names (the app stopped between saving a photo and recording it), moved
+ * at start to `photos/orphaned/`, as `<sitting folder>/<file>` there; empty when none.
+ */
+orphan_photos: Array<string>, };
 
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
 /**

@@ -224,6 +224,12 @@ const TABLE = {
   "settings.device": { zh: "设备编号", en: "Device id" },
   "settings.signing-key": { zh: "照片签名公钥（交考点办公室核验照片用）", en: "Photo-signing public key (for the site office to verify photos)" },
   "settings.version": { zh: "版本", en: "Version" },
+  "settings.orphans": { zh: "无记录的照片", en: "Photos without a record" },
+  "settings.orphans-none": { zh: "无", en: "None" },
+  "settings.orphans-some": {
+    zh: "{count} 张照片没有对应的核验记录（应用在保存照片后、记录前停止），已移至 photos/orphaned/，请交考点办公室查看：{files}",
+    en: "{count} photos have no record (the app stopped between saving and recording them); moved to photos/orphaned/ for the site office to look at: {files}",
+  },
   "settings.no-app": { zh: "浏览器预览（未连接应用）", en: "Browser preview (no app)" },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -24,7 +24,7 @@ fn import(db: &Path, list: &Path, extra: &[&str]) -> Output {
 }
 
 fn count(db: &Path, table: &str) -> i64 {
-    let c = rusqlite::Connection::open(db).unwrap();
+    let c = examgate_store::connect(db).unwrap();
     c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }

@@ -9,6 +9,7 @@
 
 mod bindings;
 mod error;
+mod orphans;
 mod photo;
 mod photo_request;
 mod private;
@@ -45,6 +46,9 @@ pub struct AppInfo {
     pub signing_key: std::result::Result<String, String>,
     /// Where the database's encryption key is kept, said plainly (Chinese first).
     pub db_key: String,
+    /// Photos no event names (the app stopped between saving a photo and recording it), moved
+    /// at start to `photos/orphaned/`, as `<sitting folder>/<file>` there; empty when none.
+    pub orphan_photos: Vec<String>,
 }
 
 /// Where the door reads the device's own time: the system clock in the app; tests set it.
@@ -99,7 +103,8 @@ pub(crate) fn poisoned<T>(_: T) -> IpcError {
 impl Door {
     /// Opens the database at `path` (creating it and its folder, owner-only, if needed) on the
     /// system clock. Fallback photos go in `photos/` beside it, signed with `device-key.pem` there
-    /// (made at first start); all of them readable by this user only.
+    /// (made at first start); all of them readable by this user only. Photos that no event names
+    /// are moved to `photos/orphaned/` (see [`AppInfo::orphan_photos`]).
     pub fn open(path: &Path) -> Result<Door> {
         Door::open_with_clock(path, DeviceClock::system())
     }
@@ -112,11 +117,23 @@ impl Door {
             .unwrap_or(Path::new("."));
         private::data_folder(dir)?;
         private::tighten_photos(&dir.join("photos"))?;
+        let store = Store::open(path)?;
+        let photos = photo::PhotoDesk::open(dir);
+        let swept = photos.sweep(&store);
+        if !swept.moved.is_empty() || swept.temporary_removed > 0 {
+            eprintln!(
+                "examgate: 有 {} 张照片没有对应的记录，已移至 photos/{}/；删除 {} 个未写完的临时文件 (photos no event names moved aside; half-written files removed): {}",
+                swept.moved.len(),
+                orphans::QUARANTINE,
+                swept.temporary_removed,
+                swept.moved.join(", ")
+            );
+        }
         Ok(Door {
-            store: Mutex::new(Store::open(path)?),
+            store: Mutex::new(store),
             device_clock,
             db_path: path.to_path_buf(),
-            photos: photo::PhotoDesk::open(dir),
+            photos,
         })
     }
 
@@ -149,6 +166,7 @@ impl Door {
             version: env!("CARGO_PKG_VERSION").to_string(),
             signing_key: self.device_key().map_err(|e| e.message),
             db_key,
+            orphan_photos: self.photos.orphans(),
         })
     }
 
@@ -177,7 +195,7 @@ impl Door {
             photo_dir: ImportOptions::photo_dir_of(paths),
             glyphs: Some(self.stamp_glyphs()),
         };
-        let prepared = PreparedImport::parse(&files)?;
+        let prepared = PreparedImport::parse(&files, &opts)?;
         Ok(self.store()?.import_prepared(prepared, &opts)?)
     }
 

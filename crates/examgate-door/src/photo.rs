@@ -22,8 +22,9 @@ use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
 use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
 use examgate_store::import::GlyphCheck;
-use examgate_store::{ActResult, DecisionTime};
+use examgate_store::{ActResult, DecisionTime, Store};
 
+use crate::orphans::{self, Sweep};
 use crate::photo_request::{PhotoBody, PhotoTarget};
 use crate::{Door, IpcError, Result};
 
@@ -58,8 +59,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A folder name for a sitting's label ("2023春 第一次"): path separators and control characters
-/// become `_`, so a label can never point outside the photo folder.
-fn folder_name(sitting: &str) -> String {
+/// become `_`, so a label can never point outside the photo folder, nor into the quarantine.
+pub(crate) fn folder_name(sitting: &str) -> String {
     let name: String = sitting
         .chars()
         .map(|c| {
@@ -72,6 +73,7 @@ fn folder_name(sitting: &str) -> String {
         .collect();
     match name.trim() {
         "" | "." | ".." => "_".to_string(),
+        orphans::QUARANTINE => format!("_{}", orphans::QUARANTINE),
         n => n.to_string(),
     }
 }
@@ -99,6 +101,24 @@ impl PhotoDesk {
 
     fn folder(&self, sitting: &str) -> PathBuf {
         self.root.join(folder_name(sitting))
+    }
+
+    /// Moves the photos no event names to the quarantine and removes half-written files (see
+    /// [`crate::orphans`]). Nothing is moved when the event log cannot be read.
+    pub(crate) fn sweep(&self, store: &Store) -> Sweep {
+        let Ok(refs) = store.photo_refs() else {
+            return Sweep::default();
+        };
+        let named = refs
+            .into_iter()
+            .map(|(sitting, photo)| (folder_name(&sitting), photo.file))
+            .collect();
+        orphans::sweep(&self.root, &named)
+    }
+
+    /// The photos in the quarantine, as `<sitting folder>/<file>`.
+    pub(crate) fn orphans(&self) -> Vec<String> {
+        orphans::quarantined(&self.root)
     }
 
     /// The stamp font covering `text`: the last one when it still does, else a new search.
@@ -335,6 +355,7 @@ mod tests {
         assert_eq!(folder_name("../x"), ".._x");
         assert_eq!(folder_name(".."), "_");
         assert_eq!(folder_name("a\nb"), "a_b");
+        assert_eq!(folder_name("orphaned"), "_orphaned");
     }
 
     #[test]

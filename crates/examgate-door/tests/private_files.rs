@@ -46,7 +46,8 @@ fn after_a_photo(root: &Path) -> (PathBuf, Door) {
     let data = root.join("data");
     let door = Door::open(&data.join("examgate.db")).unwrap();
     door.load_demo().unwrap();
-    door.set_clock(Some("2023-04-15T08:40:00+08:00")).unwrap();
+    door.set_clock(SITTING, Some("2023-04-15T08:40:00+08:00"), None)
+        .unwrap();
     let staff = door.staff(SITE, Some("01")).unwrap();
     let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let student = door.tally(SITTING, SITE, "01").unwrap().expected[0]

@@ -59,6 +59,7 @@ pub enum StoreError {
         "文件 {path} 无法创建或设为仅本用户可读 (cannot create it or make it owner-only): {reason}"
     )]
     Private { path: String, reason: String },
+    #[error(
         "“{0}”是正式考试，考试时间跟随本机时钟；如须调整，须主考输入口令授权 (a real sitting's exam time follows the device clock: changing it needs the chief examiner's PIN)"
     )]
     ExamTimeNeedsChief(String),

@@ -482,7 +482,7 @@ pub struct PreparedImport<'f> {
 
 impl<'f> PreparedImport<'f> {
     /// Parses every file and checks the batch; every problem is returned, nothing is written.
-    pub fn parse(files: &'f [SourceFile]) -> Result<PreparedImport<'f>> {
+    pub fn parse(files: &'f [SourceFile], opts: &ImportOptions) -> Result<PreparedImport<'f>> {
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
         for f in files {
@@ -516,7 +516,7 @@ impl Store {
     /// Imports seating lists and rosters in one transaction. On any error nothing is written and
     /// every error is returned (each naming its file, line and field).
     pub fn import(&mut self, files: &[SourceFile], opts: &ImportOptions) -> Result<ImportReport> {
-        self.import_prepared(PreparedImport::parse(files)?, opts)
+        self.import_prepared(PreparedImport::parse(files, opts)?, opts)
     }
 
     /// Writes a batch parsed by [`PreparedImport::parse`], all or nothing.
@@ -526,6 +526,7 @@ impl Store {
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
         let PreparedImport { files, parsed } = prepared;
+        let first = files.first().map(|f| f.name.as_str()).unwrap_or_default();
         let tx = self.conn.transaction()?;
         if let Some(s) = &opts.create {
             match sitting_by_label(&tx, &s.label)? {

@@ -17,6 +17,7 @@ pub mod error;
 mod events;
 mod exam_time;
 mod fallback;
+mod health;
 pub mod import;
 mod import_apply;
 mod migrate;

@@ -109,7 +109,7 @@ fn default_sitting() -> Sitting {
 
 /// Every row of every table, so "the database is unchanged" is checked, not assumed.
 fn dump(path: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
+    let conn = examgate_store::connect(path).unwrap();
     let mut out = String::new();
     for table in [
         "sitting",

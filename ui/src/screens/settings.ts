@@ -158,6 +158,10 @@ async function showInfo(): Promise<void> {
     $("#info-device").textContent = info.device_id;
     $("#info-version").textContent = info.version;
     $("#info-signing-key").textContent = "Ok" in info.signing_key ? info.signing_key.Ok : info.signing_key.Err;
+    const orphans = info.orphan_photos;
+    $("#info-orphans").textContent = orphans.length
+      ? t("settings.orphans-some", { count: String(orphans.length), files: orphans.join("、") })
+      : t("settings.orphans-none");
   } catch (e) {
     $("#info-db").textContent = inApp() ? asIpcError(e).message : t("settings.no-app");
   }

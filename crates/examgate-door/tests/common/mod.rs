@@ -1,0 +1,95 @@
+//! The door's photo fixture shared by the orphan and kill tests: the demo exam in a data folder,
+//! a camera-like JPEG made by libjpeg-turbo, and a look at the photo folders.
+#![allow(dead_code, reason = "each test binary uses part of the fixture")]
+
+use std::path::{Path, PathBuf};
+
+use examgate_core::event::PhotoSource;
+use examgate_door::{Door, PhotoTarget};
+
+pub const SITTING: &str = "2023春 第一次";
+pub const SITE: &str = "襄阳电大校本部";
+/// Before the exam starts: every candidate can still be vouched for.
+pub const EXAM_TIME: &str = "2023-04-15T08:40:00+08:00";
+
+/// The door of `<data>/door.db` (the exam time set by [`demo`] is kept in the store's log).
+pub fn open(data: &Path) -> Door {
+    Door::open(&data.join("door.db")).unwrap()
+}
+
+/// A door with the demo exam (a drill) loaded in a new data folder `data`, following the exam
+/// time the tests use.
+pub fn demo(data: &Path) -> Door {
+    let door = open(data);
+    door.load_demo().unwrap();
+    door.set_clock(SITTING, Some(EXAM_TIME), None).unwrap();
+    door
+}
+
+/// A proctor of `SITE`.
+pub fn proctor(door: &Door) -> String {
+    let staff = door.staff(SITE, Some("01")).unwrap();
+    staff.into_iter().find(|s| s.room.is_some()).unwrap().id
+}
+
+/// The candidates of `SITE` still expected, room by room.
+pub fn expected(door: &Door) -> Vec<String> {
+    let mut out = Vec::new();
+    for room in door.rooms(SITTING, SITE).unwrap() {
+        let tally = door.tally(SITTING, SITE, &room.number).unwrap();
+        out.extend(tally.expected.into_iter().map(|c| c.student_number));
+    }
+    out
+}
+
+pub fn target(proctor: &str, student: &str) -> PhotoTarget {
+    PhotoTarget {
+        sitting: SITTING.into(),
+        student: student.into(),
+        actor: proctor.into(),
+        source: PhotoSource::Camera,
+    }
+}
+
+/// A `w`×`h` camera-like JPEG: gradients, so the stamp has something to sit on.
+pub fn camera_jpeg(w: usize, h: usize) -> Vec<u8> {
+    let mut pixels = vec![0u8; w * h * 3];
+    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
+        let (x, y) = (i % w, i / w);
+        p[0] = (x * 255 / w) as u8;
+        p[1] = (y * 255 / h) as u8;
+        p[2] = ((x + y) % 256) as u8;
+    }
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width: w,
+        pitch: w * 3,
+        height: h,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec()
+}
+
+/// `<data>/photos`.
+pub fn photos(data: &Path) -> PathBuf {
+    data.join("photos")
+}
+
+/// The sitting's photo folder.
+pub fn sitting_folder(data: &Path) -> PathBuf {
+    photos(data).join(SITTING)
+}
+
+/// The names of the files in `dir`, sorted; empty when it does not exist.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
