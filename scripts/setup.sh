@@ -26,6 +26,8 @@ APT_PACKAGES=(
   fonts-wqy-microhei
   cmake # libjpeg-turbo, the photo pipeline's JPEG codec, is built from source
   nasm  # ... with its SIMD code (the build fails without it rather than run 3x slower)
+  dbus          # dbus-daemon: the keystore tests start a private session bus
+  gnome-keyring # the Secret Service the app keeps the database key in; tested on that bus
   libimage-exiftool-perl # the photo tests read the stamped EXIF back with exiftool too
 )
 

@@ -1,28 +1,33 @@
 //! The database key: 256 random bits that SQLCipher encrypts every page with, and where they are
 //! kept.
 //!
-//! Where the platform has a keystore (Android Keystore, iOS Keychain) the app shell should hold
-//! the key there and open the store with [`crate::Store::open_with_key`]. On a desktop there is
-//! no keystore that works without a session daemon, so [`DbKey::for_database`] keeps the key in a
-//! plainly named file beside the database (`examgate.db.key`), readable by its owner only: it
-//! protects a copied database file or a backup, not a device whose user account is open. Settings
-//! says which of the two it is ([`KeyLocation::describe`]).
+//! The app finds it with [`DbKey::discover`]: a key file already beside the database is used as
+//! it is (a key is never moved silently); otherwise the platform's keystore ([`Keystore`]: on a
+//! Linux desktop the Secret Service, i.e. GNOME Keyring or KWallet) keeps a new database's key
+//! when it answers at once, and a plainly named file beside the database (`examgate.db.key`,
+//! readable by its owner only) keeps it when it does not. A key file protects a copied database
+//! file or a backup, not a device whose user account is open; the keystore also keeps the key off
+//! the disk beside the data. Settings says which ([`KeyLocation::describe`]). The office CLI and
+//! [`crate::Store::open`] use the key file only ([`DbKey::for_database`]).
 //!
-//! A key file is created once and never replaced: a missing or wrong key is an error, never a
-//! silently new, empty database.
+//! A key is created once and never replaced: a missing or wrong key, or a keystore that holds the
+//! key but is unavailable now, is an error, never a silently new, empty database.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Result, StoreError};
+use crate::keystore::Keystore;
 use crate::private;
 
 /// Where a database key is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyLocation {
-    /// A key file (64 hex digits), mode 0600.
+    /// A key file (64 hex digits), mode 0600, made because no keystore was available.
     File(PathBuf),
-    /// The platform's keystore, under this name.
+    /// A key file that was already there when the app looked: kept where it is.
+    KeptFile(PathBuf),
+    /// The platform's keystore, under this name (e.g. `Secret Service：GNOME 密钥环`).
     Keystore(String),
 }
 
@@ -31,12 +36,16 @@ impl KeyLocation {
     pub fn describe(&self) -> String {
         match self {
             KeyLocation::File(path) => format!(
-                "文件 {}（仅本用户可读；本平台无系统密钥库）(a file readable by this user only; no system keystore on this platform)",
+                "文件 {}（仅本用户可读；本机没有可用的系统密钥库）(a file readable by this user only; no system keystore available on this machine)",
                 path.display()
             ),
-            KeyLocation::Keystore(name) => {
-                format!("系统密钥库 {name} (the platform keystore)")
-            }
+            KeyLocation::KeptFile(path) => format!(
+                "文件 {}（仅本用户可读；这个数据库的密钥一直在这个文件里，不会被悄悄移走）(a file readable by this user only, where this database's key has always been)",
+                path.display()
+            ),
+            KeyLocation::Keystore(name) => format!(
+                "系统密钥库（{name}）；磁盘上没有密钥文件 (the system keystore; no key file on disk)"
+            ),
         }
     }
 }
@@ -110,7 +119,7 @@ impl DbKey {
                     return Err(StoreError::Undecryptable {
                         path: db.display().to_string(),
                         why: format!(
-                            "找不到密钥文件 {} (its key file is missing)",
+                            "找不到密钥文件 {}；若数据库由应用建立，密钥可能在系统密钥库里，本工具只读密钥文件 (its key file is missing; if the app made the database its key may be in the system keystore, which this tool does not read)",
                             path.display()
                         ),
                     });
@@ -118,6 +127,56 @@ impl DbKey {
                 Self::create(&path)
             }
             Err(e) => Err(key_error(&path, e.to_string())),
+        }
+    }
+
+    /// The key for the database at `db`, the app's way (see the module header):
+    /// 1. a key file beside it ([`key_file_for`]) → that, as [`KeyLocation::KeptFile`];
+    /// 2. an encrypted database without one → its key from `keystore`, or
+    ///    [`StoreError::KeystoreUnavailable`] if the keystore does not answer now, or
+    ///    [`StoreError::Undecryptable`] if it answers without the key;
+    /// 3. a new (or still plaintext) database → the key `keystore` holds for it if any, else a
+    ///    new one stored there and read back, with no key file; a new key file only if the
+    ///    keystore is unavailable.
+    pub fn discover(db: &Path, keystore: &dyn Keystore) -> Result<DbKey> {
+        let path = key_file_for(db);
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => {
+                let mut key = Self::load(&path)?;
+                key.location = KeyLocation::KeptFile(path);
+                return Ok(key);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(key_error(&path, e.to_string())),
+        }
+        let name = keystore_name(db);
+        let encrypted = has_content(db) && !is_plaintext_db(db);
+        let in_keystore = |bytes| DbKey::from_bytes(bytes, KeyLocation::Keystore(keystore.name()));
+        match keystore.find(&name) {
+            Ok(Some(bytes)) => Ok(in_keystore(bytes)),
+            Ok(None) if encrypted => Err(StoreError::Undecryptable {
+                path: db.display().to_string(),
+                why: format!(
+                    "找不到密钥文件 {}，系统密钥库里也没有它的密钥 (its key file is missing and the system keystore holds no key for it)",
+                    path.display()
+                ),
+            }),
+            Err(why) if encrypted => Err(StoreError::KeystoreUnavailable {
+                path: db.display().to_string(),
+                why: why.0,
+            }),
+            Ok(None) => {
+                let key = DbKey::random(KeyLocation::File(path.clone()))?;
+                // Kept only once it reads back the same: otherwise the file, as without one.
+                match keystore
+                    .store(&name, &key.bytes)
+                    .and_then(|()| keystore.find(&name))
+                {
+                    Ok(Some(back)) if back == key.bytes => Ok(in_keystore(back)),
+                    _ => Self::create(&path),
+                }
+            }
+            Err(_) => Self::create(&path),
         }
     }
 
@@ -157,6 +216,23 @@ impl DbKey {
     pub(crate) fn sql_value(&self) -> String {
         format!("x'{}'", hex::encode(self.bytes))
     }
+}
+
+/// The name a database's key is kept under in a keystore: its absolute path (symbolic links in
+/// its folder resolved), so the same file finds the same key however it was reached.
+pub fn keystore_name(db: &Path) -> String {
+    let resolved = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .or(Some(Path::new(".")))
+        .and_then(|dir| std::fs::canonicalize(dir).ok())
+        .zip(db.file_name())
+        .map(|(dir, name)| dir.join(name));
+    resolved
+        .or_else(|| std::path::absolute(db).ok())
+        .unwrap_or_else(|| db.to_owned())
+        .display()
+        .to_string()
 }
 
 fn key_error(path: &Path, reason: String) -> StoreError {

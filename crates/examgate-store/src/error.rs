@@ -53,6 +53,10 @@ pub enum StoreError {
         "数据库无法解密：{why}。未创建新数据库，请找回原密钥文件 (the database {path} cannot be decrypted; no new database was made: restore its key file)"
     )]
     Undecryptable { path: String, why: String },
+    #[error(
+        "数据库旁没有密钥文件，它的密钥应在系统密钥库里，但系统密钥库现在不可用：{why}。未创建新数据库，请登录桌面并解锁密钥环后重试 (the database {path} has no key file beside it, so its key should be in the system keystore, which is not available now; no new database was made: log in to the desktop, unlock the keyring and try again)"
+    )]
+    KeystoreUnavailable { path: String, why: String },
     #[error("数据库密钥文件 {path} 无法使用 (the database key file cannot be used): {reason}")]
     DbKey { path: String, reason: String },
     #[error(
@@ -86,6 +90,7 @@ impl StoreError {
             StoreError::Pin(_) => "pin",
             StoreError::Undecryptable { .. } => "db-undecryptable",
             StoreError::DbKey { .. } => "db-key",
+            StoreError::KeystoreUnavailable { .. } => "db-keystore-unavailable",
             StoreError::Private { .. } => "private-file",
             StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
         }

@@ -20,10 +20,13 @@ mod fallback;
 mod health;
 pub mod import;
 mod import_apply;
+pub mod keystore;
 mod migrate;
 pub mod pin;
 pub mod pin_hash;
 mod private;
+#[cfg(target_os = "linux")]
+mod secret_service;
 mod staffing;
 
 use std::path::Path;
@@ -32,7 +35,7 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
-pub use dbkey::{DbKey, KeyLocation, key_file_for};
+pub use dbkey::{DbKey, KeyLocation, key_file_for, keystore_name};
 pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
@@ -77,6 +80,17 @@ impl Store {
     /// ([`DbKey::for_database`]; made at first open).
     pub fn open_with(path: impl AsRef<Path>, durability: Durability) -> Result<Store> {
         let key = DbKey::for_database(path.as_ref())?;
+        Store::open_with_key(path, &key, durability)
+    }
+
+    /// Opens with the key found the app's way: a key file already beside the database, else the
+    /// platform's `keystore` if it answers, else a new key file ([`DbKey::discover`]).
+    pub fn open_discovering(
+        path: impl AsRef<Path>,
+        durability: Durability,
+        keystore: &dyn keystore::Keystore,
+    ) -> Result<Store> {
+        let key = DbKey::discover(path.as_ref(), keystore)?;
         Store::open_with_key(path, &key, durability)
     }
 

@@ -10,7 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use examgate_store::{KeyLocation, Store, StoreError, key_file_for};
+use examgate_store::keystore::{Keystore, MemoryKeystore, NoKeystore};
+use examgate_store::{
+    DbKey, Durability, KeyLocation, Store, StoreError, key_file_for, keystore_name,
+};
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
@@ -182,4 +185,160 @@ fn the_database_its_wal_and_shm_and_its_key_are_owner_only() {
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
     drop(Store::open(&db).unwrap());
     assert_eq!(mode(db), 0o600);
+}
+
+// The app's way to the key (DbKey::discover), against a keystore in memory that can be locked.
+
+fn open_discovering(db: &Path, keystore: &dyn Keystore) -> Result<Store, StoreError> {
+    Store::open_discovering(db, Durability::default(), keystore)
+}
+
+#[test]
+fn a_new_database_keeps_its_key_in_the_keystore_and_writes_no_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let keystore = MemoryKeystore::default();
+    let mut store = open_discovering(&db, &keystore).unwrap();
+    store.load_demo().unwrap();
+    assert!(matches!(
+        store.key_location(),
+        Some(KeyLocation::Keystore(_))
+    ));
+    let described = store.key_location().unwrap().describe();
+    assert!(described.starts_with("系统密钥库（"), "{described}");
+    assert!(!key_file_for(&db).exists());
+    assert_eq!(keystore.len(), 1);
+    assert!(keystore.find(&keystore_name(&db)).unwrap().is_some());
+    drop(store);
+
+    // Reopened: the same key, from the keystore; without it the file is unreadable.
+    let store = open_discovering(&db, &keystore).unwrap();
+    assert!(!store.sittings().unwrap().is_empty());
+    drop(store);
+    let err = Store::open(&db).unwrap_err();
+    assert_eq!(err.code(), "db-undecryptable", "{err}");
+    assert!(!key_file_for(&db).exists(), "a key file was made");
+}
+
+#[test]
+fn a_key_file_already_beside_the_database_is_used_and_never_moved_to_the_keystore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let key_file = key_file_for(&db);
+    let before = std::fs::read(&key_file).unwrap();
+    let keystore = MemoryKeystore::default();
+
+    let store = open_discovering(&db, &keystore).unwrap();
+    assert!(!store.sittings().unwrap().is_empty());
+    assert_eq!(
+        store.key_location(),
+        Some(&KeyLocation::KeptFile(key_file.clone()))
+    );
+    let described = store.key_location().unwrap().describe();
+    assert!(described.starts_with("文件 "), "{described}");
+    assert!(described.contains("仅本用户可读"), "{described}");
+    assert!(keystore.is_empty(), "the key was copied to the keystore");
+    assert_eq!(std::fs::read(&key_file).unwrap(), before);
+}
+
+#[test]
+fn without_a_keystore_a_new_database_gets_an_owner_only_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, keystore) in [
+        ("none.db", &NoKeystore as &dyn Keystore),
+        ("locked.db", &{
+            let locked = MemoryKeystore::default();
+            locked.set_available(false);
+            locked
+        }),
+    ] {
+        let db = dir.path().join(name);
+        let store = open_discovering(&db, keystore).unwrap();
+        let key_file = key_file_for(&db);
+        assert_eq!(
+            store.key_location(),
+            Some(&KeyLocation::File(key_file.clone()))
+        );
+        let described = store.key_location().unwrap().describe();
+        assert!(described.starts_with("文件 "), "{described}");
+        assert!(
+            described.contains("本机没有可用的系统密钥库"),
+            "{described}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&key_file).unwrap().trim_end().len(),
+            64
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        drop(store);
+        // The CLI's way (the file only) opens it too.
+        drop(Store::open(&db).unwrap());
+    }
+}
+
+#[test]
+fn a_database_whose_key_is_in_a_keystore_unavailable_now_is_a_typed_error_and_never_a_new_database()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let keystore = MemoryKeystore::default();
+    open_discovering(&db, &keystore)
+        .unwrap()
+        .load_demo()
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    keystore.set_available(false);
+    let err = open_discovering(&db, &keystore).unwrap_err();
+    assert_eq!(err.code(), "db-keystore-unavailable", "{err}");
+    assert!(err.to_string().contains("系统密钥库现在不可用"), "{err}");
+    assert!(err.to_string().contains("密钥库已锁定"), "{err}");
+    assert!(!key_file_for(&db).exists(), "a new key file was made");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    // Unlocked again: the same data.
+    keystore.set_available(true);
+    assert!(
+        !open_discovering(&db, &keystore)
+            .unwrap()
+            .sittings()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_keystore_that_answers_without_the_key_leaves_the_database_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    open_discovering(&db, &MemoryKeystore::default())
+        .unwrap()
+        .load_demo()
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+
+    let err = open_discovering(&db, &MemoryKeystore::default()).unwrap_err();
+    assert_eq!(err.code(), "db-undecryptable", "{err}");
+    assert!(
+        err.to_string().contains("系统密钥库里也没有它的密钥"),
+        "{err}"
+    );
+    assert!(!key_file_for(&db).exists());
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn the_keystore_names_a_database_by_its_absolute_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let name = keystore_name(&db);
+    assert!(Path::new(&name).is_absolute(), "{name}");
+    assert!(name.ends_with("examgate.db"), "{name}");
+    let key = DbKey::discover(&db, &MemoryKeystore::default()).unwrap();
+    assert!(matches!(key.location(), KeyLocation::Keystore(_)));
 }
