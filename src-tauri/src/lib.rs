@@ -65,7 +65,7 @@ fn open_door<R: Runtime>(
         Some(path) => path,
         None => app.path().app_data_dir()?.join(DEFAULT_DB_FILE),
     };
-    let door = Door::open(&path)?;
+    let door = Door::open_app(&path)?;
     door.set_stamp_font(
         std::env::var_os(STAMP_FONT_ENV)
             .filter(|v| !v.is_empty())

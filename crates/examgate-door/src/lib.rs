@@ -109,15 +109,32 @@ impl Door {
         Door::open_with_clock(path, DeviceClock::system())
     }
 
+    /// The app's way: [`Door::open`], with a new database's key kept in the platform keystore
+    /// (the desktop's Secret Service) when one answers within 2 s, else in a key file; a key file
+    /// already beside the database is used as it is (`DbKey::discover`).
+    pub fn open_app(path: &Path) -> Result<Door> {
+        let keystore = examgate_store::keystore::platform();
+        Door::open_with_keystore(path, DeviceClock::system(), &*keystore)
+    }
+
     /// [`Door::open`] reading the device time from `device_clock`.
     pub fn open_with_clock(path: &Path, device_clock: DeviceClock) -> Result<Door> {
+        Door::open_with_keystore(path, device_clock, &examgate_store::keystore::NoKeystore)
+    }
+
+    /// [`Door::open_with_clock`] finding the database key in `keystore` where it answers.
+    pub fn open_with_keystore(
+        path: &Path,
+        device_clock: DeviceClock,
+        keystore: &dyn examgate_store::keystore::Keystore,
+    ) -> Result<Door> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         private::data_folder(dir)?;
         private::tighten_photos(&dir.join("photos"))?;
-        let store = Store::open(path)?;
+        let store = Store::open_discovering(path, Default::default(), keystore)?;
         let photos = photo::PhotoDesk::open(dir);
         let swept = photos.sweep(&store);
         if !swept.moved.is_empty() || swept.temporary_removed > 0 {

@@ -275,7 +275,8 @@ fn no_keyring_on_the_bus_or_no_bus_at_all_means_the_key_file_at_once() {
         let db = dir.path().join("examgate.db");
         let started = Instant::now();
         let store = open(&db, &keystore).unwrap();
-        assert!(started.elapsed() < Duration::from_secs(1), "{keystore:?}");
+        // Well under the timeout: nothing was waited for.
+        assert!(started.elapsed() < SecretService::TIMEOUT, "{keystore:?}");
         assert_eq!(
             store.key_location(),
             Some(&KeyLocation::File(key_file_for(&db)))

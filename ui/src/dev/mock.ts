@@ -98,7 +98,7 @@ export function installMock(): void {
   const need = () => (loaded ? undefined : fail("database", "尚未载入座次表 (no seating list loaded)"));
 
   const commands: Record<string, (a: Record<string, unknown>) => unknown> = {
-    app_info: () => ({ db_path: "/home/proctor/.local/share/org.examgate.door/examgate.sqlite3", device_id: "dev-mock-7f3a", version: "0.1.0-mock", db_key: "文件 /home/proctor/.local/share/org.examgate.door/examgate.sqlite3.key（仅本用户可读；本平台无系统密钥库）(a file readable by this user only; no system keystore on this platform)", orphan_photos: [] }),
+    app_info: () => ({ db_path: "/home/proctor/.local/share/org.examgate.door/examgate.sqlite3", device_id: "dev-mock-7f3a", version: "0.1.0-mock", db_key: "文件 /home/proctor/.local/share/org.examgate.door/examgate.sqlite3.key（仅本用户可读；本机没有可用的系统密钥库）(a file readable by this user only; no system keystore available on this machine)", orphan_photos: [] }),
     load_demo: (): ImportReport => {
       if (loaded) fail("import", "导入失败：演示考试已载入 (import failed: the demo exam is already loaded)", ["demo.csv:2: 学号: 2231010100001 已存在 (already imported)"]);
       loaded = true;
