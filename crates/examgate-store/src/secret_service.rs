@@ -238,6 +238,13 @@ impl Session {
                 "没有默认密钥环 (no default keyring)".to_owned(),
             ));
         }
+        // GNOME Keyring's "session" keyring lives in memory: a key there is gone at logout.
+        if collection.ends_with("/collection/session") {
+            return Err(Unavailable(
+                "默认密钥环只保存到注销为止 (the default keyring is the session one, forgotten at logout)"
+                    .to_owned(),
+            ));
+        }
         let collection = self.proxy(collection);
         let locked: bool = collection
             .get(COLLECTION, "Locked")

@@ -231,6 +231,38 @@ fn a_locked_keyring_is_unavailable_without_a_prompt_and_never_a_new_database() {
 }
 
 #[test]
+fn a_default_keyring_forgotten_at_logout_is_not_used_for_the_key() {
+    let Some(session) = Session::unlocked() else {
+        return;
+    };
+    let status = Command::new("dbus-send")
+        .args([
+            "--print-reply",
+            "--reply-timeout=5000",
+            "--type=method_call",
+        ])
+        .arg(format!("--bus={}", session.address))
+        .args([
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.SetAlias",
+            "string:default",
+            "objpath:/org/freedesktop/secrets/collection/session",
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let db = session.dir("data").join("examgate.db");
+    let store = open(&db, &session.keystore()).unwrap();
+    assert_eq!(
+        store.key_location(),
+        Some(&KeyLocation::File(key_file_for(&db)))
+    );
+}
+
+#[test]
 fn a_keyring_that_stops_answering_costs_the_timeout_and_no_more() {
     let Some(session) = Session::unlocked() else {
         return;
