@@ -136,8 +136,8 @@ impl DbKey {
     ///    [`StoreError::KeystoreUnavailable`] if the keystore does not answer now, or
     ///    [`StoreError::Undecryptable`] if it answers without the key;
     /// 3. a new (or still plaintext) database → the key `keystore` holds for it if any, else a
-    ///    new one stored there and read back, with no key file; a new key file only if the
-    ///    keystore is unavailable.
+    ///    new one stored there (never over one stored meanwhile) and read back, with no key
+    ///    file; a new key file only if the keystore is unavailable.
     pub fn discover(db: &Path, keystore: &dyn Keystore) -> Result<DbKey> {
         let path = key_file_for(db);
         match std::fs::symlink_metadata(&path) {
@@ -167,12 +167,13 @@ impl DbKey {
             }),
             Ok(None) => {
                 let key = DbKey::random(KeyLocation::File(path.clone()))?;
-                // Kept only once it reads back the same: otherwise the file, as without one.
+                // Used only as read back (another process that stored one first wins, as with
+                // the key file); the file if it cannot be read back.
                 match keystore
                     .store(&name, &key.bytes)
                     .and_then(|()| keystore.find(&name))
                 {
-                    Ok(Some(back)) if back == key.bytes => Ok(in_keystore(back)),
+                    Ok(Some(back)) => Ok(in_keystore(back)),
                     _ => Self::create(&path),
                 }
             }

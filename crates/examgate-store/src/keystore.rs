@@ -25,7 +25,7 @@ pub trait Keystore: std::fmt::Debug + Send + Sync {
     fn name(&self) -> String;
     /// The key kept for `database` (an absolute path), `None` if it holds none.
     fn find(&self, database: &str) -> Result<Option<[u8; 32]>, Unavailable>;
-    /// Keeps `key` for `database`, replacing any kept before.
+    /// Keeps `key` for `database`, unless a key is kept for it already (then that one stays).
     fn store(&self, database: &str, key: &[u8; 32]) -> Result<(), Unavailable>;
 }
 
@@ -123,7 +123,7 @@ impl Keystore for MemoryKeystore {
             .items
             .lock()
             .map_err(|_| Unavailable("poisoned".to_owned()))?;
-        items.insert(database.to_owned(), *key);
+        items.entry(database.to_owned()).or_insert(*key);
         Ok(())
     }
 }

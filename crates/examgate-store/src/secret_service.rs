@@ -254,6 +254,10 @@ impl Session {
                 "密钥环已锁定 (the keyring is locked)".to_owned(),
             ));
         }
+        // Another process that stored one first keeps its key (the caller reads it back).
+        if self.find(database)?.is_some() {
+            return Ok(());
+        }
         let mut properties: PropMap = HashMap::new();
         properties.insert(
             format!("{ITEM}.Label"),

@@ -342,3 +342,57 @@ fn the_keystore_names_a_database_by_its_absolute_path() {
     let key = DbKey::discover(&db, &MemoryKeystore::default()).unwrap();
     assert!(matches!(key.location(), KeyLocation::Keystore(_)));
 }
+
+/// A keystore seen by a second process that looked just before the first one stored its key.
+#[derive(Debug)]
+struct LookedTooEarly<'a> {
+    keystore: &'a MemoryKeystore,
+    looked: std::sync::atomic::AtomicBool,
+}
+
+impl Keystore for LookedTooEarly<'_> {
+    fn name(&self) -> String {
+        self.keystore.name()
+    }
+    fn find(
+        &self,
+        database: &str,
+    ) -> Result<Option<[u8; 32]>, examgate_store::keystore::Unavailable> {
+        if self.looked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            self.keystore.find(database)
+        } else {
+            Ok(None)
+        }
+    }
+    fn store(
+        &self,
+        database: &str,
+        key: &[u8; 32],
+    ) -> Result<(), examgate_store::keystore::Unavailable> {
+        self.keystore.store(database, key)
+    }
+}
+
+#[test]
+fn two_first_opens_at_once_end_with_one_key_in_the_keystore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let keystore = MemoryKeystore::default();
+    let first = DbKey::discover(&db, &keystore).unwrap();
+    let second = DbKey::discover(
+        &db,
+        &LookedTooEarly {
+            keystore: &keystore,
+            looked: std::sync::atomic::AtomicBool::new(false),
+        },
+    )
+    .unwrap();
+    assert_eq!(keystore.len(), 1);
+
+    let mut store = Store::open_with_key(&db, &first, Durability::default()).unwrap();
+    store.load_demo().unwrap();
+    drop(store);
+    let store = Store::open_with_key(&db, &second, Durability::default()).unwrap();
+    assert!(!store.sittings().unwrap().is_empty());
+    assert!(!key_file_for(&db).exists());
+}
