@@ -290,6 +290,28 @@ fn a_keyring_that_stops_answering_costs_the_timeout_and_no_more() {
 }
 
 #[test]
+fn a_session_bus_that_stops_answering_costs_the_timeout_and_no_more() {
+    let Some(session) = Session::unlocked() else {
+        return;
+    };
+    let status = Command::new("kill")
+        .args(["-STOP", &session.bus.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let db = session.dir("data").join("examgate.db");
+    let started = Instant::now();
+    let store = open(&db, &session.keystore()).unwrap();
+    let waited = started.elapsed();
+    assert!(waited < SecretService::TIMEOUT * 2, "{waited:?}");
+    assert_eq!(
+        store.key_location(),
+        Some(&KeyLocation::File(key_file_for(&db)))
+    );
+}
+
+#[test]
 fn no_keyring_on_the_bus_or_no_bus_at_all_means_the_key_file_at_once() {
     let Some(session) = Session::bus() else {
         return;
