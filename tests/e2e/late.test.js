@@ -47,6 +47,15 @@ describe("after the late cut-off (T+30)", () => {
     await click(browser, "#tab-door");
   });
 
+  step("settings say the demo's sitting is a drill, on drill time", async () => {
+    await click(browser, "#tab-settings");
+    const kind = await (await shown(browser, "#sitting-kind")).getText();
+    assert.match(kind, /演练/, `the sitting's kind reads "${kind}"`);
+    const status = await (await shown(browser, "#clock-status")).getText();
+    assert.match(status, /演练时间/, `the clock status reads "${status}"`);
+    await click(browser, "#tab-door");
+  });
+
   step("a latecomer is refused as late and marked absent", async () => {
     await openCard(browser, LATECOMER.slice(-4), LATECOMER);
     await passChecks(browser, "passed");
