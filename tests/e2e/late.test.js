@@ -10,6 +10,7 @@ import {
   loadDemoAndOpenDoor,
   openCard,
   passChecks,
+  screenshot,
   setExamTime,
   shotOnFailure,
   shown,
@@ -53,6 +54,7 @@ describe("after the late cut-off (T+30)", () => {
     assert.match(kind, /演练/, `the sitting's kind reads "${kind}"`);
     const status = await (await shown(browser, "#clock-status")).getText();
     assert.match(status, /演练时间/, `the clock status reads "${status}"`);
+    await screenshot(browser, "settings-drill");
     await click(browser, "#tab-door");
   });
 
