@@ -23,6 +23,7 @@ mod import_apply;
 mod migrate;
 pub mod pin;
 pub mod pin_hash;
+mod pin_lock;
 mod private;
 mod staffing;
 
@@ -38,6 +39,7 @@ pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
 pub use pin::PinAttempt;
+pub use pin_lock::{BootReading, DeviceTime};
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.
