@@ -587,3 +587,78 @@ fn wrong_pin_attempts_and_the_lock_survive_restarting_the_app() {
         hand.now()
     );
 }
+
+/// The device's boot clock, moved by hand: which boot, and time since it.
+#[derive(Clone)]
+struct BootHand(std::sync::Arc<std::sync::Mutex<examgate_store::BootReading>>);
+
+impl BootHand {
+    fn new() -> BootHand {
+        BootHand(std::sync::Arc::new(std::sync::Mutex::new(
+            examgate_store::BootReading {
+                boot_id: "boot-1".into(),
+                since_boot: std::time::Duration::from_secs(3600),
+            },
+        )))
+    }
+    fn read(&self) -> examgate_store::BootReading {
+        self.0.lock().unwrap().clone()
+    }
+    fn forward(&self, secs: u64) {
+        self.0.lock().unwrap().since_boot += std::time::Duration::from_secs(secs);
+    }
+}
+
+/// The app on the database `db`, its device clock read from `hand` and its boot clock from `boot`.
+fn app_on_boot_clock(
+    db: &std::path::Path,
+    hand: &Hand,
+    boot: &BootHand,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = examgate_app::builder(mock_builder())
+        .build(examgate_app::context())
+        .unwrap();
+    let (h, b) = (hand.clone(), boot.clone());
+    let clock =
+        examgate_door::DeviceClock::from_fn(move || h.now()).with_boot(move || Some(b.read()));
+    app.manage(Door::open_with_clock(db, clock).unwrap());
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+#[test]
+fn setting_the_phone_clock_an_hour_forward_does_not_end_the_pin_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("door.db");
+    let hand = Hand::at("2026-11-29T08:40:00+08:00");
+    let boot = BootHand::new();
+    let student = {
+        let (_app, w) = app_on_boot_clock(&db, &hand, &boot);
+        call(&w, "load_demo", json!({})).unwrap();
+        let student = pending_for_the_chief(&w);
+        for _ in 0..5 {
+            reject(&w, &student, "000000").unwrap_err();
+        }
+        hand.forward(60 * 60);
+        boot.forward(10);
+        let locked = reject(&w, &student, "246810").unwrap_err();
+        assert_eq!(locked["code"], "pin-locked", "an hour on the phone's clock");
+        assert!(
+            locked["message"].as_str().unwrap().contains("290"),
+            "{locked}"
+        );
+        student
+    };
+    let (_app, w) = app_on_boot_clock(&db, &hand, &boot);
+    boot.forward(289);
+    assert_eq!(
+        reject(&w, &student, "246810").unwrap_err()["code"],
+        "pin-locked",
+        "4 min 59 s on the boot clock, after a restart of the app"
+    );
+    boot.forward(1);
+    let done = reject(&w, &student, "246810").unwrap();
+    assert_eq!(done["state"]["state"], "refused");
+}

@@ -10,6 +10,7 @@ import {
   loadDemoAndOpenDoor,
   openCard,
   passChecks,
+  screenshot,
   setExamTime,
   shotOnFailure,
   shown,
@@ -44,6 +45,16 @@ describe("after the late cut-off (T+30)", () => {
     const clock = await (await shown(browser, "#clock")).getText();
     assert.match(clock, /09:31/, `the clock shows "${clock}", not the exam time set`);
     before1 = await tally(browser);
+    await click(browser, "#tab-door");
+  });
+
+  step("settings say the demo's sitting is a drill, on drill time", async () => {
+    await click(browser, "#tab-settings");
+    const kind = await (await shown(browser, "#sitting-kind")).getText();
+    assert.match(kind, /演练/, `the sitting's kind reads "${kind}"`);
+    const status = await (await shown(browser, "#clock-status")).getText();
+    assert.match(status, /演练时间/, `the clock status reads "${status}"`);
+    await screenshot(browser, "settings-drill");
     await click(browser, "#tab-door");
   });
 

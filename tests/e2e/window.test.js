@@ -2,7 +2,7 @@
 // e2e test, kept on its own so a broken start fails here with a plain message, not as a timeout
 // in the middle of a door flow.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { UI_TIMEOUT, click, screenshot, shotOnFailure, startApp, stopApp } from "./lib/app.js";
 
@@ -45,6 +45,36 @@ describe("the app window", () => {
           timeoutMsg: `settings do not show the database ${db}`,
         });
         assert.ok(existsSync(db), `no database file at ${db}`);
+      },
+    ),
+  );
+
+  it(
+    "settings say where the database key lives; the database is encrypted and owner-only",
+    shotOnFailure(
+      () => browser,
+      "window-db-key",
+      async () => {
+        await click(browser, "#tab-settings");
+        const shown = await browser.$("#info-db-key");
+        const key = `${db}.key`;
+        await browser.waitUntil(async () => (await shown.getText()).includes(key), {
+          timeout: UI_TIMEOUT,
+          timeoutMsg: `settings do not name the key file ${key}`,
+        });
+        assert.match(await shown.getText(), /仅本用户可读/);
+        // On disk: no SQLite header (SQLCipher encrypts every page), and both files are 0600.
+        const head = Buffer.alloc(16);
+        const fd = openSync(db, "r");
+        try {
+          readSync(fd, head, 0, 16, 0);
+        } finally {
+          closeSync(fd);
+        }
+        assert.notEqual(head.toString("latin1"), "SQLite format 3\0", "the database file is plaintext");
+        for (const path of [db, key]) {
+          assert.equal(statSync(path).mode & 0o777, 0o600, `${path} is not owner-only`);
+        }
       },
     ),
   );

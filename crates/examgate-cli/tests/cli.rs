@@ -1,10 +1,6 @@
 //! The office's commands, run as the real binary against real files.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::io::Write;
 use std::path::Path;
@@ -40,6 +36,16 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// `examgate demo --db <db>`, which must succeed.
+fn demo(db: &Path) {
+    let out = examgate(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn count(db: &Path, table: &str) -> i64 {
@@ -109,12 +115,7 @@ fn row(student: &str, name: &str, id: &str, room: &str, seat: u32) -> String {
 fn demo_then_gbk_csv_and_xlsx_imports_work() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
-    let demo = examgate(&["demo", "--db", db.to_str().unwrap()]);
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    demo(&db);
     let before = count(&db, "candidate");
 
     // A GBK CSV for a new sitting, as an office's Excel would save it.
@@ -188,11 +189,7 @@ fn demo_then_gbk_csv_and_xlsx_imports_work() {
 fn a_bad_file_gets_line_numbered_errors_and_the_database_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
-    assert!(
-        examgate(&["demo", "--db", db.to_str().unwrap()])
-            .status
-            .success()
-    );
+    demo(&db);
     let before = (
         count(&db, "candidate"),
         count(&db, "room"),
@@ -260,11 +257,7 @@ fn pin_set(db: &Path, staff: &str, pin: &str, replace: bool) -> Output {
 fn the_office_sets_a_chief_pin_once_and_resets_it_only_with_replace() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("door.db");
-    assert!(
-        examgate(&["demo", "--db", db.to_str().unwrap()])
-            .status
-            .success()
-    );
+    demo(&db);
     assert!(pin_set(&db, "Z01", "135790", false).status.success());
     let again = pin_set(&db, "Z01", "246810", false);
     assert!(!again.status.success());
@@ -278,12 +271,7 @@ fn the_office_sets_a_chief_pin_once_and_resets_it_only_with_replace() {
 fn the_office_tool_finds_the_key_beside_db_and_refuses_a_wrong_one_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("door.db");
-    let demo = examgate(&["demo", "--db", db.to_str().unwrap()]);
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    demo(&db);
     let key = dir.path().join("door.db.key");
     assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
     assert!(
@@ -314,11 +302,7 @@ fn drill_of(db: &Path, sitting: &str) -> bool {
 fn a_sitting_imported_with_drill_is_a_drill_and_one_without_is_real() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
-    assert!(
-        examgate(&["demo", "--db", db.to_str().unwrap()])
-            .status
-            .success()
-    );
+    demo(&db);
     assert!(
         drill_of(&db, "2023春 第一次"),
         "the demo's sittings are drills"

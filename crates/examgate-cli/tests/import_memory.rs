@@ -2,49 +2,21 @@
 //! bounded memory: the real `examgate import` process,
 //! its peak resident memory measured by `examgate photo measure` (getrusage of its one child).
 #![cfg(target_os = "linux")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::process::Command;
 
+use examgate_testkit::csv::SEATING_COLUMNS;
+use examgate_testkit::resident_id;
 use rust_xlsxwriter::Workbook;
 
 const ROWS: u32 = 10_000;
-const HEADER: [&str; 10] = [
-    "学号",
-    "姓名",
-    "证件类型",
-    "证件号码",
-    "考点",
-    "考点地址",
-    "考场",
-    "考场地址",
-    "座位号",
-    "座位数",
-];
-
-/// A valid resident ID: the 17 digits plus their ISO 7064 MOD 11-2 check character.
-fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        char::from(b"10X98765432"[(sum % 11) as usize])
-    )
-}
-
 /// Ten thousand candidates, thirty to a room, student numbers typed in as numbers (as offices do).
 fn list() -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
+    for (c, h) in SEATING_COLUMNS.iter().chain(&["座位数"]).enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     for i in 0..ROWS {

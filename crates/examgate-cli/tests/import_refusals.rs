@@ -1,16 +1,14 @@
 //! `examgate import` refuses what the exam day could not use (issue 8, items 4 and 5), as the real
 //! binary against real files: an address the photo stamp's font cannot draw (the same font
 //! selection as `examgate photo stamp`, `--font` included), and ID numbers never printed whole.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-const HEADER: &str = "学号,姓名,证件类型,证件号码,考点,考点地址,考场,考场地址,座位号";
+use examgate_testkit::csv::SEATING_HEADER;
+
 const LATIN_ONLY: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 fn import(db: &Path, list: &Path, extra: &[&str]) -> Output {
@@ -38,7 +36,7 @@ fn write_list(dir: &Path, address: &str) -> std::path::PathBuf {
         )
     };
     let text = format!(
-        "{HEADER}\n{}{}",
+        "{SEATING_HEADER}\n{}{}",
         line(1, "420602199001010011", "教学楼201室"),
         line(2, "11010519491231002X", address)
     );

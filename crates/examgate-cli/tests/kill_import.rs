@@ -4,15 +4,8 @@
 //! each kill the database opens, SQLite's integrity check passes, every import that reported
 //! success is there, and every sitting holds the whole list.
 #![cfg(unix)]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
-
-#[path = "../../examgate-store/tests/common/kill.rs"]
-mod kill;
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -20,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use examgate_store::{Store, demo};
+use examgate_testkit::kill;
 
 const LIST_SIZE: usize = 300;
 

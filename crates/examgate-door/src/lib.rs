@@ -3,8 +3,8 @@
 //! this crate, and everything here is tested without a display.
 //!
 //! Time: every act, id, hybrid clock reading and PIN lock-out runs on the device clock, which the
-//! door is given ([`DeviceClock`]: the system clock in the app, a set one in tests); nothing
-//! sleeps. Only the rules read a sitting's exam time, which the store derives from the device
+//! door is given ([`DeviceClock`]: the system clock in the app, a set one in tests); the PIN
+//! lock-out also reads the device's boot clock, which no setting moves. Nothing sleeps. Only the rules read a sitting's exam time, which the store derives from the device
 //! clock and the sitting's recorded exam-time changes (a drill's, or one the chief authorised).
 
 mod bindings;
@@ -23,8 +23,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_store::import::SourceFile;
 use examgate_store::{
-    ActResult, CandidateCard, ImportOptions, ImportReport, PreparedImport, RoomInfo, SiteInfo,
-    SittingInfo, StaffInfo, Store, Tally,
+    ActResult, BootReading, CandidateCard, DeviceTime, ImportOptions, ImportReport, PreparedImport,
+    RoomInfo, SiteInfo, SittingInfo, StaffInfo, Store, Tally,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -51,29 +51,59 @@ pub struct AppInfo {
     pub orphan_photos: Vec<String>,
 }
 
-/// Where the door reads the device's own time: the system clock in the app; tests set it.
+type BootSource = Arc<dyn Fn() -> Option<BootReading> + Send + Sync>;
+
+/// Where the door reads the device's own time: its wall clock, and its boot clock (time since
+/// boot, which no setting moves; the PIN lock-out runs on it). The system's in the app; tests
+/// set both by hand.
 #[derive(Clone)]
-pub struct DeviceClock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+pub struct DeviceClock {
+    wall: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    boot: BootSource,
+}
 
 impl DeviceClock {
-    /// The system clock.
+    /// The system clock, and the system's boot clock where it has one (Linux, Android).
     pub fn system() -> DeviceClock {
-        DeviceClock(Arc::new(Utc::now))
+        DeviceClock {
+            wall: Arc::new(Utc::now),
+            boot: Arc::new(BootReading::system),
+        }
     }
 
-    /// A clock that reads whatever `read` returns (tests move it by hand).
+    /// A wall clock that reads whatever `read` returns (tests move it by hand), with no boot
+    /// clock: the PIN lock-out runs on the wall clock alone until [`DeviceClock::with_boot`].
     pub fn from_fn(read: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> DeviceClock {
-        DeviceClock(Arc::new(read))
+        DeviceClock {
+            wall: Arc::new(read),
+            boot: Arc::new(|| None),
+        }
+    }
+
+    /// This clock with its boot clock read from `read` (tests move it by hand).
+    pub fn with_boot(
+        self,
+        read: impl Fn() -> Option<BootReading> + Send + Sync + 'static,
+    ) -> DeviceClock {
+        DeviceClock {
+            boot: Arc::new(read),
+            ..self
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
+        (self.wall)()
+    }
+
+    /// The boot clock now, if the device has one.
+    pub fn boot(&self) -> Option<BootReading> {
+        (self.boot)()
     }
 }
 
 impl std::fmt::Debug for DeviceClock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DeviceClock({})", self.now())
+        write!(f, "DeviceClock({}, {:?})", self.now(), self.boot())
     }
 }
 
@@ -166,6 +196,14 @@ impl Door {
     /// The device time now, in the sitting's offset.
     pub(crate) fn now_for(&self, store: &Store, sitting: &str) -> Result<DateTime<FixedOffset>> {
         Ok(self.now(store.sitting(sitting)?.offset))
+    }
+
+    /// The device time now with its boot clock, for a PIN try about `sitting`.
+    fn pin_time_for(&self, store: &Store, sitting: &str) -> Result<DeviceTime> {
+        Ok(DeviceTime {
+            wall: self.now_for(store, sitting)?,
+            boot: self.device_clock.boot(),
+        })
     }
 
     pub fn app_info(&self) -> Result<AppInfo> {
@@ -267,7 +305,7 @@ impl Door {
             })?),
         };
         let mut store = self.store()?;
-        let now = self.now_for(&store, sitting)?;
+        let now = self.pin_time_for(&store, sitting)?;
         let by = authority.map(|a| (a.chief.as_str(), a.pin.as_str()));
         Ok(store.set_exam_time(sitting, at, by, now)?)
     }
@@ -363,7 +401,7 @@ impl Door {
     ) -> Result<ActResult> {
         self.check_photo_before(sitting, student, act)?;
         let mut store = self.store()?;
-        let now = self.now_for(&store, sitting)?;
+        let now = self.pin_time_for(&store, sitting)?;
         Ok(store.decide_with_pin(sitting, student, chief, pin, act, now)?)
     }
 

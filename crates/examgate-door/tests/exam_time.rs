@@ -1,5 +1,6 @@
 //! The exam time decides who is late, so only a drill may set it freely; ids, wall times, the
-//! hybrid clock and the PIN lock-out run on the device clock, which these tests set by hand.
+//! hybrid clock and the PIN lock-out run on the device clock, which these tests set by hand; the
+//! lock-out also runs on the device's boot clock, which these tests set by hand too.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,33 +17,71 @@ use examgate_core::event::{Event, PhotoRef};
 use examgate_core::fold::CandidateState;
 use examgate_core::timeline::CHINA_OFFSET;
 use examgate_door::{ClockAuthority, DeviceClock, Door};
-use examgate_store::{ImportOptions, Store};
+use examgate_store::{BootReading, ImportOptions, Store};
 
 const SITTING: &str = "2023春 第一次";
 const SITE: &str = "襄阳电大校本部";
 const PIN: &str = "246810";
 
-/// The device clock, moved by hand.
+/// The device clock, moved by hand; with a boot clock (also moved by hand) or none.
 #[derive(Clone)]
-struct Hand(Arc<Mutex<DateTime<Utc>>>);
+struct Hand {
+    wall: Arc<Mutex<DateTime<Utc>>>,
+    boot: Option<Arc<Mutex<BootReading>>>,
+}
 
 impl Hand {
     fn at(t: DateTime<FixedOffset>) -> Hand {
-        Hand(Arc::new(Mutex::new(t.with_timezone(&Utc))))
+        Hand {
+            wall: Arc::new(Mutex::new(t.with_timezone(&Utc))),
+            boot: None,
+        }
+    }
+    /// With a boot clock, an hour into boot `boot-1`.
+    fn with_boot(t: DateTime<FixedOffset>) -> Hand {
+        Hand {
+            boot: Some(Arc::new(Mutex::new(BootReading {
+                boot_id: "boot-1".into(),
+                since_boot: std::time::Duration::from_secs(3600),
+            }))),
+            ..Hand::at(t)
+        }
     }
     fn set(&self, t: DateTime<FixedOffset>) {
-        *self.0.lock().unwrap() = t.with_timezone(&Utc);
+        *self.wall.lock().unwrap() = t.with_timezone(&Utc);
     }
     fn shift(&self, d: Duration) {
-        let mut t = self.0.lock().unwrap();
+        let mut t = self.wall.lock().unwrap();
         *t += d;
     }
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
+        *self.wall.lock().unwrap()
+    }
+    fn boot(&self) -> Option<BootReading> {
+        self.boot.as_ref().map(|b| b.lock().unwrap().clone())
+    }
+    /// Moves the boot clock on by `secs`.
+    fn boot_forward(&self, secs: u64) {
+        let boot = self.boot.as_ref().unwrap();
+        boot.lock().unwrap().since_boot += std::time::Duration::from_secs(secs);
+    }
+    /// The device restarts: a new boot id, its boot clock at `secs`.
+    fn reboot(&self, id: &str, secs: u64) {
+        *self.boot.as_ref().unwrap().lock().unwrap() = BootReading {
+            boot_id: id.into(),
+            since_boot: std::time::Duration::from_secs(secs),
+        };
     }
     fn clock(&self) -> DeviceClock {
         let me = self.clone();
-        DeviceClock::from_fn(move || me.now())
+        let wall = DeviceClock::from_fn(move || me.now());
+        match self.boot {
+            None => wall,
+            Some(_) => {
+                let me = self.clone();
+                wall.with_boot(move || me.boot())
+            }
+        }
     }
 }
 
@@ -89,12 +128,16 @@ impl Room {
 
 /// A door whose device clock reads `device`, on the demo (a drill) or on a real sitting.
 fn room(drill: bool, device: DateTime<FixedOffset>) -> Room {
+    room_on(drill, Hand::at(device))
+}
+
+/// A door whose device clock is `hand`.
+fn room_on(drill: bool, hand: Hand) -> Room {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("door.db");
     if !drill {
         real_exam(&db);
     }
-    let hand = Hand::at(device);
     let door = Door::open_with_clock(&db, hand.clock()).unwrap();
     if drill {
         door.load_demo().unwrap();
@@ -347,4 +390,72 @@ fn wrong_pins_and_the_lock_are_recorded_and_survive_a_restart() {
         exam_day(8, 41) + Duration::seconds(10),
         "tries are timed by the device clock"
     );
+}
+
+/// The seconds a `pin-locked` refusal says are left.
+fn seconds_left(e: &examgate_door::IpcError) -> i64 {
+    assert_eq!(e.code, "pin-locked", "{}", e.message);
+    let (_, after) = e.message.split_once("请 ").unwrap();
+    after.split_once(' ').unwrap().0.parse().unwrap()
+}
+
+#[test]
+fn setting_the_device_clock_forward_does_not_end_the_lock_while_the_boot_clock_runs() {
+    let r = room_on(true, Hand::with_boot(exam_day(8, 40)));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    r.hand.shift(Duration::hours(1));
+    r.hand.boot_forward(10);
+    let locked = reject(&r, &student, PIN).unwrap_err();
+    assert_eq!(seconds_left(&locked), 290, "timed by the boot clock");
+    r.hand.boot_forward(289);
+    assert_eq!(reject(&r, &student, PIN).unwrap_err().code, "pin-locked");
+
+    let tries = Store::open(r.db()).unwrap().pin_attempts(&r.chief).unwrap();
+    let last = tries.last().unwrap();
+    assert_eq!(last.outcome, "refused-locked");
+    assert_eq!(
+        DateTime::parse_from_rfc3339(&last.at).unwrap(),
+        exam_day(9, 40),
+        "the try keeps the wall time it was made at"
+    );
+    assert_eq!(last.boot, r.hand.boot(), "and the boot clock beside it");
+}
+
+#[test]
+fn five_minutes_on_the_boot_clock_end_the_lock_whatever_the_wall_clock_says() {
+    let r = room_on(true, Hand::with_boot(exam_day(8, 40)));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    r.hand.set(exam_day(7, 40));
+    r.hand.boot_forward(5 * 60);
+    let done = reject(&r, &student, PIN).unwrap();
+    assert!(matches!(done.state, CandidateState::Refused { .. }));
+}
+
+#[test]
+fn after_a_reboot_the_wall_clock_decides_the_lock() {
+    let r = room_on(true, Hand::with_boot(exam_day(8, 40)));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    // A new boot whose clock reads far more than the old one did: it says nothing about the lock.
+    r.hand.reboot("boot-2", 7200);
+    r.hand.set(exam_day(8, 44));
+    assert_eq!(seconds_left(&reject(&r, &student, PIN).unwrap_err()), 60);
+    r.hand.set(exam_day(8, 45));
+    assert!(reject(&r, &student, PIN).is_ok());
+}
+
+#[test]
+fn the_boot_clock_lock_survives_reopening_the_store() {
+    let mut r = room_on(true, Hand::with_boot(exam_day(8, 40)));
+    let student = pending(&r);
+    lock_out(&r, &student);
+    r.reopen();
+    r.hand.shift(Duration::hours(1));
+    r.hand.boot_forward(10);
+    assert_eq!(seconds_left(&reject(&r, &student, PIN).unwrap_err()), 290);
+    r.reopen();
+    r.hand.boot_forward(290);
+    assert!(reject(&r, &student, PIN).is_ok());
 }

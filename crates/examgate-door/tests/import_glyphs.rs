@@ -1,16 +1,13 @@
 //! The app's import asks the photo stamp's own font whether it can draw each site, room and room
 //! address (issue 8, item 5): what the stamp could not draw on exam day is refused at import.
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use examgate_door::Door;
+use examgate_testkit::csv::SEATING_HEADER;
 
 /// One of the demo's sittings.
 const SITTING: &str = "2023春 第一次";
-const HEADER: &str = "学号,姓名,证件类型,证件号码,考点,考点地址,考场,考场地址,座位号";
 /// A font without any Chinese character, installed with the system's fonts.
 const LATIN_ONLY: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
@@ -24,7 +21,7 @@ fn door_and_list(address: &str) -> (tempfile::TempDir, Door, String) {
     std::fs::write(
         &list,
         format!(
-            "{HEADER}\n2242399999991,测试考生,身份证,11010519491231002X,测试考点,测试路1号,01,{address},1\n"
+            "{SEATING_HEADER}\n2242399999991,测试考生,身份证,11010519491231002X,测试考点,测试路1号,01,{address},1\n"
         ),
     )
     .unwrap();

@@ -5,16 +5,10 @@
 //! acknowledged candidate is pending with the photo the event names, intact; every photo on disk
 //! is named by an event or was moved to the quarantine and reported; no half-written file is left.
 #![cfg(unix)]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 mod common;
-#[path = "../../examgate-store/tests/common/kill.rs"]
-mod kill;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,7 +18,7 @@ use common::{SITTING, camera_jpeg, demo, files_in, open, photos, proctor, sittin
 use examgate_core::fold::CandidateState;
 use examgate_door::Door;
 use examgate_store::Store;
-use kill::{Pace, Rng, run_and_kill};
+use examgate_testkit::kill::{Pace, Rng, run_and_kill};
 
 const CHILD: &str = "EXAMGATE_KILL_PHOTOS_DATA";
 const TEST: &str =

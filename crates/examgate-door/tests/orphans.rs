@@ -1,7 +1,8 @@
 //! "A photo no event names is put aside and reported, never lost, never left among the evidence":
 //! at start the door moves such photos (with their signature) to `photos/orphaned/` and lists
 //! them in the app info; photos events name stay where they are; half-written files go.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 mod common;
 

@@ -1,15 +1,16 @@
 //! The fallback photo at the door, end to end below the window: real demo exam, real JPEG from
 //! libjpeg-turbo, real files, the real signature check. Rules from DOMAIN.md step 4.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
+mod common;
+
+use common::{SITE, SITTING, files_in};
 use examgate_core::door::DoorAct;
-use examgate_core::event::PhotoSource;
 use examgate_core::fold::CandidateState;
 use examgate_door::{Door, PhotoTarget};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-const SITTING: &str = "2023春 第一次";
-const SITE: &str = "襄阳电大校本部";
 const PIN: &str = "246810";
 
 struct Room {
@@ -24,12 +25,9 @@ struct Room {
 fn room() -> Room {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
-    let door = Door::open(&data.join("door.db")).unwrap();
-    door.load_demo().unwrap();
-    door.set_clock(SITTING, Some("2023-04-15T08:40:00+08:00"), None)
-        .unwrap();
+    let door = common::demo(&data);
+    let proctor = common::proctor(&door);
     let staff = door.staff(SITE, Some("01")).unwrap();
-    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
     let students = door
         .tally(SITTING, SITE, "01")
@@ -48,35 +46,13 @@ fn room() -> Room {
     }
 }
 
-/// A 1600×1200 camera-like JPEG: gradients, so the stamp has something to sit on.
+/// A 1600×1200 camera-like JPEG.
 fn camera_jpeg() -> Vec<u8> {
-    let (w, h) = (1600usize, 1200usize);
-    let mut pixels = vec![0u8; w * h * 3];
-    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
-        let (x, y) = (i % w, i / w);
-        p[0] = (x * 255 / w) as u8;
-        p[1] = (y * 255 / h) as u8;
-        p[2] = ((x + y) % 256) as u8;
-    }
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
-        .unwrap()
-        .to_vec()
+    common::camera_jpeg(1600, 1200)
 }
 
 fn target(r: &Room, student: &str) -> PhotoTarget {
-    PhotoTarget {
-        sitting: SITTING.into(),
-        student: student.into(),
-        actor: r.proctor.clone(),
-        source: PhotoSource::Camera,
-    }
+    common::target(&r.proctor, student)
 }
 
 /// The proctor taps "vouch" (nothing recorded: the photo is to be taken).
@@ -89,17 +65,6 @@ fn begin(r: &Room, student: &str) {
 
 fn photo_folder(r: &Room) -> PathBuf {
     r.data.join("photos").join(SITTING)
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 #[test]

@@ -1,31 +1,14 @@
 //! A lost phone: after a real start, an import and a fallback photo, everything the door wrote
 //! (the data folder, the database and its -wal/-shm and key, the photos and their folders, the
 //! photo-signing key) is readable by its owner only, and Settings says where the key is kept.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test")]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
-use examgate_core::event::PhotoSource;
-use examgate_door::{Door, PhotoTarget};
+mod common;
+
+use common::{SITE, SITTING};
+use examgate_door::Door;
 use std::path::{Path, PathBuf};
-
-const SITTING: &str = "2023春 第一次";
-const SITE: &str = "襄阳电大校本部";
-
-fn camera_jpeg() -> Vec<u8> {
-    let (w, h) = (640usize, 480usize);
-    let pixels: Vec<u8> = (0..w * h)
-        .flat_map(|i| [(i % w * 255 / w) as u8, (i / w * 255 / h) as u8, 90])
-        .collect();
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
-        .unwrap()
-        .to_vec()
-}
 
 /// Every path under `dir` (and `dir`), depth first.
 fn everything(dir: &Path) -> Vec<PathBuf> {
@@ -44,23 +27,17 @@ fn everything(dir: &Path) -> Vec<PathBuf> {
 /// A demo room, one candidate photographed; returns the data folder (inside `root`) and the door.
 fn after_a_photo(root: &Path) -> (PathBuf, Door) {
     let data = root.join("data");
-    let door = Door::open(&data.join("examgate.db")).unwrap();
-    door.load_demo().unwrap();
-    door.set_clock(SITTING, Some("2023-04-15T08:40:00+08:00"), None)
-        .unwrap();
-    let staff = door.staff(SITE, Some("01")).unwrap();
-    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
+    let door = common::demo_at(&data.join("examgate.db"));
+    let proctor = common::proctor(&door);
     let student = door.tally(SITTING, SITE, "01").unwrap().expected[0]
         .student_number
         .clone();
     door.begin_vouch(SITTING, &student, &proctor).unwrap();
-    let target = PhotoTarget {
-        sitting: SITTING.into(),
-        student: student.clone(),
-        actor: proctor,
-        source: PhotoSource::Camera,
-    };
-    door.take_photo(&target, &camera_jpeg()).unwrap();
+    door.take_photo(
+        &common::target(&proctor, &student),
+        &common::camera_jpeg(640, 480),
+    )
+    .unwrap();
     (data, door)
 }
 

@@ -19,6 +19,7 @@ use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
 use crate::events::{tick, uuid_at};
 use crate::pin::Purpose;
+use crate::pin_lock::DeviceTime;
 
 /// The exam clock of a sitting as the screens show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,14 +136,17 @@ impl Store {
     /// Sets `sitting`'s exam time to `exam_time` at device time `now`, or follows the device
     /// clock again with `None`. A drill takes any time. A real sitting refuses one
     /// ([`StoreError::ExamTimeNeedsChief`]) unless `by` = (chief examiner, PIN) authorises it; the
-    /// PIN try is recorded and counted like any other. Every change is recorded.
+    /// PIN try is recorded and counted like any other (its lock-out reads `now`'s boot clock).
+    /// Every change is recorded.
     pub fn set_exam_time(
         &mut self,
         sitting: &str,
         exam_time: Option<DateTime<FixedOffset>>,
         by: Option<(&str, &str)>,
-        now: DateTime<FixedOffset>,
+        now: impl Into<DeviceTime>,
     ) -> Result<()> {
+        let at = now.into();
+        let now = at.wall;
         let info = self.sitting(sitting)?;
         let old = shift_ms(&self.conn, sitting)?;
         let new = exam_time.map(|t| (t - now).num_milliseconds());
@@ -150,7 +154,7 @@ impl Store {
             (None, _) if old.is_none() => return Ok(()),
             (None, _) => None,
             (Some(_), Some((chief, pin))) if !info.drill => {
-                self.check_pin(chief, pin, now, Purpose::ExamTime, None)?;
+                self.check_pin(chief, pin, &at, Purpose::ExamTime, None)?;
                 Some(chief)
             }
             (Some(_), None) if !info.drill => {

@@ -24,6 +24,7 @@ pub mod keystore;
 mod migrate;
 pub mod pin;
 pub mod pin_hash;
+mod pin_lock;
 mod private;
 #[cfg(target_os = "linux")]
 mod secret_service;
@@ -41,6 +42,7 @@ pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
 pub use pin::PinAttempt;
+pub use pin_lock::{BootReading, DeviceTime};
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

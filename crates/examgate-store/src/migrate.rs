@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T050000_exam_time_and_pin_attempts",
         include_str!("../migrations/20261129T050000_exam_time_and_pin_attempts.sql"),
     ),
+    (
+        "20261129T063000_pin_boot_clock",
+        include_str!("../migrations/20261129T063000_pin_boot_clock.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

@@ -4,10 +4,11 @@
 //! stored. Approving or rejecting needs the PIN: a wrong one is refused and counted, and the 5th
 //! wrong try in a row locks that chief out for 5 minutes. Only a chief examiner can hold a PIN, so
 //! a proctor's credential can never approve. Every try is recorded (`pin_attempt`: chief, device
-//! time, candidate, outcome) and committed with the count even when the approval is not; the
-//! lock-out runs on the device clock, so setting an exam time cannot skip it.
+//! time, candidate, outcome) and committed with the count even when the approval is not. The
+//! lock-out runs on the device's clocks, never on a set exam time: on its boot clock where it has
+//! one, so that setting the phone's clock forward cannot end it early ([`crate::pin_lock`]).
 
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -15,12 +16,12 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
 use crate::pin_hash::{hash, matches, needs_rehash};
+pub use crate::pin_lock::LOCK_MINUTES;
+use crate::pin_lock::{BootReading, DeviceTime, Lock};
 use crate::{ActResult, Store};
 
 /// Wrong tries before the lock.
 pub const MAX_FAILURES: u32 = 5;
-/// How long the lock lasts.
-pub const LOCK_MINUTES: i64 = 5;
 /// Shortest PIN accepted.
 pub const MIN_PIN_LEN: usize = 6;
 
@@ -64,15 +65,17 @@ impl Store {
         }
         self.conn.execute(
             "INSERT INTO chief_pin (staff_id, hash, set_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (staff_id) DO UPDATE SET hash = ?2, set_at = ?3, failures = 0, locked_until = NULL",
+             ON CONFLICT (staff_id) DO UPDATE SET hash = ?2, set_at = ?3, failures = 0,
+                 locked_until = NULL, locked_boot_id = NULL, locked_boot_ms = NULL",
             params![chief, hash(pin)?, now.to_rfc3339()],
         )?;
         Ok(())
     }
 
     /// Approves (`act` = Approve) or rejects (`act` = Reject) a pending manual verification as
-    /// the chief examiner `chief`, proven by `pin`. `now` is the device clock: the lock-out and
-    /// the record of the try run on it, never on a set exam time.
+    /// the chief examiner `chief`, proven by `pin`. `now` is the device's time (its wall clock,
+    /// and its boot clock where it has one): the lock-out and the record of the try run on it,
+    /// never on a set exam time.
     pub fn decide_with_pin(
         &mut self,
         sitting: &str,
@@ -80,26 +83,28 @@ impl Store {
         chief: &str,
         pin: &str,
         act: &DoorAct,
-        now: DateTime<FixedOffset>,
+        now: impl Into<DeviceTime>,
     ) -> Result<ActResult> {
+        let now = now.into();
         let purpose = match act {
             DoorAct::Approve => Purpose::Approve,
             DoorAct::Reject { .. } => Purpose::Reject,
             _ => return Err(StoreError::Pin("only approve or reject".into())),
         };
-        self.check_pin(chief, pin, now, purpose, Some((sitting, student)))?;
-        self.act(sitting, student, chief, act, now)
+        self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
+        self.act(sitting, student, chief, act, now.wall)
     }
 
     /// Checks `chief`'s PIN at device time `now` for `purpose` (about one candidate of a sitting,
     /// or none), records the try whatever its outcome, and counts a wrong one: the 5th in a row
-    /// locks the chief out until 5 minutes of device time have passed. The record and the count
+    /// locks the chief out until 5 minutes have passed on the boot clock (on the wall clock after
+    /// a reboot or where there is none: [`Lock::remaining`]). The record, the count and the lock
     /// are committed before this returns, so a restart neither forgets nor resets them.
     pub(crate) fn check_pin(
         &mut self,
         chief: &str,
         pin: &str,
-        now: DateTime<FixedOffset>,
+        now: &DeviceTime,
         purpose: Purpose,
         about: Option<(&str, &str)>,
     ) -> Result<()> {
@@ -107,47 +112,55 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(String, u32, Option<String>)> = tx
+        let row: Option<(String, u32, Option<Lock>)> = tx
             .query_row(
-                "SELECT hash, failures, locked_until FROM chief_pin WHERE staff_id = ?1",
+                "SELECT hash, failures, locked_until, locked_boot_id, locked_boot_ms
+                 FROM chief_pin WHERE staff_id = ?1",
                 [chief],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    let until: Option<String> = r.get(2)?;
+                    let boot = BootReading::stored(r.get(3)?, r.get(4)?);
+                    let lock = until
+                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|until| Lock { until, boot });
+                    Ok((r.get(0)?, r.get(1)?, lock))
+                },
             )
             .optional()?;
-        let Some((stored, failures, locked_until)) = row else {
+        let Some((stored, failures, lock)) = row else {
             return Err(StoreError::NoPin(chief.to_string()));
         };
         let record = |outcome: &str| -> Result<()> {
             tx.execute(
-                "INSERT INTO pin_attempt (chief, at, sitting, candidate, purpose, outcome)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO pin_attempt
+                     (chief, at, sitting, candidate, purpose, outcome, boot_id, boot_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     chief,
-                    now.to_rfc3339(),
+                    now.wall.to_rfc3339(),
                     about.map(|a| a.0),
                     about.map(|a| a.1),
                     purpose.name(),
-                    outcome
+                    outcome,
+                    now.boot.as_ref().map(|b| b.boot_id.as_str()),
+                    now.boot.as_ref().map(BootReading::millis)
                 ],
             )?;
             Ok(())
         };
-        // The lock ends at a fixed device time. A device clock turned back lengthens it (it ends
-        // when the clock reads that time again); a set exam time has no say in it.
-        if let Some(until) = locked_until
-            .as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .filter(|until| now < *until)
-        {
+        // A set exam time has no say in the lock: only the device's clocks do.
+        if let Some(left) = lock.and_then(|l| l.remaining(now)) {
             record("refused-locked")?;
             tx.commit()?;
             return Err(StoreError::PinLocked {
-                seconds: (until - now).num_seconds().max(1),
+                seconds: (left.num_milliseconds() + 999) / 1000,
             });
         }
         if matches(pin, &stored) {
             tx.execute(
-                "UPDATE chief_pin SET failures = 0, locked_until = NULL WHERE staff_id = ?1",
+                "UPDATE chief_pin SET failures = 0,
+                     locked_until = NULL, locked_boot_id = NULL, locked_boot_ms = NULL
+                 WHERE staff_id = ?1",
                 [chief],
             )?;
             // A hash made with older, cheaper parameters is replaced now that the PIN is known.
@@ -164,16 +177,22 @@ impl Store {
         let failures = failures + 1;
         let locks = failures >= MAX_FAILURES;
         let (count, lock) = if locks {
-            (
-                0,
-                Some((now + Duration::minutes(LOCK_MINUTES)).to_rfc3339()),
-            )
+            (0, Some(Lock::starting(now)))
         } else {
             (failures, None)
         };
+        let boot = lock.as_ref().and_then(|l| l.boot.as_ref());
         tx.execute(
-            "UPDATE chief_pin SET failures = ?1, locked_until = ?2 WHERE staff_id = ?3",
-            params![count, lock, chief],
+            "UPDATE chief_pin SET failures = ?1, locked_until = ?2, locked_boot_id = ?3,
+                 locked_boot_ms = ?4
+             WHERE staff_id = ?5",
+            params![
+                count,
+                lock.as_ref().map(|l| l.until.to_rfc3339()),
+                boot.map(|b| b.boot_id.as_str()),
+                boot.map(BootReading::millis),
+                chief
+            ],
         )?;
         record(if locks { "locked-out" } else { "wrong" })?;
         tx.commit()?;
@@ -191,7 +210,7 @@ impl Store {
     /// Every PIN try of `chief` on this device, oldest first.
     pub fn pin_attempts(&self, chief: &str) -> Result<Vec<PinAttempt>> {
         let mut stmt = self.conn.prepare(
-            "SELECT chief, at, sitting, candidate, purpose, outcome FROM pin_attempt
+            "SELECT chief, at, sitting, candidate, purpose, outcome, boot_id, boot_ms FROM pin_attempt
              WHERE chief = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([chief], |r| {
@@ -202,6 +221,7 @@ impl Store {
                 candidate: r.get(3)?,
                 purpose: r.get(4)?,
                 outcome: r.get(5)?,
+                boot: BootReading::stored(r.get(6)?, r.get(7)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -240,4 +260,7 @@ pub struct PinAttempt {
     /// `accepted`, `wrong`, `locked-out` (the try that locked) or `refused-locked` (tried while
     /// locked).
     pub outcome: String,
+    /// The device's boot clock at the try, where it has one: a wall clock set forward between
+    /// two tries shows against it.
+    pub boot: Option<BootReading>,
 }

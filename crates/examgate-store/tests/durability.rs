@@ -1,11 +1,7 @@
 //! "Nothing acknowledged is ever lost, even if the process is killed a moment later": a child
 //! process records an admission, says so, and is SIGKILLed; the admission must be in the file.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -2,31 +2,17 @@
 //! address and seat count, rooms hold no more candidates than seats, and rosters point at rooms
 //! the seating lists have.
 
-#![allow(
-    clippy::panic,
-    reason = "fixture helpers outside #[test] functions; a failed fixture is a failed test"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use examgate_store::import::{ImportError, Parsed, SourceFile, parse, validate_batch};
+use examgate_testkit::resident_id;
 
 const SITE: &str = "襄阳电大校本部";
 const SITE_ADDRESS: &str = "襄阳市襄城区尹集东街东街66号";
 const SITTING: &str = "2023春 第一次";
 
 const HEADER: &str = "学号,姓名,证件类型,证件号码,考点,考点地址,考场,考场地址,座位号,座位数,场次";
-
-fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        char::from(b"10X98765432"[(sum % 11) as usize])
-    )
-}
 
 /// One seating-list line for candidate `n` (student number 2023000000000 + n) in `room` at `seat`.
 #[derive(Clone)]

@@ -4,42 +4,15 @@
 //!
 //! The hostile files are generated here: XLSX by writing the ZIP entries by hand with the `zip`
 //! crate, XLS by writing BIFF8 records into an OLE2 container with the `cfb` crate.
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "fixture helpers; a failed fixture is a failed test"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::io::Write;
 
 use examgate_store::import::{ImportError, Parsed, SourceFile, parse};
+use examgate_testkit::csv::SEATING_COLUMNS;
+use examgate_testkit::resident_id;
 use proptest::prelude::*;
-
-const HEADER: [&str; 9] = [
-    "学号",
-    "姓名",
-    "证件类型",
-    "证件号码",
-    "考点",
-    "考点地址",
-    "考场",
-    "考场地址",
-    "座位号",
-];
-
-/// A valid resident ID: the 17 digits plus their ISO 7064 MOD 11-2 check character.
-fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        char::from(b"10X98765432"[(sum % 11) as usize])
-    )
-}
 
 fn row(i: u32) -> Vec<String> {
     vec![
@@ -145,7 +118,7 @@ fn inline_row(r: u32, cells: &[String]) -> String {
 
 #[test]
 fn one_value_at_xfd1048576_refuses_a_tiny_xlsx_instead_of_allocating_the_whole_sheet() {
-    let header = inline_row(1, &HEADER.map(String::from));
+    let header = inline_row(1, &SEATING_COLUMNS.map(String::from));
     let far = r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
     let bytes = xlsx(
         &[("座次表", sheet_xml("A1:XFD1048576", &(header + far)))],
@@ -159,7 +132,7 @@ fn one_value_at_xfd1048576_refuses_a_tiny_xlsx_instead_of_allocating_the_whole_s
 
 #[test]
 fn a_value_past_the_twenty_thousandth_row_refuses_the_file_naming_the_limit() {
-    let header = inline_row(1, &HEADER.map(String::from));
+    let header = inline_row(1, &SEATING_COLUMNS.map(String::from));
     let far = r#"<row r="20001"><c r="A20001"><v>1</v></c></row>"#;
     let message = one_error(
         "a.xlsx",
@@ -170,7 +143,7 @@ fn a_value_past_the_twenty_thousandth_row_refuses_the_file_naming_the_limit() {
 
 #[test]
 fn a_declared_dimension_alone_allocates_nothing_and_the_list_still_reads() {
-    let mut rows = inline_row(1, &HEADER.map(String::from));
+    let mut rows = inline_row(1, &SEATING_COLUMNS.map(String::from));
     rows += &inline_row(2, &row(0));
     let bytes = xlsx(&[("Sheet1", sheet_xml("A1:XFD1048576", &rows))], &[]);
     match parse(&SourceFile {
@@ -234,7 +207,7 @@ fn a_zip_without_a_workbook_is_said_not_to_be_an_xlsx_file() {
 
 #[test]
 fn data_on_the_second_sheet_while_the_first_is_empty_names_that_sheet() {
-    let mut rows = inline_row(1, &HEADER.map(String::from));
+    let mut rows = inline_row(1, &SEATING_COLUMNS.map(String::from));
     rows += &inline_row(2, &row(0));
     let bytes = xlsx(
         &[
@@ -253,7 +226,7 @@ fn data_on_the_second_sheet_while_the_first_is_empty_names_that_sheet() {
 
 #[test]
 fn a_csv_of_more_than_twenty_thousand_rows_is_refused_naming_the_limit() {
-    let mut text = HEADER.join(",") + "\n";
+    let mut text = SEATING_COLUMNS.join(",") + "\n";
     for i in 0..20_000 {
         text += &(row(i).join(",") + "\n");
     }
@@ -362,7 +335,7 @@ fn xls(sheet: &str, cells: &[(u16, u16, XlsCell)], dimensions: Option<[u32; 4]>)
 
 fn xls_list(id_as_number: bool) -> Vec<u8> {
     let mut cells = Vec::new();
-    for (c, h) in HEADER.iter().enumerate() {
+    for (c, h) in SEATING_COLUMNS.iter().enumerate() {
         cells.push((0, c as u16, XlsCell::Text((*h).into())));
     }
     for i in 0..3u16 {

@@ -1,15 +1,14 @@
 //! Reading one seating list or roster: encodings, XLSX, header spellings, and every row problem
 //! reported with file, line and column — never a whole ID number.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "fixture helpers outside #[test] functions; a failed fixture is a failed test"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use examgate_core::documents::DocumentKind;
 use examgate_core::model::Role;
 use examgate_store::import::{ImportError, Parsed, SeatingList, SourceFile, parse};
+use examgate_testkit::csv::crlf_line;
+use examgate_testkit::resident_id;
 use proptest::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
@@ -31,18 +30,6 @@ const HEADER: [&str; 12] = [
     "座位数",
     "场次",
 ];
-
-/// A valid resident ID: the 17 digits plus their ISO 7064 MOD 11-2 check character.
-fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize];
-    format!("{first17}{}", char::from(check))
-}
 
 /// Four candidates of room 01: a resident ID, a short form with an `X`, a residence permit and a
 /// passport.
@@ -90,25 +77,15 @@ fn candidates() -> Vec<[String; 12]> {
         .collect()
 }
 
-fn csv_line(cells: &[impl AsRef<str>]) -> String {
-    let mut line = cells
-        .iter()
-        .map(|c| c.as_ref())
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
-}
-
 /// The seating list as Excel saves CSV: CRLF, with a blank line after the second candidate.
 fn seating_csv() -> String {
     let rows = candidates();
-    let mut text = csv_line(&HEADER);
-    text += &csv_line(&rows[0]);
-    text += &csv_line(&rows[1]);
+    let mut text = crlf_line(&HEADER);
+    text += &crlf_line(&rows[0]);
+    text += &crlf_line(&rows[1]);
     text += "\r\n";
-    text += &csv_line(&rows[2]);
-    text += &csv_line(&rows[3]);
+    text += &crlf_line(&rows[2]);
+    text += &crlf_line(&rows[3]);
     text
 }
 
@@ -138,9 +115,9 @@ fn csv_with(candidate: usize, column: &str, value: &str) -> String {
     let i = HEADER.iter().position(|h| *h == column).unwrap();
     let mut rows = candidates();
     rows[candidate][i] = value.into();
-    let mut text = csv_line(&HEADER);
+    let mut text = crlf_line(&HEADER);
     for row in &rows {
-        text += &csv_line(row);
+        text += &crlf_line(row);
     }
     text
 }
@@ -592,9 +569,9 @@ proptest! {
             0..8,
         )
     ) {
-        let mut text = csv_line(&HEADER);
+        let mut text = crlf_line(&HEADER);
         for row in rows {
-            text += &csv_line(&row);
+            text += &crlf_line(&row);
         }
         let _ = parse(&file("x", text));
     }

@@ -4,39 +4,23 @@
 //! header-only file, impossible seats and repeated headers are refused, each said once; and a
 //! refused import leaves the database file exactly as it was.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use chrono::{NaiveDate, NaiveTime};
 use examgate_core::model::Sitting;
 use examgate_store::import::{GlyphCheck, ImportError, SourceFile, parse};
 use examgate_store::{ImportOptions, Store, StoreError};
+use examgate_testkit::csv::{SEATING_HEADER, cell};
+use examgate_testkit::resident_id;
 
-const HEADER: &str = "学号,姓名,证件类型,证件号码,考点,考点地址,考场,考场地址,座位号";
 const SITE: &str = "襄阳电大校本部";
 const SITE_ADDRESS: &str = "襄阳市襄城区尹集东街东街66号";
 const LABEL: &str = "2024春 第一次";
 /// A valid resident ID: what must never appear whole in a message.
 const ID: &str = "11010519491231002X";
 
-fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    format!(
-        "{first17}{}",
-        char::from(b"10X98765432"[(sum % 11) as usize])
-    )
-}
-
-/// The cells of candidate `n`'s line, in [`HEADER`]'s order.
+/// The cells of candidate `n`'s line, in [`SEATING_HEADER`]'s order.
 fn cells(n: u32) -> Vec<String> {
     vec![
         format!("{}", 2_242_300_000_000_u64 + u64::from(n)),
@@ -51,19 +35,10 @@ fn cells(n: u32) -> Vec<String> {
     ]
 }
 
-/// A CSV cell, quoted when it holds a comma, quote or line break.
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn csv(header: &str, rows: &[Vec<String>]) -> SourceFile {
     let mut text = format!("{header}\n");
     for r in rows {
-        let line: Vec<String> = r.iter().map(|c| csv_cell(c)).collect();
+        let line: Vec<String> = r.iter().map(|c| cell(c)).collect();
         text += &line.join(",");
         text.push('\n');
     }
@@ -82,7 +57,7 @@ fn list(n: u32, edit: impl Fn(u32, &mut Vec<String>)) -> SourceFile {
             c
         })
         .collect();
-    csv(HEADER, &rows)
+    csv(SEATING_HEADER, &rows)
 }
 
 fn sitting(label: &str, date: (i32, u32, u32), start: u32, end: u32, paper: &str) -> Sitting {
@@ -419,7 +394,7 @@ fn a_name_search_for_percent_or_underscore_finds_nobody() {
 
 #[test]
 fn a_file_with_a_header_and_no_rows_is_an_error() {
-    let errors = refused(csv(HEADER, &[]));
+    let errors = refused(csv(SEATING_HEADER, &[]));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].line, 1);
     assert!(errors[0].message.contains("没有数据行"), "{errors:?}");
@@ -446,7 +421,7 @@ fn a_seat_beyond_the_seat_count_in_the_database_is_refused() {
     let path = dir.path().join("door.sqlite");
     let mut store = Store::open(&path).unwrap();
     let with_seats = csv(
-        &format!("{HEADER},座位数"),
+        &format!("{SEATING_HEADER},座位数"),
         &[{
             let mut c = cells(1);
             c.push("30".into());
@@ -472,7 +447,7 @@ fn a_seat_beyond_the_seat_count_in_the_database_is_refused() {
 
 #[test]
 fn a_column_written_twice_is_named_as_such() {
-    let header = format!("{HEADER},姓名");
+    let header = format!("{SEATING_HEADER},姓名");
     let rows = vec![{
         let mut c = cells(1);
         c.push("别名".into());

@@ -4,26 +4,20 @@
 //! kill the database opens, SQLite's integrity check passes, every acknowledged act is there, the
 //! events' sequence numbers have no gap, and every import is there whole or not at all.
 #![cfg(unix)]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
-
-mod common;
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
 use chrono::TimeZone;
-use common::kill::{Pace, Rng, run_and_kill};
 use examgate_core::door::DoorAct;
 use examgate_core::fold::CandidateState;
 use examgate_core::model::Sitting;
 use examgate_core::timeline::CHINA_OFFSET;
 use examgate_store::{ImportOptions, Store, demo};
+use examgate_testkit::kill::{Pace, Rng, run_and_kill};
 
 const SITTING: &str = "2023春 第一次";
 const ACTS_CHILD: &str = "EXAMGATE_KILL_ACTS_DB";

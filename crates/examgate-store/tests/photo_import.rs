@@ -1,12 +1,8 @@
 //! Registration photos named in a seating list's 照片 column are read from the list's folder and
 //! kept in the database; a missing or non-image file fails the import at its line. Only a regular
 //! file inside the list's folder is read: no path out of it, no symlink, no pipe, nothing too big.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failure is the test failing"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use examgate_core::model::Sitting;
 use examgate_store::import::SourceFile;

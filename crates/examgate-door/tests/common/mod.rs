@@ -1,5 +1,6 @@
-//! The door's photo fixture shared by the orphan and kill tests: the demo exam in a data folder,
-//! a camera-like JPEG made by libjpeg-turbo, and a look at the photo folders.
+//! The door's photo fixture shared by the photo, private-file, orphan and kill tests: the demo
+//! exam in a data folder, a camera-like JPEG made by libjpeg-turbo, and a look at the photo
+//! folders.
 #![allow(dead_code, reason = "each test binary uses part of the fixture")]
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,12 @@ pub fn open(data: &Path) -> Door {
 /// A door with the demo exam (a drill) loaded in a new data folder `data`, following the exam
 /// time the tests use.
 pub fn demo(data: &Path) -> Door {
-    let door = open(data);
+    demo_at(&data.join("door.db"))
+}
+
+/// [`demo`], with the database at `db` (its folder is the data folder).
+pub fn demo_at(db: &Path) -> Door {
+    let door = Door::open(db).unwrap();
     door.load_demo().unwrap();
     door.set_clock(SITTING, Some(EXAM_TIME), None).unwrap();
     door

@@ -1,5 +1,5 @@
-//! Killing a real child process at a point chosen at random, for the kill -9 tests of the store
-//! and of the door service (which includes this file by path).
+//! Killing a real child process at a point chosen at random, for the kill -9 tests of the store,
+//! the door service and the office tool.
 //!
 //! The child is the test binary itself, re-run on one test with an environment variable that
 //! makes it do the work instead: it prints `READY` when it starts working and `ACK <what>` after
@@ -9,8 +9,6 @@
 //! ACK the child printed before it died, read or not. Randomness is seeded (`EXAMGATE_KILL_SEED`
 //! to replay a run); the timing of the kill is not replayable, so every iteration asserts
 //! whatever it finds.
-#![allow(dead_code, reason = "each test binary uses part of the harness")]
-
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, Stdio};
@@ -18,6 +16,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 /// splitmix64, seeded: which ACK and which moment each iteration kills at.
+#[derive(Debug)]
 pub struct Rng(u64);
 
 impl Rng {
@@ -31,7 +30,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -41,7 +40,7 @@ impl Rng {
 
     /// Uniform in `0..=max`.
     pub fn upto(&mut self, max: u64) -> u64 {
-        self.next() % (max + 1)
+        self.next_u64() % (max + 1)
     }
 }
 
@@ -56,6 +55,7 @@ pub struct Run {
 
 /// Learns how long one piece of work takes from the gaps between the child's lines, so a random
 /// delay below it lands anywhere inside the next piece of work, on a fast machine or a slow one.
+#[derive(Debug)]
 pub struct Pace {
     gap: Duration,
 }

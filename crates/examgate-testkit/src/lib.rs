@@ -1,0 +1,29 @@
+//! What the tests of several crates share, in one place instead of a copy per test file: valid
+//! resident ID numbers, the columns and cells of a seating-list CSV, and the harness that kills a
+//! real child process at a random point. A dev-dependency only (no Tauri, not published); it
+//! depends on nothing of ours, so every crate's tests can use it, the store's included.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test fixtures: a failure is the test failing"
+)]
+
+pub mod csv;
+#[cfg(unix)]
+pub mod kill;
+
+/// A valid resident ID: the 17 digits plus their ISO 7064 MOD 11-2 check character, worked out
+/// here rather than by the code under test.
+pub fn resident_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!(
+        "{first17}{}",
+        char::from(b"10X98765432"[(sum % 11) as usize])
+    )
+}
