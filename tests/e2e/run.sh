@@ -38,6 +38,9 @@ if [[ "${E2E_INSIDE_XVFB:-}" != 1 ]]; then
     say "error: xvfb-run is missing (Debian package xvfb; scripts/setup.sh installs it)"
     exit 1
   fi
+  # No session bus: the app under test keeps its database key in a file beside the database (the
+  # tests check that), and a developer's real keyring never collects the test databases' keys.
+  unset DBUS_SESSION_BUS_ADDRESS
   # The screen is larger than either window size the tests ask for (1280×800 and 390×844).
   E2E_INSIDE_XVFB=1 exec xvfb-run -a -s "-screen 0 1920x1200x24" \
     bash "${BASH_SOURCE[0]}" "$@"

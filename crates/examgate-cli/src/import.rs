@@ -81,8 +81,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }),
         _ => None,
     };
-    let mut store =
-        Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let mut store = Store::open_office(&args.db)
+        .with_context(|| format!("cannot open {}", args.db.display()))?;
     let opts = ImportOptions {
         sitting: args.sitting.clone(),
         create,
@@ -139,7 +139,8 @@ pub fn demo(db: &Path, write_files: Option<&Path>) -> anyhow::Result<ExitCode> {
             std::fs::write(dir.join(&f.name), &f.bytes)?;
         }
     }
-    let mut store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let mut store =
+        Store::open_office(db).with_context(|| format!("cannot open {}", db.display()))?;
     match store.load_demo() {
         Ok(report) => {
             print_report(&report);

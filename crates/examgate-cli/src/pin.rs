@@ -29,8 +29,8 @@ pub fn set(args: Args) -> anyhow::Result<ExitCode> {
     );
     let mut pin = String::new();
     std::io::stdin().lock().read_line(&mut pin)?;
-    let mut store =
-        Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let mut store = Store::open_office(&args.db)
+        .with_context(|| format!("cannot open {}", args.db.display()))?;
     store.set_pin(
         &args.staff,
         pin.trim(),

@@ -62,6 +62,51 @@ impl Keystore for NoKeystore {
     }
 }
 
+impl<T: Keystore + ?Sized> Keystore for &T {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn find(&self, database: &str) -> Result<Option<[u8; 32]>, Unavailable> {
+        (**self).find(database)
+    }
+    fn store(&self, database: &str, key: &[u8; 32]) -> Result<(), Unavailable> {
+        (**self).store(database, key)
+    }
+}
+
+impl<T: Keystore + ?Sized> Keystore for Box<T> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn find(&self, database: &str) -> Result<Option<[u8; 32]>, Unavailable> {
+        (**self).find(database)
+    }
+    fn store(&self, database: &str, key: &[u8; 32]) -> Result<(), Unavailable> {
+        (**self).store(database, key)
+    }
+}
+
+/// The office tool's view of a keystore: it finds a key the app kept there (so `examgate --db`
+/// opens an app's database on the same desktop), but never keeps a new one in it. A database the
+/// office makes is copied between machines (to a server, to a colleague), and a key that lives
+/// only in one user's keyring would not travel with it: new databases get the key file.
+#[derive(Debug)]
+pub struct FindOnly<K: Keystore>(pub K);
+
+impl<K: Keystore> Keystore for FindOnly<K> {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn find(&self, database: &str) -> Result<Option<[u8; 32]>, Unavailable> {
+        self.0.find(database)
+    }
+    fn store(&self, _: &str, _: &[u8; 32]) -> Result<(), Unavailable> {
+        Err(Unavailable(
+            "办公工具的新数据库使用密钥文件 (the office tool keeps new keys in files)".to_owned(),
+        ))
+    }
+}
+
 /// A keystore in memory that can be switched off: for testing the policy.
 #[derive(Debug)]
 pub struct MemoryKeystore {

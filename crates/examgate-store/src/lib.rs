@@ -85,6 +85,14 @@ impl Store {
         Store::open_with_key(path, &key, durability)
     }
 
+    /// Opens as the office tool does: a key file beside the database, or else a key the app
+    /// kept in this desktop's keystore; a new database always gets a key file
+    /// ([`keystore::FindOnly`]).
+    pub fn open_office(path: impl AsRef<Path>) -> Result<Store> {
+        let keystore = keystore::FindOnly(keystore::platform());
+        Store::open_discovering(path, Durability::default(), &keystore)
+    }
+
     /// Opens with the key found the app's way: a key file already beside the database, else the
     /// platform's `keystore` if it answers, else a new key file ([`DbKey::discover`]).
     pub fn open_discovering(

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use examgate_store::keystore::{Keystore, MemoryKeystore, NoKeystore};
+use examgate_store::keystore::{FindOnly, Keystore, MemoryKeystore, NoKeystore};
 use examgate_store::{
     DbKey, Durability, KeyLocation, Store, StoreError, key_file_for, keystore_name,
 };
@@ -395,4 +395,40 @@ fn two_first_opens_at_once_end_with_one_key_in_the_keystore() {
     let store = Store::open_with_key(&db, &second, Durability::default()).unwrap();
     assert!(!store.sittings().unwrap().is_empty());
     assert!(!key_file_for(&db).exists());
+}
+
+// The office tool's way (FindOnly): it opens what the app keeps in the keystore, and makes files.
+
+#[test]
+fn the_office_tool_opens_a_database_whose_key_the_app_kept_in_the_keystore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("examgate.db");
+    let keystore = MemoryKeystore::default();
+    open_discovering(&db, &keystore)
+        .unwrap()
+        .load_demo()
+        .unwrap();
+    assert!(!key_file_for(&db).exists());
+
+    let office = FindOnly(&keystore);
+    let store = open_discovering(&db, &office).unwrap();
+    assert!(!store.sittings().unwrap().is_empty());
+    assert!(
+        !key_file_for(&db).exists(),
+        "the office tool wrote a key file"
+    );
+}
+
+#[test]
+fn the_office_tool_keeps_a_new_databases_key_in_a_file_never_in_the_keystore() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let keystore = MemoryKeystore::default();
+    let store = open_discovering(&db, &FindOnly(&keystore)).unwrap();
+    assert!(matches!(store.key_location(), Some(KeyLocation::File(_))));
+    assert!(key_file_for(&db).exists());
+    assert!(
+        keystore.is_empty(),
+        "the office tool kept a key in the keystore"
+    );
 }
