@@ -65,17 +65,23 @@ impl DecisionTime {
     }
 }
 
-/// The difference from the device clock in force for `sitting`: the latest change's.
-pub(crate) fn shift_ms(conn: &Connection, sitting: &str) -> Result<Option<i64>> {
+/// The latest change of `sitting`'s exam time: the difference it set (`None`: the device clock)
+/// and its author. `(None, None)` when there is none.
+fn latest_change(conn: &Connection, sitting: &str) -> Result<(Option<i64>, Option<String>)> {
     Ok(conn
         .query_row(
-            "SELECT new_shift_ms FROM clock_change WHERE sitting = ?1
+            "SELECT new_shift_ms, author FROM clock_change WHERE sitting = ?1
              ORDER BY hlc DESC, id DESC LIMIT 1",
             [sitting],
-            |r| r.get::<_, Option<i64>>(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
-        .flatten())
+        .unwrap_or((None, None)))
+}
+
+/// The difference from the device clock in force for `sitting`: the latest change's.
+pub(crate) fn shift_ms(conn: &Connection, sitting: &str) -> Result<Option<i64>> {
+    Ok(latest_change(conn, sitting)?.0)
 }
 
 /// The exam time at device time `at`, when a set time is in force for `sitting` (else `None`:
@@ -92,16 +98,7 @@ impl Store {
     /// The exam clock of `sitting`: drill or real, the difference in force and who authorised it.
     pub fn exam_clock(&self, sitting: &str) -> Result<ExamClockState> {
         let info = self.sitting(sitting)?;
-        let latest: Option<(Option<i64>, Option<String>)> = self
-            .conn
-            .query_row(
-                "SELECT new_shift_ms, author FROM clock_change WHERE sitting = ?1
-                 ORDER BY hlc DESC, id DESC LIMIT 1",
-                [sitting],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (shift, author) = latest.unwrap_or((None, None));
+        let (shift, author) = latest_change(&self.conn, sitting)?;
         let set_by =
             author
                 .filter(|_| shift.is_some())
