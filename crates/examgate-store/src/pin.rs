@@ -33,6 +33,24 @@ fn require_chief(conn: &Connection, chief: &str) -> Result<()> {
     Ok(())
 }
 
+/// Stores `chief`'s count of wrong tries in a row and their lock (`None`: unlocked).
+fn save_failures(conn: &Connection, chief: &str, count: u32, lock: Option<&Lock>) -> Result<()> {
+    let boot = lock.and_then(|l| l.boot.as_ref());
+    conn.execute(
+        "UPDATE chief_pin SET failures = ?1, locked_until = ?2, locked_boot_id = ?3,
+             locked_boot_ms = ?4
+         WHERE staff_id = ?5",
+        params![
+            count,
+            lock.map(|l| l.until.to_rfc3339()),
+            boot.map(|b| b.boot_id.as_str()),
+            boot.map(BootReading::millis),
+            chief
+        ],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Whether this chief examiner has a PIN on this device.
     pub fn has_pin(&self, chief: &str) -> Result<bool> {
@@ -157,12 +175,7 @@ impl Store {
             });
         }
         if matches(pin, &stored) {
-            tx.execute(
-                "UPDATE chief_pin SET failures = 0,
-                     locked_until = NULL, locked_boot_id = NULL, locked_boot_ms = NULL
-                 WHERE staff_id = ?1",
-                [chief],
-            )?;
+            save_failures(&tx, chief, 0, None)?;
             // A hash made with older, cheaper parameters is replaced now that the PIN is known.
             if needs_rehash(&stored) {
                 tx.execute(
@@ -181,19 +194,7 @@ impl Store {
         } else {
             (failures, None)
         };
-        let boot = lock.as_ref().and_then(|l| l.boot.as_ref());
-        tx.execute(
-            "UPDATE chief_pin SET failures = ?1, locked_until = ?2, locked_boot_id = ?3,
-                 locked_boot_ms = ?4
-             WHERE staff_id = ?5",
-            params![
-                count,
-                lock.as_ref().map(|l| l.until.to_rfc3339()),
-                boot.map(|b| b.boot_id.as_str()),
-                boot.map(BootReading::millis),
-                chief
-            ],
-        )?;
+        save_failures(&tx, chief, count, lock.as_ref())?;
         record(if locks { "locked-out" } else { "wrong" })?;
         tx.commit()?;
         Err(if locks {
