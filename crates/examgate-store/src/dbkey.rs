@@ -242,3 +242,32 @@ fn key_error(path: &Path, reason: String) -> StoreError {
         reason,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn threads_making_one_key_file_at_once_all_use_the_key_it_holds() {
+        for _ in 0..100 {
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("examgate.db");
+            let barrier = Arc::new(Barrier::new(4));
+            let keys: Vec<[u8; 32]> = (0..4)
+                .map(|_| {
+                    let (db, barrier) = (db.clone(), Arc::clone(&barrier));
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        DbKey::for_database(&db).unwrap().bytes
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().unwrap())
+                .collect();
+            let on_disk = DbKey::for_database(&db).unwrap().bytes;
+            assert!(keys.iter().all(|k| *k == on_disk));
+        }
+    }
+}

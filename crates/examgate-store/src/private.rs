@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Result, StoreError};
 
@@ -74,9 +75,14 @@ fn open_options() -> std::fs::OpenOptions {
 /// Writes `bytes` as a new 0600 file at `path`, whole or not at all: a temporary file beside it,
 /// fsync, then a hard link that fails if `path` exists (no clobber), then the folder fsync'd.
 /// `Ok(false)` when `path` already existed (it is left as it was).
+///
+/// The temporary name is this call's own (process id and a per-process count): threads of one
+/// process writing the same `path` at once must not remove or link each other's half-written file.
 pub(crate) fn write_new_file(path: &Path, bytes: &[u8]) -> Result<bool> {
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
     let mut tmp_name = path.as_os_str().to_os_string();
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    tmp_name.push(format!(".{}.{call}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp_name);
     let _ = std::fs::remove_file(&tmp);
     let written = open_options()
