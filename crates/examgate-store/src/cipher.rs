@@ -68,7 +68,22 @@ fn sibling(db: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Replaces the plaintext database at `db` with an encrypted copy of it.
+///
+/// Under an exclusive lock on the file (`flock`, apart from SQLite's own locks): two first opens
+/// at once (the app and the office tool) would otherwise share the copy, one removing it mid-export
+/// or putting it back over the other's encrypted file. The one that waited finds it encrypted.
 fn encrypt_in_place(db: &Path, key: &DbKey) -> Result<()> {
+    let _guard = std::fs::File::open(db)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| {
+            undecryptable(
+                db,
+                format!("无法锁定数据库以加密 (cannot lock it to encrypt): {e}"),
+            )
+        })?;
+    if !is_plaintext_db(db) {
+        return Ok(());
+    }
     let tmp = sibling(db, ".encrypting");
     // A leftover from a crash mid-copy: the plaintext original is still whole, start again.
     for stale in private::database_files(&tmp) {

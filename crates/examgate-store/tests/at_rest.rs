@@ -161,6 +161,51 @@ fn a_plaintext_database_from_before_encryption_is_encrypted_on_open_with_its_dat
     assert!(left.is_empty(), "{left:?}");
 }
 
+#[test]
+fn two_first_opens_of_a_plaintext_database_at_once_encrypt_it_once_and_keep_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let encrypted = demo_db(dir.path());
+    let candidates = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM candidate", [], |r| r.get(0))
+            .unwrap()
+    };
+    let expected = candidates(&examgate_store::connect(&encrypted).unwrap());
+    let template = dir.path().join("plaintext.db");
+    let conn = examgate_store::connect(&encrypted).unwrap();
+    conn.execute(
+        "ATTACH DATABASE ?1 AS plaintext KEY ''",
+        [template.to_str().unwrap()],
+    )
+    .unwrap();
+    conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+        .unwrap();
+    conn.execute_batch("DETACH DATABASE plaintext").unwrap();
+    drop(conn);
+
+    for round in 0..20 {
+        let old = dir.path().join(format!("round{round}")).join("examgate.db");
+        std::fs::create_dir(old.parent().unwrap()).unwrap();
+        std::fs::copy(&template, &old).unwrap();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let opens: Vec<_> = (0..2)
+            .map(|_| {
+                let (old, barrier) = (old.clone(), std::sync::Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    examgate_store::connect(&old).map(|conn| candidates(&conn))
+                })
+            })
+            .collect();
+        for open in opens {
+            assert_eq!(open.join().unwrap().unwrap(), expected, "round {round}");
+        }
+        assert_eq!(
+            candidates(&examgate_store::connect(&old).unwrap()),
+            expected
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn the_database_its_wal_and_shm_and_its_key_are_owner_only() {
