@@ -73,14 +73,7 @@ fn sibling(db: &Path, suffix: &str) -> PathBuf {
 /// at once (the app and the office tool) would otherwise share the copy, one removing it mid-export
 /// or putting it back over the other's encrypted file. The one that waited finds it encrypted.
 fn encrypt_in_place(db: &Path, key: &DbKey) -> Result<()> {
-    let _guard = std::fs::File::open(db)
-        .and_then(|f| f.lock().map(|()| f))
-        .map_err(|e| {
-            undecryptable(
-                db,
-                format!("无法锁定数据库以加密 (cannot lock it to encrypt): {e}"),
-            )
-        })?;
+    let _guard = private::lock(db)?;
     if !is_plaintext_db(db) {
         return Ok(());
     }

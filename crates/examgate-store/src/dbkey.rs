@@ -166,6 +166,14 @@ impl DbKey {
                 why: why.0,
             }),
             Ok(None) => {
+                // A keystore's store need not be atomic (the Secret Service's is a search, then a
+                // create that replaces): two first opens at once take turns on the database file,
+                // and the second finds the first one's key.
+                private::prepare_database_files(db)?;
+                let _turn = private::lock(db)?;
+                if let Ok(Some(bytes)) = keystore.find(&name) {
+                    return Ok(in_keystore(bytes));
+                }
                 let key = DbKey::random(KeyLocation::File(path.clone()))?;
                 // Used only as read back (another process that stored one first wins, as with
                 // the key file); the file if it cannot be read back.

@@ -51,6 +51,15 @@ pub(crate) fn prepare_database_files(db: &Path) -> Result<()> {
     tighten_database_files(db)
 }
 
+/// An exclusive advisory lock (`flock`, apart from SQLite's own locks) on the existing file at
+/// `path`, held until the returned file is dropped: for first-open steps two processes must not
+/// interleave.
+pub(crate) fn lock(path: &Path) -> Result<std::fs::File> {
+    std::fs::File::open(path)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| fs_error(path, e))
+}
+
 /// Sets whichever of the database's three files exist to 0600.
 pub(crate) fn tighten_database_files(db: &Path) -> Result<()> {
     for file in database_files(db) {

@@ -442,6 +442,64 @@ fn two_first_opens_at_once_end_with_one_key_in_the_keystore() {
     assert!(!key_file_for(&db).exists());
 }
 
+/// A keystore whose `store` is not atomic, as the Secret Service's is not (a search, then a
+/// create that replaces an item with the same attributes): the last one stored wins.
+#[derive(Debug, Default)]
+struct LastStoreWins(std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>);
+
+impl Keystore for LastStoreWins {
+    fn name(&self) -> String {
+        "last store wins".to_owned()
+    }
+    fn find(
+        &self,
+        database: &str,
+    ) -> Result<Option<[u8; 32]>, examgate_store::keystore::Unavailable> {
+        Ok(self.0.lock().unwrap().get(database).copied())
+    }
+    fn store(
+        &self,
+        database: &str,
+        key: &[u8; 32],
+    ) -> Result<(), examgate_store::keystore::Unavailable> {
+        if self.find(database)?.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            self.0.lock().unwrap().insert(database.to_owned(), *key);
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn two_first_opens_at_once_agree_on_the_key_even_when_the_keystore_store_is_not_atomic() {
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("examgate.db");
+        let keystore = std::sync::Arc::new(LastStoreWins::default());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let opens: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, keystore, barrier) = (
+                    db.clone(),
+                    std::sync::Arc::clone(&keystore),
+                    std::sync::Arc::clone(&barrier),
+                );
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    DbKey::discover(&db, &*keystore).unwrap()
+                })
+            })
+            .collect();
+        let keys: Vec<DbKey> = opens.into_iter().map(|t| t.join().unwrap()).collect();
+        let mut store = Store::open_with_key(&db, &keys[0], Durability::default()).unwrap();
+        store.load_demo().unwrap();
+        drop(store);
+        let store = Store::open_with_key(&db, &keys[1], Durability::default())
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert!(!store.sittings().unwrap().is_empty());
+    }
+}
+
 // The office tool's way (FindOnly): it opens what the app keeps in the keystore, and makes files.
 
 #[test]
