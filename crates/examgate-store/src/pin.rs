@@ -33,6 +33,25 @@ fn require_chief(conn: &Connection, chief: &str) -> Result<()> {
     Ok(())
 }
 
+/// `chief`'s PIN hash, count of wrong tries in a row and lock; `None` if they have no PIN.
+fn pin_state(conn: &Connection, chief: &str) -> Result<Option<(String, u32, Option<Lock>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT hash, failures, locked_until, locked_boot_id, locked_boot_ms
+             FROM chief_pin WHERE staff_id = ?1",
+            [chief],
+            |r| {
+                let until: Option<String> = r.get(2)?;
+                let boot = BootReading::stored(r.get(3)?, r.get(4)?);
+                let lock = until
+                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|until| Lock { until, boot });
+                Ok((r.get(0)?, r.get(1)?, lock))
+            },
+        )
+        .optional()?)
+}
+
 /// Stores `chief`'s count of wrong tries in a row and their lock (`None`: unlocked).
 fn save_failures(conn: &Connection, chief: &str, count: u32, lock: Option<&Lock>) -> Result<()> {
     let boot = lock.and_then(|l| l.boot.as_ref());
@@ -130,22 +149,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(String, u32, Option<Lock>)> = tx
-            .query_row(
-                "SELECT hash, failures, locked_until, locked_boot_id, locked_boot_ms
-                 FROM chief_pin WHERE staff_id = ?1",
-                [chief],
-                |r| {
-                    let until: Option<String> = r.get(2)?;
-                    let boot = BootReading::stored(r.get(3)?, r.get(4)?);
-                    let lock = until
-                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                        .map(|until| Lock { until, boot });
-                    Ok((r.get(0)?, r.get(1)?, lock))
-                },
-            )
-            .optional()?;
-        let Some((stored, failures, lock)) = row else {
+        let Some((stored, failures, lock)) = pin_state(&tx, chief)? else {
             return Err(StoreError::NoPin(chief.to_string()));
         };
         let record = |outcome: &str| -> Result<()> {
