@@ -1,12 +1,8 @@
 //! A lost phone or a copied file: the database on disk is encrypted (no ID number, no SQLite
 //! header in it), only its owner can read it or its key, a wrong or missing key is a clear error
 //! that leaves the file alone, and a database written before encryption is encrypted on open.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 

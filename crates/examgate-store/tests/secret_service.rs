@@ -7,12 +7,8 @@
 //! Skipped (with a message) where the two programs are not installed; scripts/setup.sh installs
 //! them (`dbus`, `gnome-keyring`).
 #![cfg(target_os = "linux")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test"
-)]
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
