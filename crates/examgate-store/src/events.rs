@@ -23,7 +23,11 @@ pub(crate) fn ensure_device(conn: &Connection) -> Result<()> {
 
 pub(crate) fn device_id(conn: &Connection) -> Result<Uuid> {
     let id: String = conn.query_row("SELECT id FROM device", [], |r| r.get(0))?;
-    Uuid::parse_str(&id).map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))
+    parse_device_id(&id)
+}
+
+fn parse_device_id(id: &str) -> Result<Uuid> {
+    Uuid::parse_str(id).map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))
 }
 
 /// What a new event needs besides what the device supplies.
@@ -55,8 +59,7 @@ pub(crate) fn tick(conn: &Connection, now: DateTime<FixedOffset>) -> Result<(Uui
         conn.query_row("SELECT id, last_hlc FROM device", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let device = Uuid::parse_str(&device)
-        .map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))?;
+    let device = parse_device_id(&device)?;
     let hlc = Hlc(u64::try_from(last_hlc).unwrap_or(0)).tick(now.timestamp_millis());
     conn.execute("UPDATE device SET last_hlc = ?1", params![hlc.0 as i64])?;
     Ok((device, hlc))
