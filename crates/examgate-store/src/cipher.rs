@@ -8,7 +8,7 @@
 //! encrypted one. The filesystem may keep the old plaintext blocks until they are reused; the
 //! database file itself no longer holds them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{Connection, ErrorCode, params};
 
@@ -61,12 +61,6 @@ fn apply_key(conn: &Connection, db: &Path, key: &DbKey) -> Result<()> {
     }
 }
 
-fn sibling(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
 /// Replaces the plaintext database at `db` with an encrypted copy of it.
 ///
 /// Under an exclusive lock on the file (`flock`, apart from SQLite's own locks): two first opens
@@ -77,7 +71,7 @@ fn encrypt_in_place(db: &Path, key: &DbKey) -> Result<()> {
     if !is_plaintext_db(db) {
         return Ok(());
     }
-    let tmp = sibling(db, ".encrypting");
+    let tmp = private::sibling(db, ".encrypting");
     // A leftover from a crash mid-copy: the plaintext original is still whole, start again.
     for stale in private::database_files(&tmp) {
         let _ = std::fs::remove_file(stale);

@@ -29,14 +29,16 @@ pub(crate) fn owner_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `path` with `suffix` appended to its file name (`door.db` → `door.db-wal`).
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// `db`, `db-wal`, `db-shm`: the files SQLite keeps for one database.
 pub(crate) fn database_files(db: &Path) -> [PathBuf; 3] {
-    let with = |suffix: &str| {
-        let mut name = db.as_os_str().to_os_string();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    [db.to_owned(), with("-wal"), with("-shm")]
+    [db.to_owned(), sibling(db, "-wal"), sibling(db, "-shm")]
 }
 
 /// Makes the database file (empty, 0600) if it does not exist, so SQLite, which gives the
@@ -90,9 +92,7 @@ fn open_options() -> std::fs::OpenOptions {
 pub(crate) fn write_new_file(path: &Path, bytes: &[u8]) -> Result<bool> {
     static CALLS: AtomicU64 = AtomicU64::new(0);
     let call = CALLS.fetch_add(1, Ordering::Relaxed);
-    let mut tmp_name = path.as_os_str().to_os_string();
-    tmp_name.push(format!(".{}.{call}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp_name);
+    let tmp = sibling(path, &format!(".{}.{call}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let written = open_options()
         .open(&tmp)
