@@ -7,7 +7,9 @@
 ALTER TABLE sitting ADD COLUMN drill INTEGER NOT NULL DEFAULT 0 CHECK (drill IN (0, 1));
 UPDATE sitting SET drill = 1 WHERE EXISTS (
     SELECT 1 FROM import_log l
-    WHERE l.file = 'demo-座次表.csv' AND instr(l.sitting, sitting.label) > 0);
+    WHERE l.file = 'demo-座次表.csv'
+      -- import_log.sitting joins the labels with 、: match a whole label, never a part of one.
+      AND instr('、' || l.sitting || '、', '、' || sitting.label || '、') > 0);
 
 -- Every change of a sitting's exam time: a sitting-level act, kept apart from the candidates'
 -- event log (whose rows each name a candidate) with the same discipline: a UUIDv7 and wall time

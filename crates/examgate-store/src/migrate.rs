@@ -133,10 +133,12 @@ mod tests {
             "INSERT INTO sitting (label, exam, date, start_time, end_time, paper)
                VALUES ('2023春 第一次', 'e', '2023-04-15', '09:00:00', '11:00:00', '11908'),
                       ('2023春 第二次', 'e', '2023-05-20', '09:00:00', '11:00:00', '11908'),
-                      ('2024春 第一次', 'e', '2024-04-13', '09:00:00', '11:00:00', '11908');
+                      ('2024春 第一次', 'e', '2024-04-13', '09:00:00', '11:00:00', '11908'),
+                      ('2023春', 'e', '2023-04-22', '09:00:00', '11:00:00', '11908');
              INSERT INTO import_log (file, sha256, kind, rows, sitting)
                VALUES ('demo-座次表.csv', 'x', 'seating', 588, '2023春 第一次、2023春 第二次'),
-                      ('座次表.csv', 'y', 'seating', 30, '2024春 第一次');",
+                      ('座次表.csv', 'y', 'seating', 30, '2024春 第一次'),
+                      ('座次表.csv', 'z', 'seating', 30, '2023春');",
         )
         .unwrap();
         run(&mut c).unwrap();
@@ -150,6 +152,8 @@ mod tests {
         assert_eq!(
             drills,
             [
+                // A real sitting whose label is part of a demo label stays real.
+                ("2023春".to_string(), false),
                 ("2023春 第一次".to_string(), true),
                 ("2023春 第二次".to_string(), true),
                 ("2024春 第一次".to_string(), false)
