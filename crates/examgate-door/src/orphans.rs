@@ -102,6 +102,12 @@ fn move_aside(root: &Path, folder: &str, name: &str) -> Option<String> {
     Some(format!("{sub}/{name}"))
 }
 
+/// Whether `root` (the `photos` folder) has a sitting folder to sweep; when it has none, the
+/// start-up skips reading the event log.
+pub(crate) fn has_sitting_folders(root: &Path) -> bool {
+    folders_in(root).iter().any(|f| f != QUARANTINE)
+}
+
 /// Sweeps the sitting folders under `root` (the `photos` folder). `named` holds the photos the
 /// event log names, as (sitting folder, file name); every other `.jpg` (and a sidecar whose photo
 /// is gone) goes to the quarantine, every temporary file is removed.

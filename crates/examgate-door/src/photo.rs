@@ -106,6 +106,9 @@ impl PhotoDesk {
     /// Moves the photos no event names to the quarantine and removes half-written files (see
     /// [`crate::orphans`]). Nothing is moved when the event log cannot be read.
     pub(crate) fn sweep(&self, store: &Store) -> Sweep {
+        if !orphans::has_sitting_folders(&self.root) {
+            return Sweep::default();
+        }
         let Ok(refs) = store.photo_refs() else {
             return Sweep::default();
         };
