@@ -8,10 +8,9 @@
 //! remembered (device time). [`Door::take_photo`] then decides the act *at that time*, with the
 //! exam time in force then (a candidate who reached the door at 09:29 is not late because the
 //! photo was sent at 09:31; the event itself carries the device time it was recorded at), runs
-//! the pipeline (nothing
-//! is written unless it succeeds), and records the act; if the act is refused after all (another
-//! device decided meanwhile), the stored files are removed again. The photo's stamp carries the
-//! moment it was taken. The device key is made at first start beside the database.
+//! the pipeline (nothing is written unless it succeeds), and records the act; if the act is
+//! refused after all (another device decided meanwhile), the stored files are removed again. The
+//! photo's stamp carries the moment it was taken. The device key is made at first start beside the database.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
