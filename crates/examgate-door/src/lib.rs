@@ -4,8 +4,9 @@
 //!
 //! Time: every act, id, hybrid clock reading and PIN lock-out runs on the device clock, which the
 //! door is given ([`DeviceClock`]: the system clock in the app, a set one in tests); the PIN
-//! lock-out also reads the device's boot clock, which no setting moves. Nothing sleeps. Only the rules read a sitting's exam time, which the store derives from the device
-//! clock and the sitting's recorded exam-time changes (a drill's, or one the chief authorised).
+//! lock-out also reads the device's boot clock, which no setting moves. Nothing sleeps. Only the
+//! rules read a sitting's exam time, which the store derives from the device clock and the
+//! sitting's recorded exam-time changes (a drill's, or one the chief authorised).
 
 mod bindings;
 mod error;
@@ -345,8 +346,7 @@ impl Door {
     }
 
     /// Records a door act at the device time, decided at the sitting's exam time. A vouch comes
-    /// only with its photo
-    /// ([`Door::take_photo`]): the screens cannot send one on its own.
+    /// only with its photo ([`Door::take_photo`]): the screens cannot send one on its own.
     pub fn act(
         &self,
         sitting: &str,

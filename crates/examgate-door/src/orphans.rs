@@ -85,23 +85,14 @@ fn quarantine_for(root: &Path, folder: &str, name: &str) -> (String, PathBuf) {
     }
 }
 
-/// Makes `dir` (and its parents) readable by this user only where that can be said: photos are
-/// personal data.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
 /// Moves the photo `name` of sitting folder `folder` (and its sidecar, if any; or the sidecar
 /// alone) to the quarantine. `None` when the move failed: the file stays and the next start tries
 /// again.
 fn move_aside(root: &Path, folder: &str, name: &str) -> Option<String> {
     let from = root.join(folder);
     let (sub, to) = quarantine_for(root, folder, name);
-    create_private_dir(&to).ok()?;
+    // Owner-only, as the photo store makes its folders: photos are personal data.
+    examgate_photo::create_private_dir_all(&to).ok()?;
     let sidecar = format!("{name}{SIDECAR}");
     for file in [name, sidecar.as_str()] {
         if std::fs::symlink_metadata(from.join(file)).is_ok() {
@@ -109,6 +100,12 @@ fn move_aside(root: &Path, folder: &str, name: &str) -> Option<String> {
         }
     }
     Some(format!("{sub}/{name}"))
+}
+
+/// Whether `root` (the `photos` folder) has a sitting folder to sweep; when it has none, the
+/// start-up skips reading the event log.
+pub(crate) fn has_sitting_folders(root: &Path) -> bool {
+    folders_in(root).iter().any(|f| f != QUARANTINE)
 }
 
 /// Sweeps the sitting folders under `root` (the `photos` folder). `named` holds the photos the

@@ -8,10 +8,9 @@
 //! remembered (device time). [`Door::take_photo`] then decides the act *at that time*, with the
 //! exam time in force then (a candidate who reached the door at 09:29 is not late because the
 //! photo was sent at 09:31; the event itself carries the device time it was recorded at), runs
-//! the pipeline (nothing
-//! is written unless it succeeds), and records the act; if the act is refused after all (another
-//! device decided meanwhile), the stored files are removed again. The photo's stamp carries the
-//! moment it was taken. The device key is made at first start beside the database.
+//! the pipeline (nothing is written unless it succeeds), and records the act; if the act is
+//! refused after all (another device decided meanwhile), the stored files are removed again. The
+//! photo's stamp carries the moment it was taken. The device key is made at first start beside the database.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -106,6 +105,9 @@ impl PhotoDesk {
     /// Moves the photos no event names to the quarantine and removes half-written files (see
     /// [`crate::orphans`]). Nothing is moved when the event log cannot be read.
     pub(crate) fn sweep(&self, store: &Store) -> Sweep {
+        if !orphans::has_sitting_folders(&self.root) {
+            return Sweep::default();
+        }
         let Ok(refs) = store.photo_refs() else {
             return Sweep::default();
         };

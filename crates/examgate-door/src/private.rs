@@ -31,26 +31,32 @@ pub(crate) fn data_folder(dir: &Path) -> Result<()> {
 /// lays them out (`photos/<sitting>/<student>.jpg`). A missing `root` is fine.
 #[cfg(unix)]
 pub(crate) fn tighten_photos(root: &Path) -> Result<()> {
+    use std::fs::Metadata;
     use std::os::unix::fs::PermissionsExt;
-    fn walk(dir: &Path, depth: u32) -> Result<()> {
-        let set = |p: &Path, mode| {
-            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
-                .map_err(|e| failed(p, e))
-        };
-        set(dir, 0o700)?;
+    // Only what is not owner-only yet is changed: the photos stored since this rule already are,
+    // and a start should not rewrite every photo's inode.
+    fn set(p: &Path, meta: &Metadata, mode: u32) -> Result<()> {
+        if meta.permissions().mode() & 0o7777 == mode {
+            return Ok(());
+        }
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).map_err(|e| failed(p, e))
+    }
+    fn walk(dir: &Path, meta: &Metadata, depth: u32) -> Result<()> {
+        set(dir, meta, 0o700)?;
         for entry in std::fs::read_dir(dir).map_err(|e| failed(dir, e))? {
             let entry = entry.map_err(|e| failed(dir, e))?;
-            let kind = entry.file_type().map_err(|e| failed(&entry.path(), e))?;
-            if kind.is_dir() && depth > 0 {
-                walk(&entry.path(), depth - 1)?;
-            } else if kind.is_file() {
-                set(&entry.path(), 0o600)?;
+            let path = entry.path();
+            let meta = entry.metadata().map_err(|e| failed(&path, e))?;
+            if meta.is_dir() && depth > 0 {
+                walk(&path, &meta, depth - 1)?;
+            } else if meta.is_file() {
+                set(&path, &meta, 0o600)?;
             }
         }
         Ok(())
     }
     match std::fs::symlink_metadata(root) {
-        Ok(m) if m.is_dir() => walk(root, 1),
+        Ok(m) if m.is_dir() => walk(root, &m, 1),
         _ => Ok(()),
     }
 }

@@ -24,7 +24,6 @@ export function initSettings(): void {
   $("#reset-clock").addEventListener("click", () => void resetClock());
   on("lang", renderStatus);
   on("clock", renderStatus);
-  on("here", () => void loadChiefs());
   on("screen", () => {
     if (app.screen !== "settings") return;
     prefill();
