@@ -376,8 +376,8 @@ impl Batch<'_, '_> {
                 return Ok(());
             }
         };
-        let Some(content_type) = image_type(&bytes).filter(|_| bytes.len() <= MAX_PHOTO_BYTES)
-        else {
+        // The size was bounded by the read.
+        let Some(content_type) = image_type(&bytes) else {
             self.errors.push(ImportError::at(&list.file, line, field, format!(
                 "照片 {name} 不是 2 MB 以内的 JPEG/PNG 图片 (photo is not a JPEG/PNG of at most 2 MB)"
             )));
