@@ -19,7 +19,7 @@ use crate::door::reversed;
 use crate::error::{Result, StoreError};
 use crate::import::{
     Column, Columns, GlyphCheck, ImportError, Parsed, SourceFile, check_glyphs, parse,
-    validate_batch,
+    sitting_label, validate_batch,
 };
 use crate::staffing::StaffingWarning;
 use crate::{Store, sha256_hex};
@@ -376,8 +376,8 @@ impl Batch<'_, '_> {
                 return Ok(());
             }
         };
-        let Some(content_type) = image_type(&bytes).filter(|_| bytes.len() <= MAX_PHOTO_BYTES)
-        else {
+        // The size was bounded by the read.
+        let Some(content_type) = image_type(&bytes) else {
             self.errors.push(ImportError::at(&list.file, line, field, format!(
                 "照片 {name} 不是 2 MB 以内的 JPEG/PNG 图片 (photo is not a JPEG/PNG of at most 2 MB)"
             )));
@@ -615,12 +615,8 @@ fn sitting_problems(s: &Sitting) -> Vec<String> {
     let mut out = Vec::new();
     if s.label.trim().is_empty() {
         out.push("场次名称为空 (the sitting's label is empty)".to_string());
-    } else if s.label.chars().any(char::is_control) {
-        out.push(
-            "场次名称须为一行，不能含换行或控制字符 (a sitting label is one line, without line \
-             breaks or control characters)"
-                .to_string(),
-        );
+    } else if let Err(m) = sitting_label(&s.label) {
+        out.push(m);
     }
     if s.end <= s.start {
         out.push(format!(

@@ -235,6 +235,24 @@ fn a_csv_of_more_than_twenty_thousand_rows_is_refused_naming_the_limit() {
 }
 
 #[test]
+fn one_huge_csv_line_is_not_copied_into_every_later_row() {
+    // A line of a million empty cells above the header, then 2,000 rows: were that line's buffers
+    // copied into each later row, this would take 16 GB.
+    let mut text = ",".repeat(1_000_000) + "\n" + &SEATING_COLUMNS.join(",") + "\n";
+    for i in 0..2_000 {
+        text += &(row(i).join(",") + "\n");
+    }
+    let parsed = parse(&SourceFile {
+        name: "a.csv".into(),
+        bytes: text.into_bytes(),
+    });
+    match parsed {
+        Ok(Parsed::Seating(list)) => assert_eq!(list.rows.len(), 2_000),
+        other => panic!("expected a seating list, got {other:?}"),
+    }
+}
+
+#[test]
 fn an_import_file_over_the_size_limit_is_refused_whatever_it_holds() {
     let message = one_error("a.csv", vec![b'a'; 32 * 1024 * 1024 + 1]);
     assert!(message.contains("32 MB"), "{message}");

@@ -6,8 +6,9 @@
 //! non-empty row that contains a known header, so a title row above it (often a merged
 //! `2023春学位英语考试座次表`) is skipped; line numbers stay those of the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::ImportError;
 use super::decode::Unreadable;
 use super::table::Row;
 
@@ -300,38 +301,40 @@ pub(super) fn unknown_kind_message(header: &Header) -> String {
     )
 }
 
+/// The header's problems for a file kind, as import errors on the header line: each required
+/// column it lacks, then each header it repeats.
+pub(super) fn problems(file: &str, header: &Header, required: &[Column]) -> Vec<ImportError> {
+    let missing = missing(header, required)
+        .into_iter()
+        .map(|(c, m)| ImportError::at(file, header.line, c.label_zh(), m));
+    let repeated = repeated(header)
+        .into_iter()
+        .map(|(h, m)| ImportError::at(file, header.line, &h, m));
+    missing.chain(repeated).collect()
+}
+
 /// One error per header written twice (after folding, so `姓名` and `姓 名` are the same): the
 /// file cannot say which of the two is meant. Two different spellings of one column (学号 and
 /// 准考证号) are allowed; their cells must then agree on each row.
-pub(super) fn repeated(header: &Header) -> Vec<(String, String)> {
-    let mut seen: Vec<String> = Vec::new();
+fn repeated(header: &Header) -> Vec<(String, String)> {
+    let mut seen = HashSet::new();
+    let mut reported = HashSet::new();
     let mut out = Vec::new();
-    for positions in &header.positions {
-        for &i in positions {
-            let Some(written) = header.written.get(i) else {
-                continue;
-            };
-            let folded = fold(written);
-            if seen.contains(&folded) {
-                if !out
-                    .iter()
-                    .any(|(w, _): &(String, String)| fold(w) == folded)
-                {
-                    out.push((
-                        written.clone(),
-                        format!("列 {written} 出现两次 (column {written} appears twice)"),
-                    ));
-                }
-            } else {
-                seen.push(folded);
-            }
+    let written = header.positions.iter().flatten();
+    for written in written.filter_map(|&i| header.written.get(i)) {
+        let folded = fold(written);
+        if !seen.insert(folded.clone()) && reported.insert(folded) {
+            out.push((
+                written.clone(),
+                format!("列 {written} 出现两次 (column {written} appears twice)"),
+            ));
         }
     }
     out
 }
 
 /// One error per required column the header lacks.
-pub(super) fn missing(header: &Header, required: &[Column]) -> Vec<(Column, String)> {
+fn missing(header: &Header, required: &[Column]) -> Vec<(Column, String)> {
     required
         .iter()
         .filter(|c| !header.has(**c))

@@ -30,6 +30,7 @@ use serde::Serialize;
 
 pub use glyphs::{GlyphCheck, check_glyphs};
 pub use headers::{Column, Columns};
+pub(crate) use row::sitting_label;
 pub use validate::validate_batch;
 
 /// One file of an import: `name` is what errors show (the file name), `bytes` its whole content.

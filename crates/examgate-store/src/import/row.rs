@@ -160,8 +160,9 @@ pub(super) fn stamped(text: &str) -> Result<String, String> {
         .map_err(|p| format!("照片水印无法使用此值：{p} (the photo stamp cannot use this value)"))
 }
 
-/// A sitting's label: one line, no control characters.
-pub(super) fn sitting_label(text: &str) -> Result<String, String> {
+/// A sitting's label: one line, no control characters (a list's 场次 cell, or a sitting the
+/// import creates).
+pub(crate) fn sitting_label(text: &str) -> Result<String, String> {
     if text.chars().any(char::is_control) {
         return Err(
             "场次名称须为一行，不能含换行或控制字符 (a sitting label is one line, without line \

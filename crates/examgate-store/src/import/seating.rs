@@ -17,18 +17,9 @@ pub(super) fn parse(
     header: &Header,
     body: &[Row],
 ) -> Result<SeatingList, Vec<ImportError>> {
-    let missing = headers::missing(header, &Column::SEATING_REQUIRED);
-    let repeated = headers::repeated(header);
-    if !missing.is_empty() || !repeated.is_empty() {
-        return Err(missing
-            .into_iter()
-            .map(|(c, m)| ImportError::at(file, header.line, c.label_zh(), m))
-            .chain(
-                repeated
-                    .into_iter()
-                    .map(|(h, m)| ImportError::at(file, header.line, &h, m)),
-            )
-            .collect());
+    let header_problems = headers::problems(file, header, &Column::SEATING_REQUIRED);
+    if !header_problems.is_empty() {
+        return Err(header_problems);
     }
     let mut rows = Vec::with_capacity(body.len());
     let mut errors = Vec::new();

@@ -178,10 +178,14 @@ fn csv(text: &str) -> Result<Vec<Row>, Unreadable> {
             Ok(false) => return Ok(rows),
             Ok(true) => {
                 let line = record.position().map_or(0, |p| lines.record_at(p.byte()));
-                within_limits(&record, rows.len(), line)?;
+                // A fresh record of the cells up to the last with text, never `record.clone()`:
+                // the reused record keeps buffers as big as the longest line so far, and a clone
+                // copies them whole, so one line of a million commas would be copied (8 MB) into
+                // every later row.
+                let used = within_limits(&record, rows.len(), line)?;
                 rows.push(Row {
                     line,
-                    cells: Cells::Text(record.clone()),
+                    cells: Cells::Text(record.iter().take(used).collect()),
                 });
             }
             Err(e) => {
@@ -194,8 +198,13 @@ fn csv(text: &str) -> Result<Vec<Row>, Unreadable> {
     }
 }
 
-/// A CSV is held to a sheet's limits: rows, and columns that hold anything.
-fn within_limits(record: &csv::StringRecord, rows: usize, line: usize) -> Result<(), Unreadable> {
+/// A CSV is held to a sheet's limits: rows, and columns that hold anything. Returns how many
+/// cells the line uses (up to its last cell with text).
+fn within_limits(
+    record: &csv::StringRecord,
+    rows: usize,
+    line: usize,
+) -> Result<usize, Unreadable> {
     if rows >= limits::MAX_ROWS as usize {
         return Err(Unreadable::whole(too_big(
             "行数",
@@ -219,7 +228,7 @@ fn within_limits(record: &csv::StringRecord, rows: usize, line: usize) -> Result
             ),
         });
     }
-    Ok(())
+    Ok(used)
 }
 
 /// Line numbers of CSV records. The csv crate's own `Position::line` miscounts after blank lines
