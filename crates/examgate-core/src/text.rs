@@ -4,7 +4,9 @@
 //!
 //! * Stamped fields (site, room, addresses) are one line of at most [`MAX_FIELD_CHARS`]
 //!   characters with no control characters: the stamp draws them as lines and the photo's
-//!   signature serialises them as `key=value` lines.
+//!   signature serialises them as `key=value` lines. Nor may they hold the invisible marks below:
+//!   a room that reads `101` but is not `101`, or whose digits a direction override reorders on
+//!   screen, would send a candidate to the wrong door.
 //! * Zero-width and direction marks are invisible on screen but make two equal-looking names
 //!   differ (and can reorder what a proctor reads), so they are folded out of names and searches.
 
@@ -23,6 +25,10 @@ pub enum FieldProblem {
     TooLong(usize),
     #[error("含换行或控制字符 (contains a line break or control character)")]
     Control,
+    #[error(
+        "含不可见的零宽或方向字符 (contains an invisible zero-width or direction mark, U+{0:04X})"
+    )]
+    Invisible(u32),
 }
 
 /// Checks a value the photo stamp draws (after trimming, as the stamp trims).
@@ -37,6 +43,9 @@ pub fn check_stamped_field(value: &str) -> Result<(), FieldProblem> {
     }
     if value.chars().any(char::is_control) {
         return Err(FieldProblem::Control);
+    }
+    if let Some(c) = value.chars().find(|c| is_invisible_mark(*c)) {
+        return Err(FieldProblem::Invisible(u32::from(c)));
     }
     Ok(())
 }
@@ -76,6 +85,18 @@ mod tests {
         assert_eq!(
             check_stamped_field("一楼\n二楼"),
             Err(FieldProblem::Control)
+        );
+    }
+
+    #[test]
+    fn a_stamped_field_with_a_zero_width_or_direction_mark_is_refused() {
+        assert_eq!(
+            check_stamped_field("10\u{200B}1"),
+            Err(FieldProblem::Invisible(0x200B))
+        );
+        assert_eq!(
+            check_stamped_field("实训楼\u{202E}103"),
+            Err(FieldProblem::Invisible(0x202E))
         );
     }
 

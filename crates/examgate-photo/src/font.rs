@@ -53,22 +53,7 @@ impl StampFont {
     /// Load it once (with the room's site and address as `text`) and reuse it: a system search
     /// reads every installed font's character map.
     pub fn find(source: &FontSource, text: &str) -> Result<StampFont> {
-        let mut db = Database::new();
-        match source {
-            FontSource::System => db.load_system_fonts(),
-            FontSource::File(path) => {
-                db.load_font_file(path).map_err(|e| Error::FontFile {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })?;
-                if db.is_empty() {
-                    return Err(Error::FontFile {
-                        path: path.clone(),
-                        reason: "不是字体文件 (not a font file)".into(),
-                    });
-                }
-            }
-        }
+        let db = load(source)?;
         let best = best_face(&db, text)?;
         let missing = best.missing;
         if !missing.is_empty() {
@@ -105,14 +90,7 @@ impl StampFont {
     /// cannot draw (empty when it can draw them all), without loading that face. What an import
     /// asks before it accepts an address the stamp will have to draw.
     pub fn uncovered(source: &FontSource, text: &str) -> Result<Vec<char>> {
-        let mut db = Database::new();
-        match source {
-            FontSource::System => db.load_system_fonts(),
-            FontSource::File(path) => db.load_font_file(path).map_err(|e| Error::FontFile {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?,
-        }
+        let db = load(source)?;
         Ok(best_face(&db, text).map_or_else(|_| wanted(text), |best| best.missing))
     }
 
@@ -170,6 +148,27 @@ fn missing_glyphs(font: &str, missing: &[char]) -> Error {
         font: font.to_owned(),
         missing: list,
     }
+}
+
+/// The faces `source` offers; a file that holds none is refused as not a font.
+fn load(source: &FontSource) -> Result<Database> {
+    let mut db = Database::new();
+    match source {
+        FontSource::System => db.load_system_fonts(),
+        FontSource::File(path) => {
+            db.load_font_file(path).map_err(|e| Error::FontFile {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            if db.is_empty() {
+                return Err(Error::FontFile {
+                    path: path.clone(),
+                    reason: "不是字体文件 (not a font file)".into(),
+                });
+            }
+        }
+    }
+    Ok(db)
 }
 
 fn wanted(text: &str) -> Vec<char> {

@@ -7,7 +7,7 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 // Text fields are checked by the core's rule (at most `examgate_core::text::MAX_FIELD_CHARS`
 // characters, one line), so the import refuses exactly what the stamp would.
-use examgate_core::text::check_stamped_field;
+use examgate_core::text::{FieldProblem, check_stamped_field};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -159,9 +159,17 @@ fn check_student(s: &str) -> Result<()> {
     Ok(())
 }
 
-/// The core's check, the same one the import applies to sites, rooms and addresses.
+/// The core's check, the same one the import applies to sites, rooms and addresses. The core
+/// checks the trimmed value (the import trims before it stores); a field here is signed as it
+/// stands (a sidecar is read back untrimmed), so a control character at either end is refused
+/// too: `site=X\n\nroom=…` is not a form any device signs.
 fn check_text(field: &'static str, s: &str) -> Result<()> {
-    check_stamped_field(s).map_err(|p| Error::InvalidField {
+    let problem = if s.chars().any(char::is_control) {
+        Err(FieldProblem::Control)
+    } else {
+        check_stamped_field(s)
+    };
+    problem.map_err(|p| Error::InvalidField {
         field,
         reason: p.to_string(),
     })
@@ -206,6 +214,16 @@ mod tests {
         let e = Metadata::new("1", t(), "s", "r\nseat=9", "a", "1").unwrap_err();
         assert_eq!(e.code(), "invalid-field");
         assert!(e.to_string().contains("room"));
+    }
+
+    #[test]
+    fn a_line_break_at_either_end_of_a_signed_field_is_refused() {
+        let mut m = Metadata::new("1", t(), "s", "r", "a", "1").unwrap();
+        m.site = "s\n".into();
+        assert_eq!(m.validate().unwrap_err().code(), "invalid-field");
+        m.site = "s".into();
+        m.room = "\tr".into();
+        assert_eq!(m.validate().unwrap_err().code(), "invalid-field");
     }
 
     #[test]

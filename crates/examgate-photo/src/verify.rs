@@ -289,3 +289,36 @@ pub fn parse_trusted(text: &str) -> std::result::Result<Vec<PublicKey>, String> 
     }
     Ok(keys)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_the_store_gives_match_the_signed_student() {
+        let student = "2023420100001";
+        for good in [
+            "2023420100001.jpg",
+            "2023420100001-2.jpg",
+            "2023420100001-10.jpg",
+        ] {
+            assert!(name_matches_student(good, student), "{good}");
+        }
+        for bad in [
+            "2023420100001-0.jpg",
+            "2023420100001-1.jpg",
+            "2023420100001-02.jpg",
+            "2023420100001-+2.jpg",
+            "2023420100001-.jpg",
+            "2023420100001-99999999999.jpg",
+            "2023420100001.JPG",
+            "2023420100001.jpg.jpg",
+            "2023420100001/x.jpg",
+            "20234201000012.jpg",
+            "2023420100002.jpg",
+            "",
+        ] {
+            assert!(!name_matches_student(bad, student), "{bad}");
+        }
+    }
+}

@@ -17,8 +17,13 @@ use super::mask;
 /// * it is one or two letters then 7–10 digits (Hong Kong/Macau permit `H12345678`, passports
 ///   `E12345678`, `EA1234567`).
 ///
+/// An ID number typed in groups (`110105 1949 1231 002X`, `110105-19491231-002X`) is masked too:
+/// groups of 3 to 8 digits joined by single spaces or hyphens that make 15 or 18 digits (or 17
+/// and an `X`).
+///
 /// The 13-digit student number is not personal and stays whole: errors about it must name it.
 pub fn mask_id_like(text: &str) -> String {
+    let text = mask_grouped_ids(text);
     let mut out = String::with_capacity(text.len());
     let mut token = String::new();
     for c in text.chars() {
@@ -31,6 +36,64 @@ pub fn mask_id_like(text: &str) -> String {
     }
     flush(&mut out, &mut token);
     out
+}
+
+/// The digits in one group of an ID number typed in groups (`002` of `002X` to `19491231`); a
+/// list of seat numbers (`2 3 … 14`) has shorter ones.
+const GROUP_DIGITS: std::ops::RangeInclusive<usize> = 3..=8;
+
+/// Masks ID numbers typed in groups (see [`mask_id_like`]); the separators stay.
+fn mask_grouped_ids(text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_token = is_digit(chars[i]) && (i == 0 || !is_token_char(chars[i - 1]));
+        match starts_token.then(|| grouped_id_at(&chars, i)).flatten() {
+            Some(positions) => {
+                let masked: Vec<char> =
+                    mask(&positions.iter().map(|&p| chars[p]).collect::<String>())
+                        .chars()
+                        .collect();
+                for (&p, c) in positions.iter().zip(masked) {
+                    chars[p] = c;
+                }
+                i = positions.last().map_or(i, |&p| p) + 1;
+            }
+            None => i += 1,
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// The positions of the digits (and `X`) of an ID number typed in two or more groups starting
+/// at `start`, if one is there.
+fn grouped_id_at(chars: &[char], start: usize) -> Option<Vec<usize>> {
+    let mut positions = Vec::new();
+    let mut groups = 0;
+    let mut j = start;
+    loop {
+        let group = j;
+        while j < chars.len() && is_digit(chars[j]) {
+            j += 1;
+        }
+        if !GROUP_DIGITS.contains(&(j - group)) || positions.len() + (j - group) > 18 {
+            return None;
+        }
+        positions.extend(group..j);
+        groups += 1;
+        let joined = matches!(chars.get(j), Some(' ' | '-'))
+            && chars.get(j + 1).is_some_and(|c| is_digit(*c));
+        if !joined {
+            break;
+        }
+        j += 1;
+    }
+    if positions.len() == 17 && matches!(chars.get(j), Some('X' | 'x' | 'Ｘ' | 'ｘ')) {
+        positions.push(j);
+        j += 1;
+    }
+    let ends_token = chars.get(j).is_none_or(|c| !is_token_char(*c));
+    (groups >= 2 && ends_token && matches!(positions.len(), 15 | 18)).then_some(positions)
 }
 
 fn is_token_char(c: char) -> bool {
@@ -88,6 +151,28 @@ mod tests {
             mask_id_like("１１０１０５１９４９１２３１００２Ｘ"),
             "１１０１０５********００２Ｘ"
         );
+    }
+
+    #[test]
+    fn an_id_number_typed_in_groups_is_masked() {
+        assert_eq!(
+            mask_id_like("证件号 110105 1949 1231 002X 无效"),
+            "证件号 110105 **** **** 002X 无效"
+        );
+        assert_eq!(mask_id_like("110105-19491231-0021"), "110105-********-0021");
+        assert_eq!(mask_id_like("110105 491231 002"), "110105 *****1 002");
+    }
+
+    #[test]
+    fn dates_and_student_numbers_in_groups_stay_as_they_are() {
+        for text in [
+            "2023-04-15 09:12:33",
+            "学号 2023123456789 2023123456790 重复",
+            "2023123456789 31",
+            "座位 2 3 4 5 6 7 8 9 10 11 12 13 14 空",
+        ] {
+            assert_eq!(mask_id_like(text), text);
+        }
     }
 
     #[test]
