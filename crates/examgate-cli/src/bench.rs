@@ -13,7 +13,7 @@ use chrono::TimeZone;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::CHINA_OFFSET;
-use examgate_store::demo::{large_site, sittings};
+use examgate_demo::{large_site, sittings};
 use examgate_store::{Durability, ImportOptions, Store};
 
 use crate::measure::{met, ms};
@@ -65,7 +65,7 @@ fn door(
     label: &str,
     args: &Args,
 ) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
-    let site = examgate_store::demo::SITES[0].0;
+    let site = examgate_demo::SITES[0].0;
     let now = CHINA_OFFSET
         .with_ymd_and_hms(2023, 4, 15, 8, 45, 0)
         .single()

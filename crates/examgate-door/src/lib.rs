@@ -227,7 +227,7 @@ impl Door {
     }
 
     pub fn load_demo(&self) -> Result<ImportReport> {
-        Ok(self.store()?.load_demo()?)
+        Ok(examgate_demo::load(&mut *self.store()?)?)
     }
 
     /// Imports the files at `paths` (seating lists and rosters), all or nothing. The files are

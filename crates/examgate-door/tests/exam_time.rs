@@ -92,11 +92,11 @@ fn exam_day(h: u32, m: u32) -> DateTime<FixedOffset> {
 /// The demo's lists imported into *real* sittings, as an office would import its own.
 fn real_exam(db: &Path) {
     let mut store = Store::open(db).unwrap();
-    for s in examgate_store::demo::sittings() {
+    for s in examgate_demo::sittings() {
         store.add_sitting(&s, CHINA_OFFSET).unwrap();
     }
     store
-        .import(&examgate_store::demo::files(), &ImportOptions::default())
+        .import(&examgate_demo::files(), &ImportOptions::default())
         .unwrap();
 }
 

@@ -11,7 +11,6 @@
 mod catalog;
 mod cipher;
 mod dbkey;
-pub mod demo;
 mod door;
 pub mod error;
 mod events;

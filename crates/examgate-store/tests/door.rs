@@ -20,7 +20,7 @@ fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("door.db")).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     (dir, store)
 }
 
@@ -257,7 +257,10 @@ fn events_cannot_be_edited_or_deleted() {
 fn loading_the_demo_twice_is_refused_and_changes_nothing() {
     let (_d, mut store) = demo();
     let before = store.rooms(SITTING, SITE).unwrap();
-    assert!(matches!(store.load_demo(), Err(StoreError::Import(_))));
+    assert!(matches!(
+        examgate_demo::load(&mut store),
+        Err(StoreError::Import(_))
+    ));
     assert_eq!(store.rooms(SITTING, SITE).unwrap(), before);
 }
 

@@ -47,7 +47,7 @@ fn an_acknowledged_admission_survives_the_process_being_killed() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kill.db");
-    Store::open(&db).unwrap().load_demo().unwrap();
+    examgate_demo::load(&mut Store::open(&db).unwrap()).unwrap();
 
     let mut proc = Command::new(std::env::current_exe().unwrap())
         .args([

@@ -16,7 +16,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::fold::CandidateState;
 use examgate_core::model::Sitting;
 use examgate_core::timeline::CHINA_OFFSET;
-use examgate_store::{ImportOptions, Store, demo};
+use examgate_demo as demo;
+use examgate_store::{ImportOptions, Store};
 use examgate_testkit::kill::{Pace, Rng, run_and_kill};
 
 const SITTING: &str = "2023春 第一次";
@@ -86,7 +87,7 @@ fn door_acts_acknowledged_before_a_kill_at_any_point_are_all_kept() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("acts.db");
-    Store::open(&db).unwrap().load_demo().unwrap();
+    demo::load(&mut Store::open(&db).unwrap()).unwrap();
 
     let mut rng = Rng::seeded(9);
     let mut pace = Pace::new(Duration::from_millis(5));

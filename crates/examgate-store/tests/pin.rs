@@ -20,7 +20,7 @@ fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
 fn pending() -> (tempfile::TempDir, Store, String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("pin.db")).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     let staff = store.staff(SITE, Some("01")).unwrap();
     let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
