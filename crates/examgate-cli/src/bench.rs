@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::TimeZone;
+use examgate_core::documents::mask;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::CHINA_OFFSET;
@@ -83,7 +84,8 @@ fn door(
             .iter()
             .find(|c| c.student_number == student)
             .context("candidate not found by the last 4 digits")?;
-        let masked: Vec<char> = card.document_masked.chars().collect();
+        // What the door's card shows (the number masked), as the door composes it.
+        let masked: Vec<char> = mask(&card.document_number).chars().collect();
         let last4: String = masked[masked.len().saturating_sub(4)..].iter().collect();
         if store.check_document(label, &card.student_number, &last4)? == DocumentMatch::Mismatch {
             anyhow::bail!("document check failed for {student}");

@@ -34,8 +34,15 @@ fn expected(store: &Store, sitting: &str) -> Vec<String> {
     let mut out = Vec::new();
     for site in store.sites().unwrap() {
         for room in store.rooms(sitting, &site.name).unwrap() {
-            let tally = store.tally(sitting, &site.name, &room.number).unwrap();
-            out.extend(tally.expected.into_iter().map(|c| c.student_number));
+            let listed = store
+                .room_candidates(sitting, &site.name, &room.number)
+                .unwrap();
+            out.extend(
+                listed
+                    .into_iter()
+                    .filter(|c| c.state == CandidateState::Expected)
+                    .map(|c| c.student_number),
+            );
         }
     }
     out
@@ -108,7 +115,7 @@ fn door_acts_acknowledged_before_a_kill_at_any_point_are_all_kept() {
         assert_sound(&store);
         for student in &acked {
             assert_eq!(
-                store.card(SITTING, student).unwrap().state,
+                store.candidate(SITTING, student).unwrap().state,
                 CandidateState::Admitted { manual: false },
                 "acknowledged admission of {student} lost"
             );
