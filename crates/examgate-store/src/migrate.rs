@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T063000_pin_boot_clock",
         include_str!("../migrations/20261129T063000_pin_boot_clock.sql"),
     ),
+    (
+        "20261129T090000_sync_receive",
+        include_str!("../migrations/20261129T090000_sync_receive.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
