@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn an_event_read_back_from_json_has_the_bytes_it_was_signed_with() {
         let mut e = event();
-        e.wall = e.wall + chrono::Duration::nanoseconds(123_456_789);
+        e.wall += chrono::Duration::nanoseconds(123_456_789);
         e.exam_time = Some(e.wall - chrono::Duration::hours(3));
         let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
         assert_eq!(canonical_bytes(&back), canonical_bytes(&e));

@@ -127,13 +127,13 @@ fn changed_content_under_a_held_id_is_quarantined_and_the_held_event_stays() {
     let a = Device::new(1);
     let held = a.signed(1, 1, &[], EventKind::Admitted);
     store
-        .receive(&[held.clone()], &trusting(&[&a]), at(8, 5))
+        .receive(std::slice::from_ref(&held), &trusting(&[&a]), at(8, 5))
         .unwrap();
     let mut changed = held.event.clone();
     changed.kind = EventKind::MarkedAbsent;
     let changed = sign(&a.key, changed);
     let r = store
-        .receive(&[changed.clone()], &trusting(&[&a]), at(8, 6))
+        .receive(std::slice::from_ref(&changed), &trusting(&[&a]), at(8, 6))
         .unwrap();
     assert_eq!(r.accepted, 0);
     assert_eq!(r.quarantined.len(), 1);
@@ -155,7 +155,7 @@ fn another_event_under_a_held_device_and_seq_is_quarantined_and_the_held_event_s
     let a = Device::new(1);
     let held = a.signed(1, 1, &[], EventKind::Admitted);
     store
-        .receive(&[held.clone()], &trusting(&[&a]), at(8, 5))
+        .receive(std::slice::from_ref(&held), &trusting(&[&a]), at(8, 5))
         .unwrap();
     let other = a.signed(1, 2, &[], EventKind::MarkedAbsent);
     let r = store.receive(&[other], &trusting(&[&a]), at(8, 6)).unwrap();
@@ -178,7 +178,7 @@ fn a_retried_refused_event_is_reported_each_time_and_recorded_once() {
     let other = a.signed(1, 2, &[], EventKind::MarkedAbsent);
     for m in 6..9 {
         let r = store
-            .receive(&[other.clone()], &trusting(&[&a]), at(8, m))
+            .receive(std::slice::from_ref(&other), &trusting(&[&a]), at(8, m))
             .unwrap();
         assert_eq!(r.quarantined.len(), 1);
     }
@@ -385,7 +385,9 @@ fn an_event_whose_parent_has_not_arrived_waits_instead_of_making_a_conflict() {
         for_student(d2.event(1, 50, &[e1.event.id], EventKind::ManualVerificationApproved)),
     );
 
-    let r = store.receive(&[e2.clone()], &trust, at(8, 51)).unwrap();
+    let r = store
+        .receive(std::slice::from_ref(&e2), &trust, at(8, 51))
+        .unwrap();
     assert_eq!((r.accepted, r.merged, r.waiting), (1, 0, 1));
     assert_eq!(
         state(&store, &student),
@@ -402,13 +404,15 @@ fn an_event_whose_parent_has_not_arrived_waits_instead_of_making_a_conflict() {
     assert_eq!(store.waiting().unwrap(), vec![e2.event.clone()]);
     assert_eq!(
         store
-            .receive(&[e2.clone()], &trust, at(8, 52))
+            .receive(std::slice::from_ref(&e2), &trust, at(8, 52))
             .unwrap()
             .duplicate,
         1
     );
 
-    let r = store.receive(&[e1.clone()], &trust, at(8, 53)).unwrap();
+    let r = store
+        .receive(std::slice::from_ref(&e1), &trust, at(8, 53))
+        .unwrap();
     assert_eq!((r.accepted, r.merged, r.waiting), (1, 2, 0));
     assert_eq!(
         state(&store, &student),
