@@ -26,6 +26,7 @@ pub mod pin;
 pub mod pin_hash;
 mod pin_lock;
 mod private;
+mod quarantine;
 mod receive;
 #[cfg(target_os = "linux")]
 mod secret_service;
@@ -45,7 +46,8 @@ pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
 pub use pin::PinAttempt;
 pub use pin_lock::{BootReading, DeviceTime};
-pub use receive::{QuarantineEntry, QuarantineReason, Quarantined, ReceiveReport};
+pub use quarantine::{QuarantineEntry, QuarantineReason, Quarantined};
+pub use receive::ReceiveReport;
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

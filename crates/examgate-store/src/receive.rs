@@ -7,7 +7,8 @@
 //!    held; anything else is quarantined (`own-device`: a cloned phone, or a forgery), never
 //!    inserted, or this device's next act would collide with it;
 //! 2. its signature must verify against the key the caller's trust list holds for its device
-//!    (`unknown-device`, `bad-signature` otherwise);
+//!    (`unknown-device`, `bad-signature` otherwise), and the caller's rules must let that device
+//!    record it (`not-permitted`: the server takes approvals from chief examiners' devices only);
 //! 3. the same id held with the same canonical bytes is a duplicate, a no-op; the same id, or the
 //!    same `(device, seq)`, held with other content is quarantined (`changed-content`,
 //!    `seq-taken`) and the held event stays as it was. Quarantined events are kept as received in
@@ -30,7 +31,7 @@
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::VerifyingKey;
 use examgate_core::event::{Event, EventId, Hlc};
-use examgate_core::signed::{SignedEvent, canonical_bytes, event_sha256};
+use examgate_core::signed::{SignedEvent, canonical_bytes};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -38,82 +39,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::events::{device_id, insert, parse};
-
-/// Why a received event was kept aside instead of merged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum QuarantineReason {
-    /// The trust list has no key for its device (not enrolled, or revoked).
-    UnknownDevice,
-    /// The signature is malformed or does not match the device's key.
-    BadSignature,
-    /// This store holds an event with the same id and other content.
-    ChangedContent,
-    /// This store holds another event with the same `(device, seq)`.
-    SeqTaken,
-    /// It claims this store's own device id but is not an event this device recorded.
-    OwnDevice,
-    /// Sequence numbers start at 1.
-    BadSeq,
-}
-
-impl QuarantineReason {
-    /// The stable name stored in the `reason` column.
-    pub fn code(self) -> &'static str {
-        match self {
-            QuarantineReason::UnknownDevice => "unknown-device",
-            QuarantineReason::BadSignature => "bad-signature",
-            QuarantineReason::ChangedContent => "changed-content",
-            QuarantineReason::SeqTaken => "seq-taken",
-            QuarantineReason::OwnDevice => "own-device",
-            QuarantineReason::BadSeq => "bad-seq",
-        }
-    }
-
-    fn parse(code: &str) -> Option<QuarantineReason> {
-        use QuarantineReason as R;
-        [
-            R::UnknownDevice,
-            R::BadSignature,
-            R::ChangedContent,
-            R::SeqTaken,
-            R::OwnDevice,
-            R::BadSeq,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
-    }
-}
-
-impl std::fmt::Display for QuarantineReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            QuarantineReason::UnknownDevice => {
-                "设备未登记或已吊销 (the device is not enrolled or was revoked)"
-            }
-            QuarantineReason::BadSignature => "事件签名无效 (the event's signature does not check)",
-            QuarantineReason::ChangedContent => {
-                "同一事件编号已有不同内容 (an event with this id and other content is held)"
-            }
-            QuarantineReason::SeqTaken => {
-                "该设备的这一序号已有另一事件 (another event holds this device's sequence number)"
-            }
-            QuarantineReason::OwnDevice => {
-                "事件冒用本机设备编号 (the event claims this device's id: a cloned device?)"
-            }
-            QuarantineReason::BadSeq => "事件序号须从 1 开始 (sequence numbers start at 1)",
-        })
-    }
-}
-
-/// One event of a batch that was quarantined, as the server reports it back (409).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quarantined {
-    pub id: EventId,
-    pub device: Uuid,
-    pub seq: u64,
-    pub reason: QuarantineReason,
-}
+use crate::quarantine::{QuarantineReason, Quarantined, quarantine};
 
 /// What a batch did to the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,17 +54,6 @@ pub struct ReceiveReport {
     pub merged: usize,
     /// Events this store holds that still wait for a parent, after this call.
     pub waiting: usize,
-}
-
-/// A quarantined event as the office sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuarantineEntry {
-    pub received: SignedEvent,
-    /// SHA-256 of the received event's canonical bytes, hex.
-    pub sha256: String,
-    pub reason: QuarantineReason,
-    /// This store's device time when it arrived.
-    pub received_at: DateTime<FixedOffset>,
 }
 
 enum Verdict {
@@ -180,25 +95,30 @@ fn same_or(held: &str, e: &Event, otherwise: QuarantineReason) -> Result<Verdict
     })
 }
 
-fn classify(
-    conn: &Connection,
-    s: &SignedEvent,
-    trust: &dyn Fn(Uuid) -> Option<VerifyingKey>,
+/// The caller's checks: whose key an event must carry, and whether its device may record it.
+struct Rules<'a> {
     own: Uuid,
-) -> Result<Verdict> {
+    trust: &'a dyn Fn(Uuid) -> Option<VerifyingKey>,
+    permit: &'a dyn Fn(&Event) -> bool,
+}
+
+fn classify(conn: &Connection, s: &SignedEvent, rules: &Rules<'_>) -> Result<Verdict> {
     use QuarantineReason as R;
     let e = &s.event;
-    if e.device == own {
+    if e.device == rules.own {
         return match held_by_id(conn, e.id)? {
             Some(held) => same_or(&held, e, R::OwnDevice),
             None => Ok(Verdict::Quarantine(R::OwnDevice)),
         };
     }
-    let Some(key) = trust(e.device) else {
+    let Some(key) = (rules.trust)(e.device) else {
         return Ok(Verdict::Quarantine(R::UnknownDevice));
     };
     if s.verify(&key).is_err() {
         return Ok(Verdict::Quarantine(R::BadSignature));
+    }
+    if !(rules.permit)(e) {
+        return Ok(Verdict::Quarantine(R::NotPermitted));
     }
     if e.seq == 0 {
         return Ok(Verdict::Quarantine(R::BadSeq));
@@ -231,7 +151,7 @@ fn merge(conn: &Connection, e: &Event, signature: &str) -> Result<()> {
     Ok(())
 }
 
-fn body_of(e: &Event) -> Result<String> {
+pub(crate) fn body_of(e: &Event) -> Result<String> {
     serde_json::to_string(e).map_err(|err| StoreError::CorruptEvent(err.to_string()))
 }
 
@@ -278,34 +198,6 @@ fn release(conn: &Connection) -> Result<usize> {
     }
 }
 
-/// Keeps `s` aside for the office. A retry of the very same refused event is not recorded twice.
-fn quarantine(
-    conn: &Connection,
-    s: &SignedEvent,
-    reason: QuarantineReason,
-    now: DateTime<FixedOffset>,
-) -> Result<()> {
-    let e = &s.event;
-    conn.execute(
-        "INSERT INTO event_quarantine
-             (event_id, device, seq, sha256, body, signature, reason, received_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-         WHERE NOT EXISTS (SELECT 1 FROM event_quarantine
-                           WHERE event_id = ?1 AND sha256 = ?4 AND signature = ?6 AND reason = ?7)",
-        params![
-            e.id.to_string(),
-            e.device.to_string(),
-            e.seq as i64,
-            event_sha256(e),
-            body_of(e)?,
-            s.signature,
-            reason.code(),
-            now.to_rfc3339()
-        ],
-    )?;
-    Ok(())
-}
-
 /// This store's hybrid clock after seeing `remote`, at device time `now`.
 fn observe(conn: &Connection, remote: Hlc, now: DateTime<FixedOffset>) -> Result<()> {
     let last: i64 = conn.query_row("SELECT last_hlc FROM device", [], |r| r.get(0))?;
@@ -324,15 +216,33 @@ impl Store {
         trust: &dyn Fn(Uuid) -> Option<VerifyingKey>,
         now: DateTime<FixedOffset>,
     ) -> Result<ReceiveReport> {
+        self.receive_with(batch, trust, &|_| true, now)
+    }
+
+    /// [`Store::receive`] with the receiver's own rules: `permit` is asked about each event whose
+    /// signature checks out, and one it refuses is quarantined (`not-permitted`). The site server
+    /// refuses an approval from a device not enrolled as a chief examiner's, whatever the event
+    /// claims.
+    pub fn receive_with(
+        &mut self,
+        batch: &[SignedEvent],
+        trust: &dyn Fn(Uuid) -> Option<VerifyingKey>,
+        permit: &dyn Fn(&Event) -> bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<ReceiveReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let own = device_id(&tx)?;
+        let rules = Rules {
+            own: device_id(&tx)?,
+            trust,
+            permit,
+        };
         let mut report = ReceiveReport::default();
         let mut newest: Option<Hlc> = None;
         let mut merged_any = false;
         for s in batch {
-            match classify(&tx, s, trust, own)? {
+            match classify(&tx, s, &rules)? {
                 Verdict::Duplicate => report.duplicate += 1,
                 Verdict::Quarantine(reason) => {
                     quarantine(&tx, s, reason, now)?;
@@ -365,36 +275,6 @@ impl Store {
         report.waiting = waiting_count(&tx)?;
         tx.commit()?;
         Ok(report)
-    }
-
-    /// Every event refused by [`Store::receive`], oldest first: for the office.
-    pub fn quarantined(&self) -> Result<Vec<QuarantineEntry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT body, signature, sha256, reason, received_at FROM event_quarantine ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let corrupt = |what: &str| StoreError::CorruptEvent(format!("quarantine: {what}"));
-        rows.map(|row| {
-            let (body, signature, sha256, reason, at) = row?;
-            Ok(QuarantineEntry {
-                received: SignedEvent {
-                    event: parse(&body)?,
-                    signature,
-                },
-                sha256,
-                reason: QuarantineReason::parse(&reason).ok_or_else(|| corrupt(&reason))?,
-                received_at: DateTime::parse_from_rfc3339(&at).map_err(|_| corrupt(&at))?,
-            })
-        })
-        .collect()
     }
 
     /// The events held but not yet merged because a parent has not arrived, in arrival order.

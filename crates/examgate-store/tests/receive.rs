@@ -488,3 +488,50 @@ fn an_own_event_is_pulled_only_once_signed_and_keeps_its_first_signature() {
     let replaced = SigningKey::from_bytes(&[6; 32]);
     assert_eq!(store.own_signed_after(0, 10, &replaced).unwrap(), pushed);
 }
+
+#[test]
+fn an_approval_the_receivers_rules_do_not_permit_is_quarantined() {
+    let (_d, mut store) = empty_store();
+    let (proctor_phone, chief_phone) = (Device::new(1), Device::new(2));
+    let trust = trusting(&[&proctor_phone, &chief_phone]);
+    let vouch = proctor_phone.signed(
+        1,
+        1,
+        &[],
+        EventKind::ManualVerificationRequested {
+            photo: PhotoRef::default(),
+        },
+    );
+    let self_approved = proctor_phone.signed(
+        2,
+        2,
+        &[vouch.event.id],
+        EventKind::ManualVerificationApproved,
+    );
+    let approved = chief_phone.signed(
+        1,
+        3,
+        &[vouch.event.id],
+        EventKind::ManualVerificationApproved,
+    );
+    let chief_id = chief_phone.id;
+    let only_chiefs_approve =
+        move |e: &Event| e.kind != EventKind::ManualVerificationApproved || e.device == chief_id;
+    let r = store
+        .receive_with(
+            &[vouch, self_approved, approved],
+            &trust,
+            &only_chiefs_approve,
+            at(8, 5),
+        )
+        .unwrap();
+    assert_eq!(r.accepted, 2);
+    assert_eq!(r.quarantined.len(), 1);
+    assert_eq!(r.quarantined[0].reason, QuarantineReason::NotPermitted);
+    assert_eq!(r.quarantined[0].device, proctor_phone.id);
+    assert_eq!(store.high_water(proctor_phone.id).unwrap(), 1);
+    assert_eq!(
+        state(&store, STUDENT),
+        CandidateState::Admitted { manual: true }
+    );
+}
