@@ -32,8 +32,9 @@ pub enum QuarantineReason {
     SeqTaken,
     /// It claims this store's own device id but is not an event this device recorded.
     OwnDevice,
-    /// Sequence numbers start at 1.
-    BadSeq,
+    /// Its seq is 0 (they start at 1), or its seq or clock reading does not fit the store's
+    /// signed 64-bit columns.
+    OutOfRange,
 }
 
 impl QuarantineReason {
@@ -46,7 +47,7 @@ impl QuarantineReason {
             QuarantineReason::ChangedContent => "changed-content",
             QuarantineReason::SeqTaken => "seq-taken",
             QuarantineReason::OwnDevice => "own-device",
-            QuarantineReason::BadSeq => "bad-seq",
+            QuarantineReason::OutOfRange => "out-of-range",
         }
     }
 
@@ -59,7 +60,7 @@ impl QuarantineReason {
             R::ChangedContent,
             R::SeqTaken,
             R::OwnDevice,
-            R::BadSeq,
+            R::OutOfRange,
         ]
         .into_iter()
         .find(|r| r.code() == code)
@@ -85,7 +86,9 @@ impl std::fmt::Display for QuarantineReason {
             QuarantineReason::OwnDevice => {
                 "事件冒用本机设备编号 (the event claims this device's id: a cloned device?)"
             }
-            QuarantineReason::BadSeq => "事件序号须从 1 开始 (sequence numbers start at 1)",
+            QuarantineReason::OutOfRange => {
+                "事件序号或时钟值超出范围 (the event's seq or clock reading is out of range)"
+            }
         })
     }
 }

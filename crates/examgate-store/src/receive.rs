@@ -120,8 +120,8 @@ fn classify(conn: &Connection, s: &SignedEvent, rules: &Rules<'_>) -> Result<Ver
     if !(rules.permit)(e) {
         return Ok(Verdict::Quarantine(R::NotPermitted));
     }
-    if e.seq == 0 {
-        return Ok(Verdict::Quarantine(R::BadSeq));
+    if e.seq == 0 || i64::try_from(e.seq).is_err() || i64::try_from(e.hlc.0).is_err() {
+        return Ok(Verdict::Quarantine(R::OutOfRange));
     }
     if let Some(held) = held_by_id(conn, e.id)? {
         return same_or(&held, e, R::ChangedContent);

@@ -535,3 +535,27 @@ fn an_approval_the_receivers_rules_do_not_permit_is_quarantined() {
         CandidateState::Admitted { manual: true }
     );
 }
+
+#[test]
+fn a_seq_of_zero_or_a_seq_or_clock_beyond_the_stores_range_is_quarantined() {
+    let (_d, mut store) = empty_store();
+    let a = Device::new(1);
+    let note = || EventKind::Redirected {
+        to_room: "02".into(),
+    };
+    let mut huge_clock = a.event(2, 2, &[], note());
+    huge_clock.hlc = Hlc(u64::MAX);
+    let batch = [
+        a.signed(0, 1, &[], note()),
+        a.signed(u64::MAX, 1, &[], note()),
+        sign(&a.key, huge_clock),
+    ];
+    let r = store.receive(&batch, &trusting(&[&a]), at(8, 5)).unwrap();
+    assert_eq!(r.accepted, 0);
+    assert!(
+        r.quarantined
+            .iter()
+            .all(|q| q.reason == QuarantineReason::OutOfRange)
+    );
+    assert_eq!(r.quarantined.len(), 3);
+}
