@@ -559,3 +559,37 @@ fn a_seq_of_zero_or_a_seq_or_clock_beyond_the_stores_range_is_quarantined() {
     );
     assert_eq!(r.quarantined.len(), 3);
 }
+
+#[test]
+fn an_event_waiting_for_its_parent_is_still_held_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.db");
+    let a = Device::new(1);
+    let trust = trusting(&[&a]);
+    let first = a.signed(
+        1,
+        1,
+        &[],
+        EventKind::Refused {
+            reason: RefusalReason::DocumentMismatch,
+        },
+    );
+    let second = a.signed(2, 2, &[first.event.id], EventKind::Admitted);
+    {
+        let mut store = Store::open(&path).unwrap();
+        let r = store
+            .receive(std::slice::from_ref(&second), &trust, at(8, 5))
+            .unwrap();
+        assert_eq!(r.waiting, 1);
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.waiting().unwrap(), vec![second.event.clone()]);
+    assert_eq!(store.high_water(a.id).unwrap(), 0, "seq 1 is the gap");
+    let r = store.receive(&[first, second], &trust, at(8, 6)).unwrap();
+    assert_eq!((r.accepted, r.duplicate, r.merged, r.waiting), (1, 1, 2, 0));
+    assert_eq!(store.high_water(a.id).unwrap(), 2);
+    assert_eq!(
+        state(&store, STUDENT),
+        CandidateState::Admitted { manual: false }
+    );
+}
