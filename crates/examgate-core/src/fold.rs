@@ -6,6 +6,11 @@
 //! [`CandidateState::Conflict`], which a person settles with a `ConflictResolved` event whose
 //! parents are the heads. Nothing depends on arrival order or duplicates, so two devices, or a
 //! device and the server, holding the same events compute the same state.
+//!
+//! The set must be causally closed (every parent of an event in it is in it too): an event whose
+//! parent is missing leaves that parent's own parents as heads, a conflict the complete log does
+//! not have. The store's receive path holds such an event aside until its parents arrive
+//! (examgate-store `receive`), so the fold only ever sees closed sets.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -213,6 +218,39 @@ mod tests {
         let b = ev(2, 1, 20, &[1], EventKind::ManualVerificationApproved);
         assert_eq!(
             fold([&a, &b]).state,
+            CandidateState::Admitted { manual: true }
+        );
+    }
+
+    /// Why the receive path holds an event until its parents arrive: refused (e0), then vouched
+    /// having seen it (e1), then approved having seen that (e2). Without e1, e0 looks unseen.
+    #[test]
+    fn only_a_causally_closed_set_is_free_of_false_conflicts() {
+        let e0 = ev(
+            1,
+            3,
+            10,
+            &[],
+            EventKind::Refused {
+                reason: RefusalReason::DocumentMismatch,
+            },
+        );
+        let e1 = ev(
+            2,
+            1,
+            20,
+            &[1],
+            EventKind::ManualVerificationRequested {
+                photo: PhotoRef::default(),
+            },
+        );
+        let e2 = ev(3, 2, 30, &[2], EventKind::ManualVerificationApproved);
+        assert!(matches!(
+            fold([&e0, &e2]).state,
+            CandidateState::Conflict { .. }
+        ));
+        assert_eq!(
+            fold([&e0, &e1, &e2]).state,
             CandidateState::Admitted { manual: true }
         );
     }

@@ -11,6 +11,7 @@ pub mod event;
 pub mod fold;
 pub mod model;
 pub mod search;
+pub mod signed;
 pub mod staffing;
 pub mod text;
 pub mod timeline;

@@ -134,6 +134,12 @@ impl DeviceKey {
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())
     }
+
+    /// The ed25519 key itself: the same key signs this device's events for sync
+    /// (`examgate_core::signed::sign`).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
 }
 
 /// The sidecar `<photo>.sig.json`, also returned to the caller for the event log.

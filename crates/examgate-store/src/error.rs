@@ -67,6 +67,10 @@ pub enum StoreError {
         "“{0}”是正式考试，考试时间跟随本机时钟；如须调整，须主考输入口令授权 (a real sitting's exam time follows the device clock: changing it needs the chief examiner's PIN)"
     )]
     ExamTimeNeedsChief(String),
+    #[error(
+        "本机第 {seq} 条事件尚未签名，不能供其他设备拉取；请先上传 (this device's event {seq} has not been signed yet: push it first)"
+    )]
+    UnsignedEvent { seq: u64 },
 }
 
 impl StoreError {
@@ -93,6 +97,7 @@ impl StoreError {
             StoreError::KeystoreUnavailable { .. } => "db-keystore-unavailable",
             StoreError::Private { .. } => "private-file",
             StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
+            StoreError::UnsignedEvent { .. } => "event-unsigned",
         }
     }
 }

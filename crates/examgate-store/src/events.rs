@@ -107,10 +107,17 @@ pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<bool> {
             body
         ],
     )?;
+    if n == 1 {
+        // Its place in this store's arrival order: the cursor a pull reads from.
+        conn.execute(
+            "INSERT INTO event_arrival (event_id) VALUES (?1)",
+            [e.id.to_string()],
+        )?;
+    }
     Ok(n == 1)
 }
 
-fn parse(body: &str) -> Result<Event> {
+pub(crate) fn parse(body: &str) -> Result<Event> {
     serde_json::from_str(body).map_err(|e| StoreError::CorruptEvent(e.to_string()))
 }
 

@@ -25,9 +25,12 @@ pub mod pin;
 pub mod pin_hash;
 mod pin_lock;
 mod private;
+mod quarantine;
+mod receive;
 #[cfg(target_os = "linux")]
 mod secret_service;
 mod staffing;
+mod sync_out;
 
 use std::path::Path;
 
@@ -42,6 +45,8 @@ pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
 pub use pin::PinAttempt;
 pub use pin_lock::{BootReading, DeviceTime};
+pub use quarantine::{QuarantineEntry, QuarantineReason, Quarantined};
+pub use receive::ReceiveReport;
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

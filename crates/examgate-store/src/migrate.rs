@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T063000_pin_boot_clock",
         include_str!("../migrations/20261129T063000_pin_boot_clock.sql"),
     ),
+    (
+        "20261129T090000_sync_receive",
+        include_str!("../migrations/20261129T090000_sync_receive.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
@@ -157,6 +161,36 @@ mod tests {
                 ("2023春 第一次".to_string(), true),
                 ("2023春 第二次".to_string(), true),
                 ("2024春 第一次".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn events_recorded_before_sync_existed_get_arrivals_in_the_order_they_were_recorded() {
+        let mut c = Connection::open_in_memory().unwrap();
+        apply(&mut c, &MIGRATIONS[..5]).unwrap();
+        for id in ["c", "a", "b"] {
+            c.execute(
+                "INSERT INTO event (id, device, seq, wall, hlc, actor, sitting, candidate, kind, body)
+                 VALUES (?1, 'd', (SELECT count(*) + 1 FROM event), 'w', 0, 'p', 's', 'x', 'k', '{}')",
+                [id],
+            )
+            .unwrap();
+        }
+        run(&mut c).unwrap();
+        let order: Vec<(i64, String)> = c
+            .prepare("SELECT arrival, event_id FROM event_arrival ORDER BY arrival")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            order,
+            [
+                (1, "c".to_string()),
+                (2, "a".to_string()),
+                (3, "b".to_string())
             ]
         );
     }

@@ -1,0 +1,190 @@
+//! What sync reads out of a store: how far each device's events are held without a gap, this
+//! device's own events to push, and everything that arrived after a cursor for a pull.
+//!
+//! The high-water mark is the largest `n` with seqs `1..=n` of a device all held (merged or
+//! waiting for a parent: a waiting event is held and must not be sent again). It is computed from
+//! the `(device, seq)` indexes alone, no event body is read.
+//!
+//! The pull cursor is `event_arrival.arrival`: a number given to each event as it joins this
+//! store's log, never reused or changed (AUTOINCREMENT, immutable rows; not `event`'s rowid,
+//! which VACUUM may renumber). Since an event joins the log only after its parents (`receive`),
+//! reading in cursor order never yields a child before its parent.
+//!
+//! Signatures: a received event keeps the signature it came with. This device's own events are
+//! signed by [`Store::own_signed_after`], which records each signature the first time it makes
+//! it, so an event keeps that signature even if the device key is later replaced; until then an
+//! own event has none, and a pull that reaches it fails ([`StoreError::UnsignedEvent`]) rather
+//! than skip it. (The server records no events of its own; a device is not pulled from.)
+
+use ed25519_dalek::SigningKey;
+use examgate_core::event::Event;
+use examgate_core::signed::{SignedEvent, sign};
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use crate::events::{device_id, parse};
+
+/// The seqs held of one device: the merged log and the events waiting for a parent. Distinct
+/// (`receive` keeps `(device, seq)` unique across both), so in seq order the `k`-th is `k` exactly
+/// as long as there has been no gap.
+const HELD_SEQS: &str = "SELECT device, seq FROM event WHERE seq >= 1
+     UNION ALL SELECT device, seq FROM event_waiting WHERE seq >= 1";
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl Store {
+    /// The largest `n` such that seqs `1..=n` of `device` are all held (0 when seq 1 is not).
+    pub fn high_water(&self, device: Uuid) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM (
+                 SELECT seq, row_number() OVER (ORDER BY seq) AS k FROM (
+                     SELECT seq FROM event WHERE device = ?1 AND seq >= 1
+                     UNION ALL SELECT seq FROM event_waiting WHERE device = ?1 AND seq >= 1))
+             WHERE seq = k",
+            [device.to_string()],
+            |r| r.get(0),
+        )?;
+        Ok(count(n))
+    }
+
+    /// [`Store::high_water`] of every device this store holds events of, by device id.
+    pub fn high_waters(&self) -> Result<Vec<(Uuid, u64)>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT device, sum(seq = k) FROM (
+                 SELECT device, seq, row_number() OVER (PARTITION BY device ORDER BY seq) AS k
+                 FROM ({HELD_SEQS}))
+             GROUP BY device ORDER BY device"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|row| {
+            let (device, n) = row?;
+            let id = Uuid::parse_str(&device)
+                .map_err(|e| StoreError::CorruptEvent(format!("device id: {e}")))?;
+            Ok((id, count(n)))
+        })
+        .collect()
+    }
+
+    /// This device's own events with a seq after `seq`, in seq order, at most `limit`: what a
+    /// push sends (the caller signs them, or see [`Store::own_signed_after`]).
+    pub fn own_events_after(&self, seq: u64, limit: usize) -> Result<Vec<Event>> {
+        let own = device_id(&self.conn)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM event WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let bodies = stmt.query_map(
+            params![
+                own.to_string(),
+                i64::try_from(seq).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| r.get::<_, String>(0),
+        )?;
+        bodies.map(|b| parse(&b?)).collect()
+    }
+
+    /// [`Store::own_events_after`], signed with `key`: an event signed before keeps its recorded
+    /// signature; one signed now has its signature recorded, so this store can serve it in a pull.
+    pub fn own_signed_after(
+        &mut self,
+        seq: u64,
+        limit: usize,
+        key: &SigningKey,
+    ) -> Result<Vec<SignedEvent>> {
+        let events = self.own_events_after(seq, limit)?;
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let id = event.id.to_string();
+            let held: Option<String> = tx
+                .query_row(
+                    "SELECT signature FROM event_signature WHERE event_id = ?1",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            out.push(match held {
+                Some(signature) => SignedEvent { event, signature },
+                None => {
+                    let signed = sign(key, event);
+                    tx.execute(
+                        "INSERT INTO event_signature (event_id, signature) VALUES (?1, ?2)",
+                        params![id, signed.signature],
+                    )?;
+                    signed
+                }
+            });
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The events that joined this store's log after `cursor` (0: from the start), in that order,
+    /// with their signatures, at most `limit`; only those of `sitting` and not recorded by
+    /// `exclude_device` when given. Returns them and the cursor to continue from: past the last
+    /// returned event, or past everything read when fewer than `limit` matched.
+    pub fn events_after(
+        &self,
+        cursor: u64,
+        sitting: Option<&str>,
+        exclude_device: Option<Uuid>,
+        limit: usize,
+    ) -> Result<(Vec<SignedEvent>, u64)> {
+        if limit == 0 {
+            return Ok((Vec::new(), cursor));
+        }
+        // One read transaction: the rows and the end of the log are read from the same snapshot.
+        let tx = self.conn.unchecked_transaction()?;
+        let from = i64::try_from(cursor).unwrap_or(i64::MAX);
+        let end: i64 = tx.query_row(
+            "SELECT coalesce(max(arrival), 0) FROM event_arrival",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT a.arrival, e.seq, e.body, s.signature FROM event_arrival a
+             JOIN event e ON e.id = a.event_id
+             LEFT JOIN event_signature s ON s.event_id = a.event_id
+             WHERE a.arrival > ?1 AND (?2 IS NULL OR e.sitting = ?2)
+               AND (?3 IS NULL OR e.device <> ?3)
+             ORDER BY a.arrival LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                from,
+                sitting,
+                exclude_device.map(|d| d.to_string()),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        let mut last = from;
+        for row in rows {
+            let (arrival, seq, body, signature) = row?;
+            let signature = signature.ok_or(StoreError::UnsignedEvent { seq: count(seq) })?;
+            out.push(SignedEvent {
+                event: parse(&body)?,
+                signature,
+            });
+            last = arrival;
+        }
+        let next = if out.len() < limit {
+            end.max(from)
+        } else {
+            last
+        };
+        Ok((out, count(next)))
+    }
+}
