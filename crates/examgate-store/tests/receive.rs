@@ -76,7 +76,7 @@ fn empty_store() -> (tempfile::TempDir, Store) {
 /// A store with the demo exam loaded, for tests that record acts of their own.
 fn demo_store() -> (tempfile::TempDir, Store) {
     let (dir, mut store) = empty_store();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     (dir, store)
 }
 
@@ -88,8 +88,12 @@ fn proctor_and_student(store: &Store) -> (String, String) {
         .into_iter()
         .find(|s| s.room.is_some())
         .unwrap();
-    let t = store.tally(SITTING, SITE, "01").unwrap();
-    (proctor.id, t.expected[0].student_number.clone())
+    let listed = store.room_candidates(SITTING, SITE, "01").unwrap();
+    let first = listed
+        .iter()
+        .find(|c| c.state == CandidateState::Expected)
+        .unwrap();
+    (proctor.id, first.student_number.clone())
 }
 
 fn state(store: &Store, student: &str) -> CandidateState {
@@ -360,7 +364,8 @@ fn an_event_whose_parent_has_not_arrived_waits_instead_of_making_a_conflict() {
     let e0 = store
         .act(SITTING, &student, &proctor, &refuse, at(8, 40))
         .unwrap()
-        .event;
+        .event
+        .id;
     let (d1, d2) = (Device::new(1), Device::new(2));
     let trust = trusting(&[&d1, &d2]);
     let for_student = |mut e: Event| {

@@ -27,7 +27,7 @@ const CANDIDATES: usize = 4;
 /// A store at `path` with the demo exam loaded: the only place this test touches the demo.
 fn demo_store(path: &Path) -> Store {
     let mut store = Store::open_with(path, Durability::ProcessCrash).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     store
 }
 
@@ -151,7 +151,7 @@ impl Site {
             .iter()
             .find(|s| s.role == Role::ChiefExaminer)
             .unwrap();
-        let students = server.tally(SITTING, SITE, "01").unwrap().expected[..CANDIDATES]
+        let students = server.room_candidates(SITTING, SITE, "01").unwrap()[..CANDIDATES]
             .iter()
             .map(|c| c.student_number.clone())
             .collect();
