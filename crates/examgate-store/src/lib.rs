@@ -28,6 +28,7 @@ mod pin_lock;
 mod private;
 #[cfg(target_os = "linux")]
 mod secret_service;
+mod server_link;
 mod staffing;
 
 use std::path::Path;
@@ -41,8 +42,10 @@ pub use door::{ActResult, CandidateCard, Tally};
 pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
+pub use migrate::apply_extension;
 pub use pin::PinAttempt;
 pub use pin_lock::{BootReading, DeviceTime};
+pub use server_link::ServerLink;
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.

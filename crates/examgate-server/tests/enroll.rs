@@ -1,0 +1,161 @@
+//! Enrollment at the library level, where the server's clock can be set: a code works once and
+//! until it expires, and a refused redemption changes nothing.
+
+use chrono::{DateTime, Duration, Utc};
+use examgate_server::{NewCode, Server, ServerError};
+use examgate_sync::wire::{EnrollRequest, Role};
+use uuid::Uuid;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn code(valid: Duration) -> NewCode {
+    NewCode {
+        site: "第一考点".into(),
+        room: Some("101".into()),
+        role: Role::Proctor,
+        staff: "P001".into(),
+        valid,
+    }
+}
+
+/// A valid ed25519 public key (the basepoint's encoding), distinct per `n` only in the device id.
+const KEY: &str = "5866666666666666666666666666666666666666666666666666666666666666";
+
+fn request(secret: &str, device: Uuid) -> EnrollRequest {
+    EnrollRequest {
+        secret: secret.into(),
+        device_id: device,
+        public_key: KEY.into(),
+        name: "门口平板".into(),
+    }
+}
+
+fn open() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::open(&dir.path().join("data")).unwrap();
+    (dir, server)
+}
+
+#[test]
+fn an_expired_code_is_refused_and_stays_unused() {
+    let (_dir, mut server) = open();
+    let issued = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), at("2026-11-29T09:00:00Z"))
+        .unwrap();
+    let device = Uuid::now_v7();
+    let late = server
+        .db_mut()
+        .enroll(&request(&issued.secret, device), at("2026-11-29T09:30:00Z"));
+    assert!(
+        matches!(late, Err(ServerError::EnrollCodeExpired { .. })),
+        "{late:?}"
+    );
+    assert!(server.db().devices().unwrap().is_empty());
+    // One second before the end it still works: the refusal above changed nothing.
+    let ok = server
+        .db_mut()
+        .enroll(&request(&issued.secret, device), at("2026-11-29T09:29:59Z"))
+        .unwrap();
+    assert_eq!(ok.device.site, "第一考点");
+}
+
+#[test]
+fn a_replayed_code_is_refused_and_the_first_token_keeps_working() {
+    let (_dir, mut server) = open();
+    let now = at("2026-11-29T09:00:00Z");
+    let issued = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let first = server
+        .db_mut()
+        .enroll(&request(&issued.secret, Uuid::now_v7()), now)
+        .unwrap();
+    let replay = server
+        .db_mut()
+        .enroll(&request(&issued.secret, Uuid::now_v7()), now);
+    assert!(
+        matches!(replay, Err(ServerError::EnrollCodeUsed)),
+        "{replay:?}"
+    );
+    assert_eq!(server.db().devices().unwrap().len(), 1);
+    let me = server.db().device_for_token(&first.token).unwrap();
+    assert_eq!(me, first.device);
+}
+
+#[test]
+fn a_revoked_device_is_refused_and_cannot_enroll_again() {
+    let (_dir, mut server) = open();
+    let now = at("2026-11-29T09:00:00Z");
+    let device = Uuid::now_v7();
+    let a = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let enrolled = server
+        .db_mut()
+        .enroll(&request(&a.secret, device), now)
+        .unwrap();
+    assert!(server.db().revoke(device, now).unwrap());
+    assert!(matches!(
+        server.db().device_for_token(&enrolled.token),
+        Err(ServerError::DeviceRevoked)
+    ));
+    let b = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    assert!(matches!(
+        server.db_mut().enroll(&request(&b.secret, device), now),
+        Err(ServerError::DeviceRevoked)
+    ));
+    // The trust list leaves the revoked key out unless asked.
+    assert!(!server.db().trust_list(false).unwrap().contains(KEY));
+    assert!(server.db().trust_list(true).unwrap().contains(KEY));
+}
+
+#[test]
+fn the_trust_list_reads_back_as_verify_reads_it() {
+    let (_dir, mut server) = open();
+    let now = at("2026-11-29T09:00:00Z");
+    let a = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    server
+        .db_mut()
+        .enroll(&request(&a.secret, Uuid::now_v7()), now)
+        .unwrap();
+    let list = server.db().trust_list(false).unwrap();
+    let keys = examgate_photo_trust::parse(&list);
+    assert_eq!(keys, vec![KEY.to_owned()]);
+}
+
+/// The trust-list grammar of `examgate verify --trust` (examgate-photo's `parse_trusted`): one
+/// 64-hex key a line, optionally followed by whitespace and a `#` comment.
+mod examgate_photo_trust {
+    pub fn parse(text: &str) -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (key, rest) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+                assert!(rest.trim_start().is_empty() || rest.trim_start().starts_with('#'));
+                assert_eq!(key.len(), 64);
+                key.to_owned()
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_database_with_the_servers_tables_still_opens_as_an_ordinary_store() {
+    let (dir, server) = open();
+    drop(server);
+    let store = examgate_store::Store::open(dir.path().join("data/site.db")).unwrap();
+    store.device_id().unwrap();
+    Server::open(&dir.path().join("data")).unwrap();
+}
