@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use examgate_store::DbKey;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::Result;
@@ -21,10 +22,10 @@ pub struct ServerDb {
 }
 
 impl ServerDb {
-    /// Opens the server's tables in the store database at `path` (which the store has opened,
-    /// and so created and migrated, first).
-    pub(crate) fn open(path: &Path) -> Result<ServerDb> {
-        let mut conn = examgate_store::connect(path)?;
+    /// Opens the server's tables in the store database at `path`, which a store of this process
+    /// has open with `key` (and so created and migrated).
+    pub(crate) fn open(path: &Path, key: &DbKey) -> Result<ServerDb> {
+        let mut conn = examgate_store::connect_again(path, key)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a token handed out or a code marked used must survive a power cut, or a device
         // would hold a token the server forgot (or a code could be used twice).

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
-use examgate_store::Store;
+use examgate_store::{DbKey, Durability, Store};
 use examgate_sync::Fingerprint;
 
 use crate::api::{AppState, router};
@@ -34,8 +34,10 @@ impl Server {
     pub fn open(dir: &Path) -> Result<Server> {
         private_dir(dir)?;
         let path = dir.join("site.db");
-        let store = Store::open(&path)?;
-        let db = ServerDb::open(&path)?;
+        // The key file beside the database, as `examgate import --db DIR/site.db` finds it.
+        let key = DbKey::for_database(&path)?;
+        let store = Store::open_with_key(&path, &key, Durability::PowerLoss)?;
+        let db = ServerDb::open(&path, &key)?;
         let tls = TlsIdentity::load_or_create(&tls_dir(dir))?;
         Ok(Server {
             dir: dir.to_owned(),

@@ -1,5 +1,7 @@
 //! The committed OpenAPI document is the one the code generates; `UPDATE_OPENAPI=1 cargo test -p
 //! examgate-server --test openapi` rewrites it.
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
 
 #[test]
 fn the_committed_openapi_document_is_current() {

@@ -147,6 +147,19 @@ impl Store {
     }
 }
 
+/// Another connection to the database at `path`, which a [`Store`] of this process already has
+/// open with `key`: for a crate that keeps its own tables in the same database (the site server).
+///
+/// Unlike [`connect`] it does not look at the file outside SQLite. SQLite's locks are POSIX locks,
+/// which belong to the process: closing any other descriptor of the file drops them all, and
+/// another process closing its connection could then delete the WAL the open store still writes.
+pub fn connect_again(path: impl AsRef<Path>, key: &DbKey) -> Result<Connection> {
+    let path = path.as_ref();
+    let conn = Connection::open(path)?;
+    cipher::apply_key(&conn, path, key)?;
+    Ok(conn)
+}
+
 /// A bare, keyed connection to the database at `path` (no migrations): for tools and tests that
 /// look inside the file. The key comes from the key file beside it, as for [`Store::open`].
 pub fn connect(path: impl AsRef<Path>) -> Result<Connection> {
