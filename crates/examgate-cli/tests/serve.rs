@@ -33,14 +33,21 @@ impl Drop for Served {
 
 fn serve(dir: &Path) -> Served {
     let data = dir.join("server");
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(&data)
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    // Killed on every path from here, a failed wait for the listening line included.
+    let mut served = Served {
+        child,
+        data,
+        url: String::new(),
+        fingerprint: Fingerprint([0; 32]),
+    };
+    let stdout = served.child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -61,12 +68,9 @@ fn serve(dir: &Path) -> Served {
             fingerprint = Some(fp.parse().unwrap());
         }
         if let Some(url) = line.strip_prefix("listening on ") {
-            return Served {
-                child,
-                data,
-                url: url.to_owned(),
-                fingerprint: fingerprint.expect("fingerprint line before the listening line"),
-            };
+            served.url = url.to_owned();
+            served.fingerprint = fingerprint.expect("fingerprint line before the listening line");
+            return served;
         }
     }
 }
