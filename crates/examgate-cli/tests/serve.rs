@@ -153,8 +153,16 @@ fn a_device_enrolls_end_to_end_with_its_own_id_and_signing_key() {
     let dir = tempfile::tempdir().unwrap();
     let server = serve(dir.path());
     let db = device_db(dir.path(), "door");
-    let out = enroll(&db, &server.issue(&[]));
+    let png = dir.path().join("code.png");
+    let out = enroll(&db, &server.issue(&["--png", png.to_str().unwrap()]));
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG\r\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&png).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the QR's secret is owner-only: {mode:o}");
+    }
 
     let link = link(&db).expect("the enrollment is kept in the device database");
     assert_eq!(link.fingerprint, server.fingerprint.to_string());
@@ -274,6 +282,47 @@ fn a_plain_http_address_is_refused_and_never_contacted() {
         Client::new("http://127.0.0.1:8740", Fingerprint([0; 32])),
         Err(SyncError::InsecureUrl(_))
     ));
+    // Nor does the office hand out such a code.
+    let data = dir.path().join("server");
+    let out = examgate(&[
+        "serve",
+        "enroll",
+        "--data",
+        data.to_str().unwrap(),
+        "--site",
+        "第一考点",
+        "--role",
+        "chief",
+        "--staff",
+        "C001",
+        "--url",
+        "http://192.168.1.10:8740",
+    ]);
+    assert!(!out.status.success());
+    assert!(!text(&out.stdout).contains("EG1:"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_clock_sample_the_server_did_not_answer_is_refused_and_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let db = device_db(dir.path(), "door");
+    assert!(enroll(&db, &server.issue(&[])).status.success());
+    let client = server.client().with_token(link(&db).unwrap().token);
+    let before = server.devices();
+    // A device claiming the server answered at times it never did (to look punctual).
+    let forged = br#"{"t1_us":1000,"t2_us":1000,"t3_us":1000,"t4_us":1000}"#;
+    let (status, body) = block_on(client.post_raw("/clock", forged.to_vec())).unwrap();
+    assert_eq!(
+        (status, body.map(|b| b.code)),
+        (400, Some(ErrorCode::BadClockSample))
+    );
+    assert_eq!(server.devices(), before);
+    // A real exchange is recorded with a bound of half the round trip.
+    let measured =
+        block_on(client.measure_clock(|| chrono::Utc::now().timestamp_micros())).unwrap();
+    assert!(measured.error_us >= 0 && measured.device_ahead_us.abs() < 5_000_000);
+    assert_ne!(server.devices(), before);
 }
 
 fn refused(r: Result<impl std::fmt::Debug, SyncError>) -> (u16, Option<ErrorCode>) {

@@ -46,6 +46,14 @@ fn device_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceInfo> {
     })
 }
 
+/// `text` with every control character (a line break included) made a space: a comment must not
+/// end its line, or the next could be read as a trusted key.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 impl ServerDb {
     /// The device a bearer token belongs to: unknown → 401, revoked → 403.
     pub fn device_for_token(&self, token: &str) -> Result<DeviceInfo> {
@@ -142,17 +150,30 @@ impl ServerDb {
             } else {
                 ""
             };
-            out.push_str(&format!(
-                "{}  # {} {} {} {} {} {}{revoked}\n",
-                d.public_key,
+            let comment = format!(
+                "{} {} {} {} {} {}{revoked}",
                 d.info.device_id,
                 d.info.site,
                 d.info.room.as_deref().unwrap_or("-"),
                 d.info.role.as_str(),
                 d.info.staff,
-                d.info.name.replace(['\n', '\r'], " "),
-            ));
+                d.info.name,
+            );
+            out.push_str(&format!("{}  # {}\n", d.public_key, one_line(&comment)));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_cannot_start_a_line_of_the_trust_list() {
+        let line = one_line(
+            "第一考点\nabababababababababababababababababababababababababababababababab\r\u{1b}[2J",
+        );
+        assert!(!line.contains(['\n', '\r', '\u{1b}']), "{line}");
     }
 }

@@ -67,6 +67,7 @@ impl ServerDb {
     /// devices racing with one code cannot both win.
     pub fn enroll(&mut self, req: &EnrollRequest, now: DateTime<Utc>) -> Result<EnrollResponse> {
         check_public_key(&req.public_key)?;
+        check_name(&req.name)?;
         let public_key = req.public_key.to_ascii_lowercase();
         let device_id = req.device_id.to_string();
         let tx = self
@@ -169,6 +170,20 @@ impl ServerDb {
                 role,
                 staff,
             },
+        })
+    }
+}
+
+/// A device name is printed in the office's lists and the trust list's comments: one line of
+/// printable text, so it can neither start a line of its own nor steer the terminal.
+fn check_name(name: &str) -> Result<()> {
+    if !name.trim().is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control)
+    {
+        Ok(())
+    } else {
+        Err(ServerError::BadJson {
+            field: "name".into(),
+            reason: "须为 1 到 64 个字符的一行文字 (one line of 1 to 64 characters)".into(),
         })
     }
 }

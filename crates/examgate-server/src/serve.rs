@@ -148,3 +148,22 @@ pub(crate) fn private_dir(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_on_one_address_is_reached_there_and_on_all_interfaces_never_via_loopback() {
+        let one: SocketAddr = "127.0.0.1:8740".parse().unwrap();
+        assert_eq!(urls_for(one), ["https://127.0.0.1:8740"]);
+        let all: SocketAddr = "0.0.0.0:8740".parse().unwrap();
+        for url in urls_for(all) {
+            assert!(
+                url.starts_with("https://") && url.ends_with(":8740"),
+                "{url}"
+            );
+            assert!(!url.contains("127.0.0."), "{url}");
+        }
+    }
+}
