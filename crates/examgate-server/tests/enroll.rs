@@ -120,44 +120,56 @@ fn a_revoked_device_is_refused_and_cannot_enroll_again() {
 }
 
 #[test]
-fn the_trust_list_reads_back_as_verify_reads_it() {
-    let (_dir, mut server) = open();
-    let now = at("2026-11-29T09:00:00Z");
-    let a = server
-        .db()
-        .issue_code(&code(Duration::minutes(30)), now)
-        .unwrap();
-    server
-        .db_mut()
-        .enroll(&request(&a.secret, Uuid::now_v7()), now)
-        .unwrap();
-    let list = server.db().trust_list(false).unwrap();
-    let keys = examgate_photo_trust::parse(&list);
-    assert_eq!(keys, vec![KEY.to_owned()]);
-}
-
-/// The trust-list grammar of `examgate verify --trust` (examgate-photo's `parse_trusted`): one
-/// 64-hex key a line, optionally followed by whitespace and a `#` comment.
-mod examgate_photo_trust {
-    pub fn parse(text: &str) -> Vec<String> {
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| {
-                let (key, rest) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
-                assert!(rest.trim_start().is_empty() || rest.trim_start().starts_with('#'));
-                assert_eq!(key.len(), 64);
-                key.to_owned()
-            })
-            .collect()
-    }
-}
-
-#[test]
 fn a_database_with_the_servers_tables_still_opens_as_an_ordinary_store() {
     let (dir, server) = open();
     drop(server);
     let store = examgate_store::Store::open(dir.path().join("data/site.db")).unwrap();
     store.device_id().unwrap();
     Server::open(&dir.path().join("data")).unwrap();
+}
+
+#[test]
+fn enrolling_the_same_device_again_rolls_its_token_and_another_key_is_refused() {
+    let (_dir, mut server) = open();
+    let now = at("2026-11-29T09:00:00Z");
+    let device = Uuid::now_v7();
+    let a = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let old = server
+        .db_mut()
+        .enroll(&request(&a.secret, device), now)
+        .unwrap();
+    let b = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let new = server
+        .db_mut()
+        .enroll(&request(&b.secret, device), now)
+        .unwrap();
+    assert!(matches!(
+        server.db().device_for_token(&old.token),
+        Err(ServerError::Unauthorized)
+    ));
+    assert_eq!(
+        server.db().device_for_token(&new.token).unwrap().device_id,
+        device
+    );
+
+    // The same id with another key (the basepoint doubled) is not the same device.
+    let c = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let mut other = request(&c.secret, device);
+    other.public_key = "c9a3f86aae465f0e56513864510f3997561fa2c9e85ea21dc2292309f3cd6022".into();
+    assert!(matches!(
+        server.db_mut().enroll(&other, now),
+        Err(ServerError::DeviceConflict(_))
+    ));
+    // …and the refusal left the code unused.
+    other.device_id = Uuid::now_v7();
+    server.db_mut().enroll(&other, now).unwrap();
 }
