@@ -10,14 +10,16 @@ use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::{Phase, Timeline};
 use examgate_store::{
-    ActResult, CandidateCard, ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo,
-    StaffInfo, StaffingWarning, Tally,
+    ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo, StaffInfo, StaffingWarning,
 };
 use ts_rs::{Config, TS};
 
 use examgate_store::StoreError;
 
-use crate::{AppInfo, ClockAuthority, IpcError, PHOTO_TARGET_HEADER, PhotoTarget};
+use crate::{
+    ActResult, AppInfo, CandidateCard, ClockAuthority, IpcError, PHOTO_TARGET_HEADER, PhotoTarget,
+    Tally,
+};
 
 fn decl<T: TS>(cfg: &Config) -> String {
     format!("export {}\n", T::decl(cfg))
