@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store};
-use examgate_sync::wire::{EnrollRequest, EnrollResponse};
+use examgate_sync::wire::{EnrollRequest, EnrollResponse, enroll_proof_message};
 use examgate_sync::{Client, EnrollCode, SyncError};
 
 #[derive(Debug, clap::Args)]
@@ -62,11 +62,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .unwrap_or(Path::new("."));
     let key = DeviceKey::load_or_create(&dir.join("device-key.pem"))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let device_id = store.device_id()?;
     let request = EnrollRequest {
         secret: code.secret.clone(),
-        device_id: store.device_id()?,
+        device_id,
         public_key: key.public_key().to_string(),
         name: args.name.clone().unwrap_or_else(host_name),
+        proof: hex::encode(key.sign_bytes(&enroll_proof_message(&code.secret, device_id))),
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let (client, answer) = runtime.block_on(redeem(&code, &request))?;

@@ -7,7 +7,7 @@
 //! token: the old one stops working. A revoked device stays revoked.
 
 use chrono::{DateTime, Utc};
-use examgate_sync::wire::{DeviceInfo, EnrollRequest, EnrollResponse, Role};
+use examgate_sync::wire::{DeviceInfo, EnrollRequest, EnrollResponse, Role, enroll_proof_message};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::db::ServerDb;
@@ -66,7 +66,7 @@ impl ServerDb {
     /// Redeems a code at server time `now`: all or nothing, in one immediate transaction so two
     /// devices racing with one code cannot both win.
     pub fn enroll(&mut self, req: &EnrollRequest, now: DateTime<Utc>) -> Result<EnrollResponse> {
-        check_public_key(&req.public_key)?;
+        check_proof(req)?;
         check_name(&req.name)?;
         let public_key = req.public_key.to_ascii_lowercase();
         let device_id = req.device_id.to_string();
@@ -188,18 +188,24 @@ fn check_name(name: &str) -> Result<()> {
     }
 }
 
-/// A key the trust list (`examgate verify --trust`) will read back: 64 hex digits of a valid
-/// ed25519 point.
-fn check_public_key(key: &str) -> Result<()> {
-    let mut raw = [0u8; 32];
-    if hex::decode_to_slice(key, &mut raw).is_ok()
-        && ed25519_dalek::VerifyingKey::from_bytes(&raw).is_ok()
-    {
-        Ok(())
-    } else {
-        Err(ServerError::BadJson {
+/// The key is one the trust list (`examgate verify --trust`) will read back (64 hex digits of a
+/// valid ed25519 point), and the device proved it holds it by signing this code's secret and its
+/// id ([`enroll_proof_message`]).
+fn check_proof(req: &EnrollRequest) -> Result<()> {
+    let mut key = [0u8; 32];
+    let key = hex::decode_to_slice(&req.public_key, &mut key)
+        .ok()
+        .and_then(|()| ed25519_dalek::VerifyingKey::from_bytes(&key).ok())
+        .ok_or_else(|| ServerError::BadJson {
             field: "public_key".into(),
             reason: "须为 64 位十六进制的 ed25519 公钥 (an ed25519 key, 64 hex digits)".into(),
-        })
-    }
+        })?;
+    let mut proof = [0u8; 64];
+    hex::decode_to_slice(&req.proof, &mut proof).map_err(|_| ServerError::BadJson {
+        field: "proof".into(),
+        reason: "须为 128 位十六进制的签名 (a signature, 128 hex digits)".into(),
+    })?;
+    let message = enroll_proof_message(&req.secret, req.device_id);
+    key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&proof))
+        .map_err(|_| ServerError::KeyProofInvalid)
 }

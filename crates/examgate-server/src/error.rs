@@ -35,6 +35,10 @@ pub enum ServerError {
     EnrollCodeExpired { expired_at: String },
     #[error("{0}")]
     DeviceConflict(String),
+    #[error(
+        "注册签名与设备公钥不符，未做任何改动 (the enrollment signature does not match the device key; nothing changed)"
+    )]
+    KeyProofInvalid,
     #[error("时间样本无效 (bad clock sample): {0}")]
     BadClockSample(String),
     #[error("没有这个接口 (no such route)")]
@@ -73,6 +77,7 @@ impl ServerError {
             ServerError::EnrollCodeUsed => ErrorCode::EnrollCodeUsed,
             ServerError::EnrollCodeExpired { .. } => ErrorCode::EnrollCodeExpired,
             ServerError::DeviceConflict(_) => ErrorCode::DeviceConflict,
+            ServerError::KeyProofInvalid => ErrorCode::KeyProofInvalid,
             ServerError::BadClockSample(_) => ErrorCode::BadClockSample,
             ServerError::NotFound => ErrorCode::NotFound,
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,

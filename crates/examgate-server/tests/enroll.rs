@@ -4,8 +4,9 @@
 #![cfg(test)]
 
 use chrono::{DateTime, Duration, Utc};
+use ed25519_dalek::{Signer, SigningKey};
 use examgate_server::{NewCode, Server, ServerError};
-use examgate_sync::wire::{EnrollRequest, Role};
+use examgate_sync::wire::{EnrollRequest, Role, enroll_proof_message};
 use uuid::Uuid;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -22,16 +23,31 @@ fn code(valid: Duration) -> NewCode {
     }
 }
 
-/// A valid ed25519 public key (the basepoint's encoding), distinct per `n` only in the device id.
-const KEY: &str = "5866666666666666666666666666666666666666666666666666666666666666";
+fn signing(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
 
-fn request(secret: &str, device: Uuid) -> EnrollRequest {
+fn key_hex(seed: u8) -> String {
+    hex::encode(signing(seed).verifying_key().to_bytes())
+}
+
+/// An enrollment of `device` with key `seed`, signed as `examgate enroll` signs it.
+fn request_with(secret: &str, device: Uuid, seed: u8) -> EnrollRequest {
     EnrollRequest {
         secret: secret.into(),
         device_id: device,
-        public_key: KEY.into(),
+        public_key: key_hex(seed),
         name: "门口平板".into(),
+        proof: hex::encode(
+            signing(seed)
+                .sign(&enroll_proof_message(secret, device))
+                .to_bytes(),
+        ),
     }
+}
+
+fn request(secret: &str, device: Uuid) -> EnrollRequest {
+    request_with(secret, device, 1)
 }
 
 fn open() -> (tempfile::TempDir, Server) {
@@ -115,8 +131,8 @@ fn a_revoked_device_is_refused_and_cannot_enroll_again() {
         Err(ServerError::DeviceRevoked)
     ));
     // The trust list leaves the revoked key out unless asked.
-    assert!(!server.db().trust_list(false).unwrap().contains(KEY));
-    assert!(server.db().trust_list(true).unwrap().contains(KEY));
+    assert!(!server.db().trust_list(false).unwrap().contains(&key_hex(1)));
+    assert!(server.db().trust_list(true).unwrap().contains(&key_hex(1)));
 }
 
 #[test]
@@ -158,18 +174,46 @@ fn enrolling_the_same_device_again_rolls_its_token_and_another_key_is_refused() 
         device
     );
 
-    // The same id with another key (the basepoint doubled) is not the same device.
+    // The same id with another key is not the same device.
     let c = server
         .db()
         .issue_code(&code(Duration::minutes(30)), now)
         .unwrap();
-    let mut other = request(&c.secret, device);
-    other.public_key = "c9a3f86aae465f0e56513864510f3997561fa2c9e85ea21dc2292309f3cd6022".into();
     assert!(matches!(
-        server.db_mut().enroll(&other, now),
+        server
+            .db_mut()
+            .enroll(&request_with(&c.secret, device, 2), now),
         Err(ServerError::DeviceConflict(_))
     ));
     // …and the refusal left the code unused.
-    other.device_id = Uuid::now_v7();
+    let other = request_with(&c.secret, Uuid::now_v7(), 2);
     server.db_mut().enroll(&other, now).unwrap();
+}
+
+#[test]
+fn an_enrollment_that_does_not_prove_its_key_is_refused_and_leaves_the_code_unused() {
+    let (_dir, mut server) = open();
+    let now = at("2026-11-29T09:00:00Z");
+    let issued = server
+        .db()
+        .issue_code(&code(Duration::minutes(30)), now)
+        .unwrap();
+    let device = Uuid::now_v7();
+    // Another device's key, with a signature by someone else's.
+    let mut stolen = request_with(&issued.secret, device, 2);
+    stolen.public_key = key_hex(1);
+    // A genuine proof, but made for another code (replayed).
+    let replayed = EnrollRequest {
+        secret: issued.secret.clone(),
+        ..request_with(&"0".repeat(32), device, 1)
+    };
+    for bad in [stolen, replayed] {
+        let got = server.db_mut().enroll(&bad, now);
+        assert!(matches!(got, Err(ServerError::KeyProofInvalid)), "{got:?}");
+    }
+    assert!(server.db().devices().unwrap().is_empty());
+    server
+        .db_mut()
+        .enroll(&request(&issued.secret, device), now)
+        .unwrap();
 }

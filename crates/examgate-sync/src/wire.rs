@@ -57,6 +57,20 @@ pub struct EnrollRequest {
     pub public_key: String,
     /// A name for the office's device list.
     pub name: String,
+    /// The device's ed25519 signature (128 hex digits) over [`enroll_proof_message`]: proof that
+    /// it holds the key it enrolls, so nobody can enroll another device's key as their own.
+    pub proof: String,
+}
+
+/// What a device signs to prove it holds the key it enrolls: a format line, the code's secret and
+/// the device id. The secret makes it single-use; the format line keeps it from ever being a
+/// valid photo or event signature.
+pub fn enroll_proof_message(secret: &str, device_id: Uuid) -> Vec<u8> {
+    format!(
+        "examgate-enroll-proof-v1\n{}\n{device_id}\n",
+        secret.to_ascii_lowercase()
+    )
+    .into_bytes()
 }
 
 /// The answer to an enrollment: the device's token (shown once, kept by the device) and what it
@@ -106,6 +120,8 @@ pub enum ErrorCode {
     BadJson,
     /// 400: a clock sample that is not the server's own last answer, or contradicts itself.
     BadClockSample,
+    /// 400: the enrollment's signature does not prove the device holds the key it enrolls.
+    KeyProofInvalid,
     /// 401: no token, or not a token of any device.
     Unauthorized,
     /// 401: no enrollment code with this secret.
@@ -131,7 +147,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadJson | ErrorCode::BadClockSample => 400,
+            ErrorCode::BadJson | ErrorCode::BadClockSample | ErrorCode::KeyProofInvalid => 400,
             ErrorCode::Unauthorized | ErrorCode::EnrollCodeUnknown => 401,
             ErrorCode::DeviceRevoked => 403,
             ErrorCode::NotFound => 404,
