@@ -1,15 +1,18 @@
 //! `examgate`: the site office's command-line tool, and the scripts' entry to the same code the
 //! app runs: import seating lists and rosters, check document numbers, write the demo exam,
-//! stamp, sign and verify fallback photos, and measure the door's and the photo's speed.
+//! stamp, sign and verify fallback photos, measure the door's and the photo's speed, run the
+//! site server and enroll a device with it.
 
 mod bench;
 mod check_id;
+mod enroll;
 mod import;
 mod measure;
 mod photo;
 mod photo_bench;
 mod pin;
 mod pin_bench;
+mod serve;
 mod verify;
 
 use std::path::PathBuf;
@@ -56,6 +59,12 @@ enum Command {
     /// (真实 authentic, 已被改动 altered, 签名设备不受信任 signer not trusted, 文件名与签名的学号不符
     /// name mismatch, 无签名文件 no signature); exit status 0 only if every photo is authentic.
     Verify(verify::Args),
+    /// Run the site server (HTTPS on port 8740), or with a subcommand manage its devices:
+    /// enroll (one-time code), revoke, devices, keys (the trust list).
+    Serve(serve::Args),
+    /// Enroll this device's database with a site server, with the code `examgate serve enroll`
+    /// printed.
+    Enroll(enroll::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +86,8 @@ fn main() -> ExitCode {
         Command::Pin(PinCommand::Bench(args)) => pin_bench::run(&args),
         Command::Photo(command) => photo::run(command),
         Command::Verify(args) => verify::run(&args),
+        Command::Serve(args) => serve::run(args),
+        Command::Enroll(args) => enroll::run(&args),
     };
     match result {
         Ok(code) => code,

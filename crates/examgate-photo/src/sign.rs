@@ -140,6 +140,13 @@ impl DeviceKey {
     pub fn signing_key(&self) -> &SigningKey {
         &self.key
     }
+
+    /// Signs `message` for a purpose other than a photo (enrollment's proof that the device holds
+    /// this key). The caller's message starts with its own format line, as the photo's signed
+    /// bytes start with theirs, so a signature made for one purpose is never valid for another.
+    pub fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
 }
 
 /// The sidecar `<photo>.sig.json`, also returned to the caller for the event log.

@@ -36,7 +36,7 @@ pub(crate) fn open_keyed(db: &Path, key: &DbKey) -> Result<Connection> {
 
 /// `PRAGMA key` first, then proof that it opens the file: SQLCipher only finds out at the first
 /// read. A build without SQLCipher would ignore the pragma and write plaintext: refused too.
-fn apply_key(conn: &Connection, db: &Path, key: &DbKey) -> Result<()> {
+pub(crate) fn apply_key(conn: &Connection, db: &Path, key: &DbKey) -> Result<()> {
     conn.pragma_update(None, "key", key.sql_value())?;
     let cipher: Option<String> = conn
         .query_row("PRAGMA cipher_version", [], |r| r.get(0))

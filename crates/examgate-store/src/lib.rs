@@ -29,6 +29,7 @@ mod quarantine;
 mod receive;
 #[cfg(target_os = "linux")]
 mod secret_service;
+mod server_link;
 mod staffing;
 mod sync_out;
 
@@ -43,10 +44,12 @@ pub use door::{ListedCandidate, Recorded};
 pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};
+pub use migrate::apply_extension;
 pub use pin::PinAttempt;
 pub use pin_lock::{BootReading, DeviceTime};
 pub use quarantine::{QuarantineEntry, QuarantineReason, Quarantined};
 pub use receive::ReceiveReport;
+pub use server_link::ServerLink;
 pub use staffing::StaffingWarning;
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.
@@ -146,6 +149,19 @@ impl Store {
         events::ensure_device(&conn)?;
         Ok(Store { conn, key: None })
     }
+}
+
+/// Another connection to the database at `path`, which a [`Store`] of this process already has
+/// open with `key`: for a crate that keeps its own tables in the same database (the site server).
+///
+/// Unlike [`connect`] it does not look at the file outside SQLite. SQLite's locks are POSIX locks,
+/// which belong to the process: closing any other descriptor of the file drops them all, and
+/// another process closing its connection could then delete the WAL the open store still writes.
+pub fn connect_again(path: impl AsRef<Path>, key: &DbKey) -> Result<Connection> {
+    let path = path.as_ref();
+    let conn = Connection::open(path)?;
+    cipher::apply_key(&conn, path, key)?;
+    Ok(conn)
 }
 
 /// A bare, keyed connection to the database at `path` (no migrations): for tools and tests that

@@ -4,6 +4,10 @@
 //! in its own transaction. Its SHA-256 is recorded; if an applied migration's text later differs
 //! (someone edited history) or the database knows a migration this program doesn't (it was written
 //! by a newer version), opening fails instead of guessing.
+//!
+//! Another crate that keeps its own tables in the same database (the site server) applies its
+//! list through [`apply_extension`]: same connection, same bookkeeping table, its names recorded
+//! as `namespace:name` so each list checks only its own.
 
 use crate::error::{Result, StoreError};
 use crate::sha256_hex;
@@ -35,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T090000_sync_receive",
         include_str!("../migrations/20261129T090000_sync_receive.sql"),
     ),
+    (
+        "20261129T091000_server_link",
+        include_str!("../migrations/20261129T091000_server_link.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
@@ -43,6 +51,24 @@ pub(crate) fn run(conn: &mut Connection) -> Result<()> {
 
 /// Applies `migrations` (a prefix of [`MIGRATIONS`]: tests stop early to build an older database).
 fn apply(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<()> {
+    apply_named(conn, None, migrations)
+}
+
+/// Applies another crate's embedded, append-only `migrations` to a store database, after the
+/// store's own (open it with [`crate::Store`] first), recorded as `namespace:name`.
+pub fn apply_extension(
+    conn: &mut Connection,
+    namespace: &str,
+    migrations: &[(&str, &str)],
+) -> Result<()> {
+    apply_named(conn, Some(namespace), migrations)
+}
+
+fn apply_named(
+    conn: &mut Connection,
+    namespace: Option<&str>,
+    migrations: &[(&str, &str)],
+) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migration (
              name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -52,9 +78,17 @@ fn apply(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<()> {
         stmt.query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
+    // This list's names as recorded; another namespace's are not this list's business.
+    let ours = |recorded: &str| match namespace {
+        None => (!recorded.contains(':')).then(|| recorded.to_owned()),
+        Some(ns) => recorded
+            .strip_prefix(ns)
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::to_owned),
+    };
     if let Some(unknown) = known
         .iter()
-        .find(|n| !migrations.iter().any(|(m, _)| m == n))
+        .find(|n| ours(n).is_some_and(|n| !migrations.iter().any(|(m, _)| *m == n)))
     {
         return Err(StoreError::Migration {
             name: unknown.clone(),
@@ -62,6 +96,11 @@ fn apply(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<()> {
         });
     }
     for (name, sql) in migrations {
+        let name = match namespace {
+            None => (*name).to_owned(),
+            Some(ns) => format!("{ns}:{name}"),
+        };
+        let name = name.as_str();
         let sha = sha256_hex(sql.as_bytes());
         let applied: Option<String> = conn
             .query_row(
@@ -74,7 +113,7 @@ fn apply(conn: &mut Connection, migrations: &[(&str, &str)]) -> Result<()> {
             Some(s) if s == sha => continue,
             Some(_) => {
                 return Err(StoreError::Migration {
-                    name: (*name).to_string(),
+                    name: name.to_string(),
                     reason: "已应用的迁移被修改过 (an applied migration was edited)".into(),
                 });
             }
@@ -193,6 +232,36 @@ mod tests {
                 (3, "b".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn another_crates_migrations_share_the_bookkeeping_without_upsetting_the_store() {
+        let ext: &[(&str, &str)] = &[("20261129T091000_t", "CREATE TABLE ext_t (x INTEGER);")];
+        let mut c = Connection::open_in_memory().unwrap();
+        run(&mut c).unwrap();
+        apply_extension(&mut c, "ext", ext).unwrap();
+        apply_extension(&mut c, "ext", ext).unwrap();
+        // The store reopens the database with the extension's rows in its bookkeeping.
+        run(&mut c).unwrap();
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM schema_migration WHERE name = 'ext:20261129T091000_t'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        // A newer extension migration this program lacks is refused by the extension only.
+        c.execute(
+            "INSERT INTO schema_migration VALUES ('ext:29990101T000000_future', 'x', 'now')",
+            [],
+        )
+        .unwrap();
+        assert!(matches!(
+            apply_extension(&mut c, "ext", ext),
+            Err(StoreError::Migration { .. })
+        ));
+        run(&mut c).unwrap();
     }
 
     #[test]

@@ -1,0 +1,153 @@
+//! The server's one error type, which is also the HTTP boundary: each variant has an
+//! [`ErrorCode`] (the status follows from it) and answers `{code, message}`, the message in
+//! Chinese first with English in parentheses. Internal failures are logged in full and answered
+//! without their details.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use examgate_sync::wire::{ErrorBody, ErrorCode};
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("请求内容无法读取，字段 {field}：{reason} (malformed JSON at {field}: {reason})")]
+    BadJson { field: String, reason: String },
+    #[error("请求内容过大，上限 {limit} 字节 (the body is larger than {limit} bytes)")]
+    TooLarge { limit: usize },
+    #[error(
+        "缺少或无效的设备令牌，请重新注册本设备 (no or unknown device token: enroll this device again)"
+    )]
+    Unauthorized,
+    #[error("本设备已被吊销，请联系考点办公室 (this device was revoked: ask the site office)")]
+    DeviceRevoked,
+    #[error(
+        "注册码无效，请向考点办公室索取新的注册码 (unknown enrollment code: ask the office for a new one)"
+    )]
+    EnrollCodeUnknown,
+    #[error(
+        "注册码已被使用，请向考点办公室索取新的注册码 (this enrollment code was already used: ask for a new one)"
+    )]
+    EnrollCodeUsed,
+    #[error(
+        "注册码已于 {expired_at} 过期，请向考点办公室索取新的注册码 (this enrollment code expired: ask for a new one)"
+    )]
+    EnrollCodeExpired { expired_at: String },
+    #[error("{0}")]
+    DeviceConflict(String),
+    #[error(
+        "注册签名与设备公钥不符，未做任何改动 (the enrollment signature does not match the device key; nothing changed)"
+    )]
+    KeyProofInvalid,
+    #[error("时间样本无效 (bad clock sample): {0}")]
+    BadClockSample(String),
+    #[error("没有这个接口 (no such route)")]
+    NotFound,
+    #[error("该接口不接受此方法 (this route does not take this method)")]
+    MethodNotAllowed,
+    #[error("参数无效 (bad argument): {0}")]
+    BadArgument(String),
+    #[error("{0}")]
+    Store(#[from] examgate_store::StoreError),
+    #[error("数据库错误 (database error): {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("证书或 TLS 错误 (certificate or TLS error): {0}")]
+    Tls(String),
+    #[error("文件 {path} 无法读写 (cannot read or write): {reason}")]
+    Io { path: String, reason: String },
+    #[error("服务器内部错误 (internal error): {0}")]
+    Internal(String),
+}
+
+impl ServerError {
+    pub fn io(path: &std::path::Path, e: std::io::Error) -> ServerError {
+        ServerError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ServerError::BadJson { .. } | ServerError::BadArgument(_) => ErrorCode::BadJson,
+            ServerError::TooLarge { .. } => ErrorCode::TooLarge,
+            ServerError::Unauthorized => ErrorCode::Unauthorized,
+            ServerError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            ServerError::EnrollCodeUnknown => ErrorCode::EnrollCodeUnknown,
+            ServerError::EnrollCodeUsed => ErrorCode::EnrollCodeUsed,
+            ServerError::EnrollCodeExpired { .. } => ErrorCode::EnrollCodeExpired,
+            ServerError::DeviceConflict(_) => ErrorCode::DeviceConflict,
+            ServerError::KeyProofInvalid => ErrorCode::KeyProofInvalid,
+            ServerError::BadClockSample(_) => ErrorCode::BadClockSample,
+            ServerError::NotFound => ErrorCode::NotFound,
+            ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ServerError::Store(_)
+            | ServerError::Sqlite(_)
+            | ServerError::Tls(_)
+            | ServerError::Io { .. }
+            | ServerError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn body(&self) -> ErrorBody {
+        let code = self.code();
+        let message = if code == ErrorCode::Internal {
+            eprintln!("examgate serve: {self}");
+            "服务器内部错误，未做任何改动，请稍后重试 (internal error: nothing changed, try again later)"
+                .to_owned()
+        } else {
+            self.to_string()
+        };
+        ErrorBody { code, message }
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let body = self.body();
+        let status =
+            StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: a 401 names the scheme it wants.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_answers_the_status_its_code_names() {
+        let cases = [
+            (ServerError::Unauthorized, 401),
+            (ServerError::DeviceRevoked, 403),
+            (ServerError::TooLarge { limit: 1 }, 413),
+            (ServerError::EnrollCodeUsed, 409),
+            (
+                ServerError::BadJson {
+                    field: "device_id".into(),
+                    reason: "x".into(),
+                },
+                400,
+            ),
+            (ServerError::Internal("secret detail".into()), 500),
+        ];
+        for (err, status) in cases {
+            let body = err.body();
+            assert_eq!(body.code.status(), status, "{err:?}");
+            assert!(!body.message.contains("secret detail"));
+            assert!(
+                body.message.contains('('),
+                "Chinese, then English: {}",
+                body.message
+            );
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The sync API between a door device and its site server, in one place both sides compile:
+//! the versioned wire types (and the OpenAPI schemas generated from them), the enrollment code a
+//! device is given, the NTP clock arithmetic, and the device's HTTPS client.
+//!
+//! The client trusts no certificate authority: it talks only to the server whose certificate
+//! fingerprint the enrollment code carries, and never over plain HTTP.
+
+mod client;
+pub mod clock;
+mod code;
+mod error;
+mod pin;
+pub mod wire;
+
+pub use client::Client;
+pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
+pub use error::{Result, SyncError};
+pub use pin::pinned_tls_config;
