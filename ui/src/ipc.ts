@@ -3,7 +3,7 @@
 // from here, never `invoke` directly. Errors reject with an IpcError {code, message, details}:
 // switch on `code`, show `message`.
 import { invoke, isTauri } from "@tauri-apps/api/core";
-import { PHOTO_TARGET_HEADER } from "./bindings";
+import { ErrorCode, PHOTO_TARGET_HEADER } from "./bindings";
 import { targetHeader } from "./capture";
 import type {
   ActResult,
@@ -24,6 +24,7 @@ import type {
 } from "./bindings";
 
 export type * from "./bindings";
+export { ErrorCode };
 
 /** True inside the app's webview; false in a plain browser (vite dev/preview without Tauri). */
 export const inApp = (): boolean => isTauri();
@@ -31,7 +32,7 @@ export const inApp = (): boolean => isTauri();
 /** Narrows an unknown rejection to the shell's typed error. */
 export function asIpcError(e: unknown): IpcError {
   if (e && typeof e === "object" && "code" in e && "message" in e) return e as IpcError;
-  return { code: "unexpected", message: String(e), details: [] };
+  return { code: ErrorCode.Unexpected, message: String(e), details: [] };
 }
 
 export const api = {
@@ -46,7 +47,7 @@ export const api = {
   clock: (sitting: string) => invoke<ClockView>("clock", { sitting }),
   /** Sets a sitting's exam time (RFC 3339, e.g. 2023-04-15T09:31:00+08:00), or null to follow the
    * device clock. A real sitting (not a drill) needs the chief examiner's `authority`; without it
-   * the call rejects with `ErrorCode.examTimeNeedsChief`. Rust records every change. */
+   * the call rejects with `ErrorCode.ExamTimeNeedsChief`. Rust records every change. */
   setClock: (sitting: string, examTime: string | null, authority: ClockAuthority | null = null) =>
     invoke<null>("set_clock", { sitting, examTime, authority }),
   search: (sitting: string, site: string, room: string, text: string) =>
