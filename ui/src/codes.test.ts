@@ -1,5 +1,6 @@
 // Guards on the UI's sources: error codes are compared through the generated `ErrorCode` (and
-// the screens' own `UiCode`), never as string literals. A literal that sneaks back fails here.
+// the screens' own `UiCode`), never as string literals, and only the generated commands.ts calls
+// `invoke`. A literal or a hand-written call that sneaks back fails here.
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "./bindings";
 
@@ -55,5 +56,14 @@ describe("error codes in the UI", () => {
     const names = Object.keys(ErrorCode);
     expect(new Set(Object.values(ErrorCode)).size).toBe(names.length);
     expect(ErrorCode.WrongPin).toBe("wrong-pin");
+  });
+});
+
+describe("calls into Rust", () => {
+  it("go only through the generated commands.ts", () => {
+    const callers = Object.entries(SOURCES)
+      .filter(([file, src]) => file !== "./commands.ts" && /\binvoke\s*[<(]/.test(src))
+      .map(([file]) => file);
+    expect(callers).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The browser preview has no rules: it replays what the door answered (preview.json, recorded
 // by a Rust test) and refuses everything else with ErrorCode.PreviewOnly.
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../commands";
 import { ErrorCode, type IpcError, type SittingInfo, type Tally } from "../bindings";
 import { previewAnswer, type Preview } from "./preview";
 import { previewHandler } from "./mock";
@@ -41,11 +42,6 @@ describe("previewAnswer", () => {
 
 describe("the browser preview", () => {
   it("refuses every command that is not a read with preview-only, new ones included", () => {
-    const COMMANDS = [
-      "app_info", "load_demo", "import_files", "sittings", "sites", "rooms", "staff", "clock", "set_clock", "search",
-      "card", "registration_photo", "check_document", "act", "note_wrong_room", "tally", "mark_remaining_absent",
-      "has_pin", "set_pin", "decide_with_pin", "begin_vouch", "take_photo", "fallback_photo",
-    ];
     const acts = COMMANDS.filter((c) => !READS.has(c));
     expect(acts).toContain("act");
     expect(acts).toContain("decide_with_pin");
