@@ -8,10 +8,9 @@
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
+use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
-use examgate_store::{
-    ActResult, CandidateCard, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally,
-};
+use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 

@@ -384,13 +384,13 @@ fn app_at(
 /// The demo's lists imported into *real* sittings (not drills), as an office imports its own.
 fn real_exam(db: &std::path::Path) {
     let mut store = examgate_store::Store::open(db).unwrap();
-    for s in examgate_store::demo::sittings() {
+    for s in examgate_demo::sittings() {
         store
             .add_sitting(&s, examgate_core::timeline::CHINA_OFFSET)
             .unwrap();
     }
     store
-        .import(&examgate_store::demo::files(), &Default::default())
+        .import(&examgate_demo::files(), &Default::default())
         .unwrap();
 }
 

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::TimeZone;
+use examgate_core::documents::mask;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::CHINA_OFFSET;
-use examgate_store::demo::{large_site, sittings};
+use examgate_demo::{large_site, sittings};
 use examgate_store::{Durability, ImportOptions, Store};
 
 use crate::measure::{met, ms};
@@ -65,7 +66,7 @@ fn door(
     label: &str,
     args: &Args,
 ) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
-    let site = examgate_store::demo::SITES[0].0;
+    let site = examgate_demo::SITES[0].0;
     let now = CHINA_OFFSET
         .with_ymd_and_hms(2023, 4, 15, 8, 45, 0)
         .single()
@@ -83,7 +84,8 @@ fn door(
             .iter()
             .find(|c| c.student_number == student)
             .context("candidate not found by the last 4 digits")?;
-        let masked: Vec<char> = card.document_masked.chars().collect();
+        // What the door's card shows (the number masked), as the door composes it.
+        let masked: Vec<char> = mask(&card.document_number).chars().collect();
         let last4: String = masked[masked.len().saturating_sub(4)..].iter().collect();
         if store.check_document(label, &card.student_number, &last4)? == DocumentMatch::Mismatch {
             anyhow::bail!("document check failed for {student}");

@@ -135,13 +135,13 @@ fn print_report(report: &ImportReport) {
 pub fn demo(db: &Path, write_files: Option<&Path>) -> anyhow::Result<ExitCode> {
     if let Some(dir) = write_files {
         std::fs::create_dir_all(dir)?;
-        for f in examgate_store::demo::files() {
+        for f in examgate_demo::files() {
             std::fs::write(dir.join(&f.name), &f.bytes)?;
         }
     }
     let mut store =
         Store::open_office(db).with_context(|| format!("cannot open {}", db.display()))?;
-    match store.load_demo() {
+    match examgate_demo::load(&mut store) {
         Ok(report) => {
             print_report(&report);
             println!("演示考试已写入 demo exam written to {}", db.display());

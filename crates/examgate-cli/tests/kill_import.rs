@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use examgate_store::{Store, demo};
+use examgate_demo as demo;
+use examgate_store::Store;
 use examgate_testkit::kill;
 
 const LIST_SIZE: usize = 300;

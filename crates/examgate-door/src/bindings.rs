@@ -10,13 +10,13 @@ use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::{Phase, Timeline};
 use examgate_store::{
-    ActResult, CandidateCard, ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo,
-    StaffInfo, StaffingWarning, Tally,
+    ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo, StaffInfo, StaffingWarning,
 };
 use ts_rs::{Config, TS};
 
 use crate::{
-    AppInfo, ClockAuthority, ErrorCode, IpcError, PHOTO_TARGET_HEADER, PhotoTarget, SigningKey,
+    ActResult, AppInfo, CandidateCard, ClockAuthority, ErrorCode, IpcError, PHOTO_TARGET_HEADER,
+    PhotoTarget, SigningKey, Tally,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {

@@ -14,6 +14,7 @@ mod orphans;
 mod photo;
 mod photo_request;
 mod private;
+mod view;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,8 +25,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_store::import::SourceFile;
 use examgate_store::{
-    ActResult, BootReading, CandidateCard, DeviceTime, ImportOptions, ImportReport, PreparedImport,
-    RoomInfo, SiteInfo, SittingInfo, StaffInfo, Store, Tally,
+    BootReading, DeviceTime, ImportOptions, ImportReport, PreparedImport, RoomInfo, SiteInfo,
+    SittingInfo, StaffInfo, Store,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -33,6 +34,7 @@ use ts_rs::TS;
 pub use bindings::typescript;
 pub use error::{ErrorCode, IpcError, Result};
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
+pub use view::{ActResult, CandidateCard, Tally};
 
 /// How many cards a search returns at most: a door screen shows a handful.
 const SEARCH_LIMIT: usize = 20;
@@ -241,7 +243,7 @@ impl Door {
     }
 
     pub fn load_demo(&self) -> Result<ImportReport> {
-        Ok(self.store()?.load_demo()?)
+        Ok(examgate_demo::load(&mut *self.store()?)?)
     }
 
     /// Imports the files at `paths` (seating lists and rosters), all or nothing. The files are
@@ -332,13 +334,14 @@ impl Door {
         room: &str,
         text: &str,
     ) -> Result<Vec<CandidateCard>> {
-        Ok(self
+        let found = self
             .store()?
-            .search(sitting, site, Some(room), text, SEARCH_LIMIT)?)
+            .search(sitting, site, Some(room), text, SEARCH_LIMIT)?;
+        Ok(found.into_iter().map(CandidateCard::from).collect())
     }
 
     pub fn card(&self, sitting: &str, student: &str) -> Result<CandidateCard> {
-        Ok(self.store()?.card(sitting, student)?)
+        Ok(self.store()?.candidate(sitting, student)?.into())
     }
 
     /// The registration photo's bytes (JPEG or PNG), empty when the list had none.
@@ -376,7 +379,7 @@ impl Door {
         }
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
-        Ok(store.act(sitting, student, actor, act, now)?)
+        Ok(store.act(sitting, student, actor, act, now)?.into())
     }
 
     pub fn note_wrong_room(
@@ -416,11 +419,15 @@ impl Door {
         self.check_photo_before(sitting, student, act)?;
         let mut store = self.store()?;
         let now = self.pin_time_for(&store, sitting)?;
-        Ok(store.decide_with_pin(sitting, student, chief, pin, act, now)?)
+        Ok(store
+            .decide_with_pin(sitting, student, chief, pin, act, now)?
+            .into())
     }
 
     pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
-        Ok(self.store()?.tally(sitting, site, room)?)
+        Ok(Tally::of(
+            self.store()?.room_candidates(sitting, site, room)?,
+        ))
     }
 
     pub fn mark_remaining_absent(

@@ -21,11 +21,11 @@ use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
 use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
 use examgate_store::import::GlyphCheck;
-use examgate_store::{ActResult, DecisionTime, Store};
+use examgate_store::{DecisionTime, Store};
 
 use crate::orphans::{self, Sweep};
 use crate::photo_request::{PhotoBody, PhotoTarget};
-use crate::{Door, ErrorCode, IpcError, Result};
+use crate::{ActResult, Door, ErrorCode, IpcError, Result};
 
 /// How long a tap on "vouch" holds the time the candidate was at the door: enough to walk to the
 /// seat and take the photo, not enough to carry a morning's vouch into the afternoon.
@@ -199,13 +199,11 @@ impl Door {
             }
             // A latecomer is refused and marked absent whatever the proctor tried; a late
             // refusal carries no photo, so the placeholder is dropped by the store's decision.
-            EventKind::RefusedLate => Ok(Some(store.act(
-                sitting,
-                student,
-                actor,
-                &placeholder(),
-                now,
-            )?)),
+            EventKind::RefusedLate => Ok(Some(
+                store
+                    .act(sitting, student, actor, &placeholder(), now)?
+                    .into(),
+            )),
             other => Err(IpcError::new(
                 ErrorCode::Internal,
                 format!("unexpected decision for a vouch: {}", other.name()),
@@ -224,7 +222,7 @@ impl Door {
     pub fn take_photo(&self, target: &PhotoTarget, jpeg: &[u8]) -> Result<ActResult> {
         let (sitting, student, actor) = (&target.sitting, &target.student, &target.actor);
         let key = (sitting.clone(), student.clone());
-        let (taken_at, decided_at, card) = {
+        let (taken_at, decided_at, listed) = {
             let store = self.store()?;
             let now = self.now_for(&store, sitting)?;
             // Device times both: a set exam time cannot stretch how long a vouch holds.
@@ -245,17 +243,17 @@ impl Door {
             (
                 store.exam_time(sitting, now)?,
                 begun,
-                store.card(sitting, student)?,
+                store.candidate(sitting, student)?,
             )
         };
         let signing = self.photos.key.as_ref().map_err(Clone::clone)?;
         let meta = Metadata::new(
             student,
             taken_at,
-            &card.site,
-            &card.room,
-            &card.room_address,
-            &card.seat.to_string(),
+            &listed.site,
+            &listed.room,
+            &listed.room_address,
+            &listed.seat.to_string(),
         )?;
         let font = self.photos.font_for(&meta.stamp_text())?;
         let stored = examgate_photo::take_photo(
@@ -271,7 +269,9 @@ impl Door {
         };
         let recorded = self.store().and_then(|mut store| {
             let now = self.now_for(&store, sitting)?;
-            Ok(store.act_decided_at(sitting, student, actor, &act, now, decided_at)?)
+            Ok(store
+                .act_decided_at(sitting, student, actor, &act, now, decided_at)?
+                .into())
         });
         match &recorded {
             Ok(_) => {

@@ -92,11 +92,11 @@ fn exam_day(h: u32, m: u32) -> DateTime<FixedOffset> {
 /// The demo's lists imported into *real* sittings, as an office would import its own.
 fn real_exam(db: &Path) {
     let mut store = Store::open(db).unwrap();
-    for s in examgate_store::demo::sittings() {
+    for s in examgate_demo::sittings() {
         store.add_sitting(&s, CHINA_OFFSET).unwrap();
     }
     store
-        .import(&examgate_store::demo::files(), &ImportOptions::default())
+        .import(&examgate_demo::files(), &ImportOptions::default())
         .unwrap();
 }
 
@@ -169,7 +169,7 @@ fn uuid_millis(e: &Event) -> i64 {
     secs as i64 * 1000 + i64::from(nanos / 1_000_000)
 }
 
-fn admit(r: &Room, student: &str) -> examgate_door::Result<examgate_store::ActResult> {
+fn admit(r: &Room, student: &str) -> examgate_door::Result<examgate_door::ActResult> {
     r.door.act(SITTING, student, &r.proctor, &DoorAct::Admit)
 }
 
@@ -296,7 +296,7 @@ fn pending(r: &Room) -> String {
     student
 }
 
-fn reject(r: &Room, student: &str, pin: &str) -> examgate_door::Result<examgate_store::ActResult> {
+fn reject(r: &Room, student: &str, pin: &str) -> examgate_door::Result<examgate_door::ActResult> {
     let act = DoorAct::Reject {
         note: "照片不清".into(),
     };

@@ -1,21 +1,24 @@
-//! What the door asks of the store: find a candidate, compare the typed ID, record an act, count
-//! the room.
+//! What the door asks of the store: find a candidate, compare the typed ID, record an act, list
+//! the room with every candidate's state.
 //!
-//! Searches are scoped to the proctor's site, so a candidate at the wrong door is still found and
-//! the card names their right room. Every act reads the candidate's folded state, decides and
-//! appends inside one IMMEDIATE transaction: two taps or two threads cannot both admit.
+//! Searches are scoped to the proctor's site, so a candidate at the wrong door is still found with
+//! their right room. Every act reads the candidate's folded state, decides and appends inside one
+//! IMMEDIATE transaction: two taps or two threads cannot both admit.
+//!
+//! The store answers with storage-level facts ([`ListedCandidate`]: the listed row with the whole
+//! ID number and the folded state; [`Recorded`]: the event appended and the state it led to). What
+//! a screen shows (the card with the number masked, the tally, an act's result) is composed from
+//! them by the door service (`examgate-door`), which is the one that speaks to the UI.
 
 use chrono::{DateTime, FixedOffset};
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
-use examgate_core::event::{Event, EventId, EventKind, PhotoSource};
+use examgate_core::event::{Event, EventKind, PhotoSource};
 use examgate_core::fold::{CandidateState, Folded, fold};
 use examgate_core::model::StudentNumber;
 use examgate_core::search::{DocumentMatch, Query, match_document};
 use examgate_core::timeline::Timeline;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use serde::Serialize;
-use ts_rs::TS;
 
 use crate::StaffInfo;
 use crate::Store;
@@ -25,62 +28,60 @@ use crate::events::{NewEvent, append, candidate_events, folded};
 use crate::exam_time::{DecisionTime, exam_time_at};
 use crate::fallback::settle;
 
-/// A candidate as the door shows them: the ID number masked (first 6, last 4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct CandidateCard {
+/// A candidate as the seating list has them, with the state their events fold to. Holds the whole
+/// ID number: whoever shows the candidate masks it (its `Debug` does).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListedCandidate {
     pub student_number: String,
     pub name: String,
     pub document_kind: DocumentKind,
-    pub document_masked: String,
+    /// The ID number as listed, whole.
+    pub document_number: String,
     pub site: String,
     pub room: String,
     pub room_address: String,
     pub seat: u32,
     pub photo: Option<String>,
     pub state: CandidateState,
-    /// While pending manual verification: how its photo was taken (a file chosen by hand deserves
-    /// a closer look from the chief examiner).
+    /// While pending manual verification: how the photo of the latest request was taken.
     pub manual_photo_source: Option<PhotoSource>,
 }
 
-/// The outcome of a recorded act.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ActResult {
-    pub event: EventId,
-    pub state: CandidateState,
-}
-
-/// A room's count, with the cards behind each number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
-pub struct Tally {
-    pub expected: Vec<CandidateCard>,
-    pub admitted: Vec<CandidateCard>,
-    pub pending: Vec<CandidateCard>,
-    pub refused: Vec<CandidateCard>,
-    pub absent: Vec<CandidateCard>,
-    pub conflict: Vec<CandidateCard>,
-}
-
-impl Tally {
-    pub fn total(&self) -> usize {
-        self.expected.len()
-            + self.admitted.len()
-            + self.pending.len()
-            + self.refused.len()
-            + self.absent.len()
-            + self.conflict.len()
+impl std::fmt::Debug for ListedCandidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListedCandidate")
+            .field("student_number", &self.student_number)
+            .field("name", &self.name)
+            .field("document_kind", &self.document_kind)
+            .field("document_number", &mask(&self.document_number))
+            .field("site", &self.site)
+            .field("room", &self.room)
+            .field("room_address", &self.room_address)
+            .field("seat", &self.seat)
+            .field("photo", &self.photo)
+            .field("state", &self.state)
+            .field("manual_photo_source", &self.manual_photo_source)
+            .finish()
     }
 }
 
-const CARD_SELECT: &str = "SELECT c.student_number, c.name, c.document_kind, c.document_number,
+/// A recorded act: the event appended and the candidate's state after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub event: Event,
+    pub state: CandidateState,
+}
+
+const CANDIDATE_SELECT: &str =
+    "SELECT c.student_number, c.name, c.document_kind, c.document_number,
         st.name, r.number, r.address, c.seat, c.photo
      FROM candidate c JOIN room r ON r.id = c.room_id JOIN site st ON st.id = r.site_id
      JOIN sitting s ON s.id = c.sitting_id";
 
-fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CandidateCard> {
+fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<ListedCandidate> {
     let kind: String = r.get(2)?;
     let number: String = r.get(3)?;
-    Ok(CandidateCard {
+    Ok(ListedCandidate {
         student_number: r.get(0)?,
         name: r.get(1)?,
         document_kind: DocumentKind::parse(&kind).ok_or_else(|| {
@@ -90,7 +91,7 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CandidateCard> {
                 "unknown document kind".into(),
             )
         })?,
-        document_masked: mask(&number),
+        document_number: number,
         site: r.get(4)?,
         room: r.get(5)?,
         room_address: r.get(6)?,
@@ -256,7 +257,7 @@ impl ActInputs {
 
 impl Store {
     /// Finds candidates of `sitting` at `site` from the search box's text. A seat number needs the
-    /// proctor's `room`. At most `limit` cards, those of `room` first.
+    /// proctor's `room`. At most `limit` candidates, those of `room` first.
     pub fn search(
         &self,
         sitting: &str,
@@ -264,7 +265,7 @@ impl Store {
         room: Option<&str>,
         text: &str,
         limit: usize,
-    ) -> Result<Vec<CandidateCard>> {
+    ) -> Result<Vec<ListedCandidate>> {
         let Some(query) = Query::parse(text) else {
             return Ok(Vec::new());
         };
@@ -281,34 +282,34 @@ impl Store {
             Query::Name(n) => ("c.name LIKE '%' || ?3 || '%' ESCAPE '\\'", like_literal(n)),
         };
         let sql = format!(
-            "{CARD_SELECT} WHERE {scope} AND {clause}
+            "{CANDIDATE_SELECT} WHERE {scope} AND {clause}
              ORDER BY (r.number = ?4) DESC, c.student_number LIMIT ?5"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![sitting, site, arg, room, limit as i64],
-            card_from_row,
+            candidate_from_row,
         )?;
-        let mut cards = Vec::new();
+        let mut found = Vec::new();
         for row in rows {
-            let mut card = row?;
-            settle(&self.conn, sitting, &mut card)?;
-            cards.push(card);
+            let mut candidate = row?;
+            settle(&self.conn, sitting, &mut candidate)?;
+            found.push(candidate);
         }
-        Ok(cards)
+        Ok(found)
     }
 
-    /// One candidate's card.
-    pub fn card(&self, sitting: &str, student: &str) -> Result<CandidateCard> {
+    /// One candidate of `sitting`, with their state.
+    pub fn candidate(&self, sitting: &str, student: &str) -> Result<ListedCandidate> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{CARD_SELECT} WHERE s.label = ?1 AND c.student_number = ?2"
+            "{CANDIDATE_SELECT} WHERE s.label = ?1 AND c.student_number = ?2"
         ))?;
-        let mut card = stmt
-            .query_row(params![sitting, student], card_from_row)
+        let mut candidate = stmt
+            .query_row(params![sitting, student], candidate_from_row)
             .optional()?
             .ok_or_else(|| StoreError::UnknownCandidate(student.to_string()))?;
-        settle(&self.conn, sitting, &mut card)?;
-        Ok(card)
+        settle(&self.conn, sitting, &mut candidate)?;
+        Ok(candidate)
     }
 
     /// The registration photo from the seating list, when it had one: (content type, bytes).
@@ -361,7 +362,7 @@ impl Store {
         actor: &str,
         act: &DoorAct,
         now: DateTime<FixedOffset>,
-    ) -> Result<ActResult> {
+    ) -> Result<Recorded> {
         self.act_decided_at(sitting, student, actor, act, now, None)
     }
 
@@ -376,7 +377,7 @@ impl Store {
         act: &DoorAct,
         now: DateTime<FixedOffset>,
         decided: Option<DecisionTime>,
-    ) -> Result<ActResult> {
+    ) -> Result<Recorded> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -385,8 +386,8 @@ impl Store {
         let event = door.record(&tx, &inputs.number, inputs.before.clone(), act)?;
         let after = fold(inputs.events.iter().chain(std::iter::once(&event)));
         tx.commit()?;
-        Ok(ActResult {
-            event: event.id,
+        Ok(Recorded {
+            event,
             state: after.state,
         })
     }
@@ -435,9 +436,9 @@ impl Store {
         let info = self.sitting(sitting)?;
         let timeline = info.timeline()?;
         let expected: Vec<String> = self
-            .tally(sitting, site, room)?
-            .expected
+            .room_candidates(sitting, site, room)?
             .into_iter()
+            .filter(|c| c.state == CandidateState::Expected)
             .map(|c| c.student_number)
             .collect();
         let tx = self
@@ -465,26 +466,48 @@ impl Store {
         Ok(marked)
     }
 
-    /// The count of a room: every candidate of the room's list by state.
-    pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
+    /// Every candidate of a room's list, with their state, by seat: what the room's tally counts.
+    pub fn room_candidates(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+    ) -> Result<Vec<ListedCandidate>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{CARD_SELECT} WHERE s.label = ?1 AND st.name = ?2 AND r.number = ?3 ORDER BY c.seat"
+            "{CANDIDATE_SELECT} WHERE s.label = ?1 AND st.name = ?2 AND r.number = ?3 ORDER BY c.seat"
         ))?;
-        let rows = stmt.query_map(params![sitting, site, room], card_from_row)?;
-        let mut t = Tally::default();
+        let rows = stmt.query_map(params![sitting, site, room], candidate_from_row)?;
+        let mut listed = Vec::new();
         for row in rows {
-            let mut card = row?;
-            settle(&self.conn, sitting, &mut card)?;
-            let list = match card.state {
-                CandidateState::Expected => &mut t.expected,
-                CandidateState::Admitted { .. } => &mut t.admitted,
-                CandidateState::PendingManualVerification => &mut t.pending,
-                CandidateState::Refused { .. } => &mut t.refused,
-                CandidateState::Absent { .. } => &mut t.absent,
-                CandidateState::Conflict { .. } => &mut t.conflict,
-            };
-            list.push(card);
+            let mut candidate = row?;
+            settle(&self.conn, sitting, &mut candidate)?;
+            listed.push(candidate);
         }
-        Ok(t)
+        Ok(listed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_candidate_never_prints_the_whole_id_number() {
+        let listed = ListedCandidate {
+            student_number: "2242100000001".into(),
+            name: "张三".into(),
+            document_kind: DocumentKind::ResidentId,
+            document_number: "11010519491231002X".into(),
+            site: "襄阳电大校本部".into(),
+            room: "01".into(),
+            room_address: "教学楼101室".into(),
+            seat: 1,
+            photo: None,
+            state: CandidateState::Expected,
+            manual_photo_source: None,
+        };
+        let printed = format!("{listed:?}");
+        assert!(!printed.contains("11010519491231002X"), "{printed}");
+        assert!(printed.contains("110105********002X"), "{printed}");
     }
 }

@@ -15,7 +15,7 @@ use crate::door::ActInputs;
 use crate::error::Result;
 use crate::events::candidate_events;
 use crate::exam_time::DecisionTime;
-use crate::{CandidateCard, Store};
+use crate::{ListedCandidate, Store};
 
 impl Store {
     /// The event `act` by `actor` would record on `student` at device time `now`, or why it would
@@ -64,15 +64,15 @@ fn latest_photo(events: &[Event]) -> Option<&PhotoRef> {
         .map(|(_, photo)| photo)
 }
 
-/// Sets a card's state from its events and, while it is pending, how its photo was taken.
+/// Sets a candidate's state from their events and, while pending, how the photo was taken.
 pub(crate) fn settle(
     conn: &rusqlite::Connection,
     sitting: &str,
-    card: &mut CandidateCard,
+    candidate: &mut ListedCandidate,
 ) -> Result<()> {
-    let events = candidate_events(conn, sitting, &card.student_number)?;
-    card.state = fold(&events).state;
-    card.manual_photo_source = match card.state {
+    let events = candidate_events(conn, sitting, &candidate.student_number)?;
+    candidate.state = fold(&events).state;
+    candidate.manual_photo_source = match candidate.state {
         CandidateState::PendingManualVerification => latest_photo(&events).map(|p| p.source),
         _ => None,
     };

@@ -11,7 +11,6 @@
 mod catalog;
 mod cipher;
 mod dbkey;
-pub mod demo;
 mod door;
 pub mod error;
 mod events;
@@ -37,7 +36,7 @@ use sha2::{Digest, Sha256};
 
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use dbkey::{DbKey, KeyLocation, key_file_for, keystore_name};
-pub use door::{ActResult, CandidateCard, Tally};
+pub use door::{ListedCandidate, Recorded};
 pub use error::{Result, StoreError};
 pub use exam_time::{ClockChange, DecisionTime, ExamClockState};
 pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport};

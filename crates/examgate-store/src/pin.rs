@@ -18,7 +18,7 @@ use crate::error::{Result, StoreError};
 use crate::pin_hash::{hash, matches, needs_rehash};
 pub use crate::pin_lock::LOCK_MINUTES;
 use crate::pin_lock::{BootReading, DeviceTime, Lock};
-use crate::{ActResult, Store};
+use crate::{Recorded, Store};
 
 /// Wrong tries before the lock.
 pub const MAX_FAILURES: u32 = 5;
@@ -121,7 +121,7 @@ impl Store {
         pin: &str,
         act: &DoorAct,
         now: impl Into<DeviceTime>,
-    ) -> Result<ActResult> {
+    ) -> Result<Recorded> {
         let now = now.into();
         let purpose = match act {
             DoorAct::Approve => Purpose::Approve,

@@ -15,7 +15,7 @@ const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
 fn demo_db(dir: &Path) -> PathBuf {
     let db = dir.join("door.db");
-    Store::open(&db).unwrap().load_demo().unwrap();
+    examgate_demo::load(&mut Store::open(&db).unwrap()).unwrap();
     db
 }
 
@@ -209,7 +209,7 @@ fn the_database_its_wal_and_shm_and_its_key_are_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("door.db");
     let mut store = Store::open(&db).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     let mode = |p: PathBuf| std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
     let with = |suffix: &str| {
         let mut name = db.as_os_str().to_os_string();
@@ -240,7 +240,7 @@ fn a_new_database_keeps_its_key_in_the_keystore_and_writes_no_key_file() {
     let db = dir.path().join("examgate.db");
     let keystore = MemoryKeystore::default();
     let mut store = open_discovering(&db, &keystore).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     assert!(matches!(
         store.key_location(),
         Some(KeyLocation::Keystore(_))
@@ -328,10 +328,7 @@ fn a_database_whose_key_is_in_a_keystore_unavailable_now_is_a_typed_error_and_ne
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("examgate.db");
     let keystore = MemoryKeystore::default();
-    open_discovering(&db, &keystore)
-        .unwrap()
-        .load_demo()
-        .unwrap();
+    examgate_demo::load(&mut open_discovering(&db, &keystore).unwrap()).unwrap();
     let before = std::fs::read(&db).unwrap();
 
     keystore.set_available(false);
@@ -357,10 +354,7 @@ fn a_database_whose_key_is_in_a_keystore_unavailable_now_is_a_typed_error_and_ne
 fn a_keystore_that_answers_without_the_key_leaves_the_database_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("examgate.db");
-    open_discovering(&db, &MemoryKeystore::default())
-        .unwrap()
-        .load_demo()
-        .unwrap();
+    examgate_demo::load(&mut open_discovering(&db, &MemoryKeystore::default()).unwrap()).unwrap();
     let before = std::fs::read(&db).unwrap();
 
     let err = open_discovering(&db, &MemoryKeystore::default()).unwrap_err();
@@ -431,7 +425,7 @@ fn two_first_opens_at_once_end_with_one_key_in_the_keystore() {
     assert_eq!(keystore.len(), 1);
 
     let mut store = Store::open_with_key(&db, &first, Durability::default()).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     drop(store);
     let store = Store::open_with_key(&db, &second, Durability::default()).unwrap();
     assert!(!store.sittings().unwrap().is_empty());
@@ -488,7 +482,7 @@ fn two_first_opens_at_once_agree_on_the_key_even_when_the_keystore_store_is_not_
             .collect();
         let keys: Vec<DbKey> = opens.into_iter().map(|t| t.join().unwrap()).collect();
         let mut store = Store::open_with_key(&db, &keys[0], Durability::default()).unwrap();
-        store.load_demo().unwrap();
+        examgate_demo::load(&mut store).unwrap();
         drop(store);
         let store = Store::open_with_key(&db, &keys[1], Durability::default())
             .unwrap_or_else(|e| panic!("round {round}: {e}"));
@@ -503,10 +497,7 @@ fn the_office_tool_opens_a_database_whose_key_the_app_kept_in_the_keystore() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("examgate.db");
     let keystore = MemoryKeystore::default();
-    open_discovering(&db, &keystore)
-        .unwrap()
-        .load_demo()
-        .unwrap();
+    examgate_demo::load(&mut open_discovering(&db, &keystore).unwrap()).unwrap();
     assert!(!key_file_for(&db).exists());
 
     let office = FindOnly(&keystore);

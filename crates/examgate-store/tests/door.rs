@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, FixedOffset, TimeZone};
 use examgate_core::door::{DoorAct, DoorError};
-use examgate_core::event::RefusalReason;
 use examgate_core::fold::CandidateState;
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::CHINA_OFFSET;
@@ -20,20 +19,20 @@ fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("door.db")).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     (dir, store)
 }
 
 /// The first candidate of room 01 at the 襄阳 site, and a proctor of that room.
 fn someone(store: &Store) -> (String, String) {
-    let t = store.tally(SITTING, SITE, "01").unwrap();
+    let room = store.room_candidates(SITTING, SITE, "01").unwrap();
     let proctor = store
         .staff(SITE, Some("01"))
         .unwrap()
         .into_iter()
         .find(|s| s.room.is_some())
         .unwrap();
-    (t.expected[0].student_number.clone(), proctor.id)
+    (room[0].student_number.clone(), proctor.id)
 }
 
 #[test]
@@ -74,22 +73,9 @@ fn seat_number_finds_the_candidate_in_the_proctors_room() {
 }
 
 #[test]
-fn card_masks_the_id_number() {
-    let (_d, store) = demo();
-    let (student, _) = someone(&store);
-    let card = store.card(SITTING, &student).unwrap();
-    let masked = &card.document_masked;
-    assert!(masked.contains('*'), "{masked}");
-    assert_eq!(
-        masked.chars().filter(|c| *c != '*').count(),
-        10.min(masked.len())
-    );
-}
-
-#[test]
 fn a_candidate_of_another_room_is_found_with_their_right_room() {
     let (_d, store) = demo();
-    let other = store.tally(SITTING, SITE, "02").unwrap().expected[3].clone();
+    let other = store.room_candidates(SITTING, SITE, "02").unwrap()[3].clone();
     let cards = store
         .search(SITTING, SITE, Some("01"), &other.student_number, 10)
         .unwrap();
@@ -100,8 +86,9 @@ fn a_candidate_of_another_room_is_found_with_their_right_room() {
 fn typed_id_last_four_is_checked_against_the_list() {
     let (_d, store) = demo();
     let (student, _) = someone(&store);
-    let card = store.card(SITTING, &student).unwrap();
-    let last4: String = card.document_masked[card.document_masked.len() - 4..].to_string();
+    let listed = store.candidate(SITTING, &student).unwrap();
+    let number = &listed.document_number;
+    let last4: String = number[number.len() - 4..].to_string();
     assert_eq!(
         store.check_document(SITTING, &student, &last4).unwrap(),
         DocumentMatch::Suffix
@@ -126,69 +113,6 @@ fn a_second_admission_is_refused_and_not_recorded() {
         Err(StoreError::Door(DoorError::AlreadyAdmitted))
     ));
     assert_eq!(store.events_of(SITTING, &student).unwrap().len(), 1);
-}
-
-#[test]
-fn late_by_31_minutes_is_refused_and_marked_absent() {
-    let (_d, mut store) = demo();
-    let (student, proctor) = someone(&store);
-    let r = store
-        .act(SITTING, &student, &proctor, &DoorAct::Admit, at(9, 31))
-        .unwrap();
-    assert_eq!(r.state, CandidateState::Absent { refused_late: true });
-    let t = store.tally(SITTING, SITE, "01").unwrap();
-    assert!(t.absent.iter().any(|c| c.student_number == student));
-    assert!(t.admitted.is_empty());
-}
-
-#[test]
-fn tally_counts_every_state_and_adds_up_to_the_room() {
-    let (_d, mut store) = demo();
-    let t = store.tally(SITTING, SITE, "01").unwrap();
-    let proctor = store
-        .staff(SITE, Some("01"))
-        .unwrap()
-        .into_iter()
-        .find(|s| s.room.is_some())
-        .unwrap()
-        .id;
-    let ids: Vec<String> = t
-        .expected
-        .iter()
-        .map(|c| c.student_number.clone())
-        .collect();
-    store
-        .act(SITTING, &ids[0], &proctor, &DoorAct::Admit, at(8, 35))
-        .unwrap();
-    store
-        .act(SITTING, &ids[1], &proctor, &vouch(), at(8, 36))
-        .unwrap();
-    store
-        .act(
-            SITTING,
-            &ids[2],
-            &proctor,
-            &DoorAct::Refuse {
-                reason: RefusalReason::DocumentMismatch,
-            },
-            at(8, 37),
-        )
-        .unwrap();
-    store
-        .act(SITTING, &ids[3], &proctor, &DoorAct::MarkAbsent, at(9, 31))
-        .unwrap();
-    let t = store.tally(SITTING, SITE, "01").unwrap();
-    assert_eq!(
-        (
-            t.admitted.len(),
-            t.pending.len(),
-            t.refused.len(),
-            t.absent.len(),
-            t.expected.len()
-        ),
-        (1, 1, 1, 1, 21)
-    );
-    assert_eq!(t.total(), 25);
 }
 
 #[test]
@@ -257,7 +181,10 @@ fn events_cannot_be_edited_or_deleted() {
 fn loading_the_demo_twice_is_refused_and_changes_nothing() {
     let (_d, mut store) = demo();
     let before = store.rooms(SITTING, SITE).unwrap();
-    assert!(matches!(store.load_demo(), Err(StoreError::Import(_))));
+    assert!(matches!(
+        examgate_demo::load(&mut store),
+        Err(StoreError::Import(_))
+    ));
     assert_eq!(store.rooms(SITTING, SITE).unwrap(), before);
 }
 
@@ -285,13 +212,18 @@ fn the_pending_candidate_s_photo_reference_is_kept_in_the_event() {
     let photo = store.fallback_photo(SITTING, &student).unwrap().unwrap();
     assert_eq!(photo.file, "photo.jpg");
     assert_eq!(photo.sha256, "ab".repeat(32));
-    // The card tells the chief examiner how the photo was taken, while it waits.
-    let card = store.card(SITTING, &student).unwrap();
+    // The candidate's card tells the chief examiner how the photo was taken, while it waits.
+    let listed = store.candidate(SITTING, &student).unwrap();
     assert_eq!(
-        card.manual_photo_source,
+        listed.manual_photo_source,
         Some(examgate_core::event::PhotoSource::Camera)
     );
-    let others = store.tally(SITTING, SITE, "01").unwrap().expected;
+    let others: Vec<_> = store
+        .room_candidates(SITTING, SITE, "01")
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.state == CandidateState::Expected)
+        .collect();
     assert!(others.iter().all(|c| c.manual_photo_source.is_none()));
 }
 

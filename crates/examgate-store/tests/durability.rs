@@ -19,8 +19,8 @@ const CHILD_ENV: &str = "EXAMGATE_DURABILITY_CHILD_DB";
 fn child(db: &str) {
     let mut store = Store::open(db).unwrap();
     let site = "宜昌电大校本部";
-    let t = store.tally(SITTING, site, "01").unwrap();
-    let student = t.expected[0].student_number.clone();
+    let room = store.room_candidates(SITTING, site, "01").unwrap();
+    let student = room[0].student_number.clone();
     let proctor = store
         .staff(site, Some("01"))
         .unwrap()
@@ -47,7 +47,7 @@ fn an_acknowledged_admission_survives_the_process_being_killed() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kill.db");
-    Store::open(&db).unwrap().load_demo().unwrap();
+    examgate_demo::load(&mut Store::open(&db).unwrap()).unwrap();
 
     let mut proc = Command::new(std::env::current_exe().unwrap())
         .args([
@@ -72,7 +72,7 @@ fn an_acknowledged_admission_survives_the_process_being_killed() {
 
     let store = Store::open(&db).unwrap();
     assert_eq!(
-        store.card(SITTING, &student).unwrap().state,
+        store.candidate(SITTING, &student).unwrap().state,
         CandidateState::Admitted { manual: false }
     );
 }

@@ -16,7 +16,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::fold::CandidateState;
 use examgate_core::model::Sitting;
 use examgate_core::timeline::CHINA_OFFSET;
-use examgate_store::{ImportOptions, Store, demo};
+use examgate_demo as demo;
+use examgate_store::{ImportOptions, Store};
 use examgate_testkit::kill::{Pace, Rng, run_and_kill};
 
 const SITTING: &str = "2023春 第一次";
@@ -33,8 +34,15 @@ fn expected(store: &Store, sitting: &str) -> Vec<String> {
     let mut out = Vec::new();
     for site in store.sites().unwrap() {
         for room in store.rooms(sitting, &site.name).unwrap() {
-            let tally = store.tally(sitting, &site.name, &room.number).unwrap();
-            out.extend(tally.expected.into_iter().map(|c| c.student_number));
+            let listed = store
+                .room_candidates(sitting, &site.name, &room.number)
+                .unwrap();
+            out.extend(
+                listed
+                    .into_iter()
+                    .filter(|c| c.state == CandidateState::Expected)
+                    .map(|c| c.student_number),
+            );
         }
     }
     out
@@ -86,7 +94,7 @@ fn door_acts_acknowledged_before_a_kill_at_any_point_are_all_kept() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("acts.db");
-    Store::open(&db).unwrap().load_demo().unwrap();
+    demo::load(&mut Store::open(&db).unwrap()).unwrap();
 
     let mut rng = Rng::seeded(9);
     let mut pace = Pace::new(Duration::from_millis(5));
@@ -107,7 +115,7 @@ fn door_acts_acknowledged_before_a_kill_at_any_point_are_all_kept() {
         assert_sound(&store);
         for student in &acked {
             assert_eq!(
-                store.card(SITTING, student).unwrap().state,
+                store.candidate(SITTING, student).unwrap().state,
                 CandidateState::Admitted { manual: false },
                 "acknowledged admission of {student} lost"
             );

@@ -20,11 +20,11 @@ fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
 fn pending() -> (tempfile::TempDir, Store, String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("pin.db")).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     let staff = store.staff(SITE, Some("01")).unwrap();
     let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
-    let student = store.tally(SITTING, SITE, "01").unwrap().expected[0]
+    let student = store.room_candidates(SITTING, SITE, "01").unwrap()[0]
         .student_number
         .clone();
     store
@@ -80,7 +80,7 @@ fn a_proctor_can_neither_hold_a_pin_nor_approve() {
         Err(StoreError::NotChief(_))
     ));
     assert_eq!(
-        store.card(SITTING, &student).unwrap().state,
+        store.candidate(SITTING, &student).unwrap().state,
         CandidateState::PendingManualVerification
     );
 }
@@ -116,7 +116,7 @@ fn five_wrong_pins_lock_the_chief_out_for_five_minutes() {
         store.decide_with_pin(SITTING, &student, &chief, PIN, &DoorAct::Approve, at(8, 49));
     assert!(matches!(during, Err(StoreError::PinLocked { .. })));
     assert_eq!(
-        store.card(SITTING, &student).unwrap().state,
+        store.candidate(SITTING, &student).unwrap().state,
         CandidateState::PendingManualVerification
     );
     let after = at(8, 50) + Duration::seconds(1);
@@ -140,7 +140,7 @@ fn a_right_pin_resets_the_count_of_wrong_ones() {
         );
     }
     // Right PIN but nothing to approve on another candidate: the PIN still counts as right.
-    let other = store.tally(SITTING, SITE, "02").unwrap().expected[0]
+    let other = store.room_candidates(SITTING, SITE, "02").unwrap()[0]
         .student_number
         .clone();
     let e = store.decide_with_pin(SITTING, &other, &chief, PIN, &DoorAct::Approve, at(8, 45));

@@ -46,11 +46,11 @@ fn a_hash_with_the_old_cheap_parameters_still_verifies_and_is_rehashed_on_succes
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("pin.db");
     let mut store = Store::open(&db).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     let staff = store.staff(SITE, Some("01")).unwrap();
     let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
     let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
-    let student = store.tally(SITTING, SITE, "01").unwrap().expected[0]
+    let student = store.room_candidates(SITTING, SITE, "01").unwrap()[0]
         .student_number
         .clone();
     let vouch = DoorAct::Vouch {

@@ -173,7 +173,7 @@ fn a_new_database_keeps_its_key_in_gnome_keyring_and_writes_no_key_file() {
     };
     let db = session.dir("data").join("examgate.db");
     let mut store = open(&db, &session.keystore()).unwrap();
-    store.load_demo().unwrap();
+    examgate_demo::load(&mut store).unwrap();
     let described = store.key_location().unwrap().describe();
     assert!(
         described.starts_with("系统密钥库（Secret Service：GNOME 密钥环"),
@@ -204,7 +204,7 @@ fn a_locked_keyring_is_unavailable_without_a_prompt_and_never_a_new_database() {
         return;
     };
     let db = session.dir("data").join("examgate.db");
-    open(&db, &session.keystore()).unwrap().load_demo().unwrap();
+    examgate_demo::load(&mut open(&db, &session.keystore()).unwrap()).unwrap();
     let before = std::fs::read(&db).unwrap();
 
     // The next login without the password: the login keyring is there but locked.
@@ -264,7 +264,7 @@ fn a_keyring_that_stops_answering_costs_the_timeout_and_no_more() {
         return;
     };
     let db = session.dir("data").join("examgate.db");
-    open(&db, &session.keystore()).unwrap().load_demo().unwrap();
+    examgate_demo::load(&mut open(&db, &session.keystore()).unwrap()).unwrap();
     let status = Command::new("kill")
         .args(["-STOP", &session.keyring_pid().to_string()])
         .status()

@@ -1,7 +1,8 @@
 //! What the tests of several crates share, in one place instead of a copy per test file: valid
-//! resident ID numbers, the columns and cells of a seating-list CSV, and the harness that kills a
-//! real child process at a random point. A dev-dependency only (no Tauri, not published); it
-//! depends on nothing of ours, so every crate's tests can use it, the store's included.
+//! resident ID numbers, the columns and cells of a seating-list CSV, the harness that kills a real
+//! child process at a random point, and the TCP proxy that cuts and slows connections. A
+//! dev-dependency only (no Tauri, not published); it depends on nothing of ours, so every crate's
+//! tests can use it, the store's included.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,6 +13,8 @@
 pub mod csv;
 #[cfg(unix)]
 pub mod kill;
+#[cfg(unix)]
+pub mod proxy;
 
 /// A valid resident ID: the 17 digits plus their ISO 7064 MOD 11-2 check character, worked out
 /// here rather than by the code under test.

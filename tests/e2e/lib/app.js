@@ -13,7 +13,7 @@ import { remote } from "webdriverio";
 /** The bound of every wait for the UI (a call into Rust plus a render). */
 export const UI_TIMEOUT = Number(process.env.E2E_UI_TIMEOUT_MS ?? 15_000);
 
-/** The demo exam (crates/examgate-store/src/demo.rs) as the tests use it. */
+/** The demo exam (crates/examgate-demo/src/lib.rs) as the tests use it. */
 export const DEMO = {
   sitting: "2023春 第一次",
   sites: ["湖北开放大学开放教育学院", "襄阳电大校本部", "宜昌电大校本部"],

@@ -4,14 +4,18 @@
 //!
 //! It is produced as the same CSV files an office would import and goes through the real import,
 //! so the demo exercises the path real data takes. Generation is seeded: every run is identical.
+//!
+//! It lives outside the store so that the store never depends on it: the store's own integration
+//! tests take it as a dev-dependency, and it is free to grow into playing out a whole exam day
+//! through the door.
 
 use chrono::{NaiveDate, NaiveTime};
 use examgate_core::documents::{DocumentKind, check_character};
 use examgate_core::model::Sitting;
 use examgate_core::staffing::proctors_needed;
 
-use crate::import::SourceFile;
-use crate::{ImportOptions, ImportReport, Result, Store};
+use examgate_store::import::SourceFile;
+use examgate_store::{ImportOptions, ImportReport, Result, Store};
 
 /// (site, address, region code for its candidates' ID numbers)
 pub const SITES: [(&str, &str, &str); 3] = [
@@ -199,15 +203,13 @@ pub fn files() -> Vec<SourceFile> {
     ]
 }
 
-impl Store {
-    /// Writes the demo exam into this database (both sittings, as drills; seating lists and
-    /// roster).
-    pub fn load_demo(&mut self) -> Result<ImportReport> {
-        for s in sittings() {
-            self.add_sitting_as(&s, examgate_core::timeline::CHINA_OFFSET, true)?;
-        }
-        self.import(&files(), &ImportOptions::default())
+/// Writes the demo exam into `store`'s database (both sittings, as drills; seating lists and
+/// roster).
+pub fn load(store: &mut Store) -> Result<ImportReport> {
+    for s in sittings() {
+        store.add_sitting_as(&s, examgate_core::timeline::CHINA_OFFSET, true)?;
     }
+    store.import(&files(), &ImportOptions::default())
 }
 
 /// A large generated site for benchmarks: `candidates` candidates of the first sitting in rooms of
