@@ -180,6 +180,8 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         | StoreError::KeystoreUnavailable { .. }
         | StoreError::DbKey { .. }
         | StoreError::Private { .. } => ErrorCode::Database,
+        // Only a pull from a device whose own events were never signed: no screen asks for that.
+        StoreError::UnsignedEvent { .. } => ErrorCode::Internal,
         // Hashing failed, or a screen sent decide_with_pin something other than approve/reject.
         StoreError::Pin(_) => ErrorCode::Internal,
     }
