@@ -24,6 +24,17 @@ impl Fingerprint {
     pub fn of_der(der: &[u8]) -> Fingerprint {
         Fingerprint(Sha256::digest(der).into())
     }
+
+    /// For reading aloud and comparing by eye: 16 groups of 4 capitals, `AB12 CD34 …`, as both
+    /// the server's console and the device's Settings show it.
+    pub fn grouped(&self) -> String {
+        let hex = hex::encode_upper(self.0);
+        let groups: Vec<&str> = (0..hex.len())
+            .step_by(4)
+            .filter_map(|i| hex.get(i..i + 4))
+            .collect();
+        groups.join(" ")
+    }
 }
 
 impl fmt::Display for Fingerprint {
@@ -174,6 +185,15 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_grouped_fingerprint_is_sixteen_groups_of_four_capitals() {
+        let fp = Fingerprint([0xab; 32]);
+        let grouped = fp.grouped();
+        assert_eq!(grouped.split(' ').count(), 16);
+        assert!(grouped.split(' ').all(|g| g == "ABAB"));
+        assert_eq!(grouped.replace(' ', "").to_lowercase(), fp.to_string());
     }
 
     #[test]

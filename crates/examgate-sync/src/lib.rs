@@ -8,6 +8,7 @@
 mod client;
 pub mod clock;
 mod code;
+pub mod enroll;
 mod error;
 mod pin;
 pub mod wire;
