@@ -138,6 +138,10 @@ fn serve(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
         "证书指纹 (certificate fingerprint): {}",
         server.fingerprint()
     );
+    println!(
+        "证书指纹（分组，与设备“设置”页核对） (grouped, to compare with a device's Settings): {}",
+        server.fingerprint().grouped()
+    );
     for url in urls_for(addr) {
         println!("地址 (URL): {url}");
     }
