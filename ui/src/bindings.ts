@@ -33,6 +33,16 @@ manual: boolean, } | { "state": "pending-manual-verification" } | { "state": "re
 
 export type ClockAuthority = { chief: string, pin: string, };
 
+export type ClockReading = { 
+/**
+ * Device minus server: positive means the device is ahead.
+ */
+device_ahead_ms: number, 
+/**
+ * The true offset is within this many milliseconds of `device_ahead_ms`.
+ */
+error_ms: number, };
+
 export type ClockView = { now: string, 
 /**
  * True when the exam time was set by hand (a drill, or authorised), not the device clock.
@@ -57,7 +67,14 @@ export type DocumentMatch = "full" | "suffix" | "mismatch";
 
 export type DoorAct = { "act": "admit" } | { "act": "vouch", photo: PhotoRef, } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "database" | "internal" | "unexpected" | "preview-only";
+export type EnrollView = { server: ServerView, 
+/**
+ * The clock measured right after enrolling; none when that measurement failed (the
+ * enrollment stands; the next sync measures again).
+ */
+clock: ClockReading | null, };
+
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
 
 export type EventId = string;
 
@@ -114,6 +131,32 @@ export type RoomInfo = { site: string, number: string, address: string, seats: n
  * Candidates of the given sitting seated here.
  */
 candidates: number, };
+
+export type ServerView = { 
+/**
+ * The address the device tries first (the one that answered at enrollment).
+ */
+url: string, 
+/**
+ * Every address, in the order tried.
+ */
+urls: Array<string>, 
+/**
+ * The pinned certificate's SHA-256, grouped for reading aloud: `AB12 CD34 …`.
+ */
+fingerprint: string, site: string, 
+/**
+ * None for a chief examiner, who sees the whole site.
+ */
+room: string | null, role: Role, 
+/**
+ * 工号 of the person the device was enrolled for.
+ */
+staff: string, 
+/**
+ * RFC 3339, device clock.
+ */
+enrolled_at: string, };
 
 export type Sitting = { 
 /**
@@ -205,6 +248,13 @@ export const ErrorCode = {
   DeviceKey: "device-key",
   PhotoAltered: "photo-altered",
   PhotoMissing: "photo-missing",
+  BadEnrollCode: "bad-enroll-code",
+  EnrollCodeSpent: "enroll-code-spent",
+  ServerUnreachable: "server-unreachable",
+  CertificateMismatch: "certificate-mismatch",
+  ServerRefused: "server-refused",
+  NoQrCode: "no-qr-code",
+  NotEnrollQr: "not-enroll-qr",
   Database: "database",
   Internal: "internal",
   Unexpected: "unexpected",

@@ -15,8 +15,8 @@ use examgate_store::{
 use ts_rs::{Config, TS};
 
 use crate::{
-    ActResult, AppInfo, CandidateCard, ClockAuthority, ErrorCode, IpcError, PHOTO_TARGET_HEADER,
-    PhotoTarget, SigningKey, Tally,
+    ActResult, AppInfo, CandidateCard, ClockAuthority, ClockReading, EnrollView, ErrorCode,
+    IpcError, PHOTO_TARGET_HEADER, PhotoTarget, ServerView, SigningKey, Tally,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -33,10 +33,12 @@ pub fn typescript() -> String {
         decl::<CandidateCard>(&cfg),
         decl::<CandidateState>(&cfg),
         decl::<ClockAuthority>(&cfg),
+        decl::<ClockReading>(&cfg),
         decl::<ClockView>(&cfg),
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
         decl::<DoorAct>(&cfg),
+        decl::<EnrollView>(&cfg),
         decl::<ErrorCode>(&cfg),
         decl::<EventId>(&cfg),
         decl::<ImportReport>(&cfg),
@@ -50,6 +52,7 @@ pub fn typescript() -> String {
         decl::<RefusalReason>(&cfg),
         decl::<Role>(&cfg),
         decl::<RoomInfo>(&cfg),
+        decl::<ServerView>(&cfg),
         decl::<Sitting>(&cfg),
         decl::<SittingInfo>(&cfg),
         decl::<SigningKey>(&cfg),

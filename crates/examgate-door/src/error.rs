@@ -10,6 +10,9 @@
 
 use examgate_core::door::DoorError;
 use examgate_store::StoreError;
+use examgate_sync::SyncError;
+use examgate_sync::enroll::EnrollError;
+use examgate_sync::wire::ErrorCode as ServerCode;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -99,6 +102,21 @@ error_codes! {
     /// The photo a manual verification rests on is not the one recorded.
     PhotoAltered = "photo-altered",
     PhotoMissing = "photo-missing",
+    // The site server: connecting (enrollment) and reading a code's QR.
+    /// Not an enrollment code (damaged, another version, a plain-HTTP address, unknown secret).
+    BadEnrollCode = "bad-enroll-code",
+    /// The enrollment code was already used, or has expired: the office issues a new one.
+    EnrollCodeSpent = "enroll-code-spent",
+    /// None of the code's addresses answered (not on the site's Wi-Fi, server not running).
+    ServerUnreachable = "server-unreachable",
+    /// The server's certificate is not the one the code pins: nothing was sent to it.
+    CertificateMismatch = "certificate-mismatch",
+    /// The server refused for another reason (the message says which) or answered nonsense.
+    ServerRefused = "server-refused",
+    /// The picture holds no readable QR code.
+    NoQrCode = "no-qr-code",
+    /// The picture's QR code is not an examgate enrollment code.
+    NotEnrollQr = "not-enroll-qr",
     // Catch-alls: nothing to do at the door but report it.
     /// The device's database, its key, its migrations or its stored events cannot be used.
     Database = "database",
@@ -211,6 +229,63 @@ pub(crate) fn photo_code(e: &examgate_photo::Error) -> ErrorCode {
     }
 }
 
+/// What the screens see for a server's refusal, by the server's own code.
+pub(crate) fn server_code(c: ServerCode) -> ErrorCode {
+    match c {
+        ServerCode::EnrollCodeUnknown => ErrorCode::BadEnrollCode,
+        ServerCode::EnrollCodeUsed | ServerCode::EnrollCodeExpired => ErrorCode::EnrollCodeSpent,
+        ServerCode::BadJson
+        | ServerCode::BadClockSample
+        | ServerCode::KeyProofInvalid
+        | ServerCode::Unauthorized
+        | ServerCode::DeviceRevoked
+        | ServerCode::NotFound
+        | ServerCode::MethodNotAllowed
+        | ServerCode::DeviceConflict
+        | ServerCode::TooLarge
+        | ServerCode::Internal => ErrorCode::ServerRefused,
+    }
+}
+
+/// What the screens see for a failure talking to the site server.
+pub(crate) fn sync_code(e: &SyncError) -> ErrorCode {
+    match e {
+        SyncError::InsecureUrl(_) | SyncError::BadUrl(_) | SyncError::BadCode(_) => {
+            ErrorCode::BadEnrollCode
+        }
+        SyncError::WrongCertificate { .. } => ErrorCode::CertificateMismatch,
+        SyncError::Unreachable { .. } => ErrorCode::ServerUnreachable,
+        SyncError::Refused { code: Some(c), .. } => server_code(*c),
+        SyncError::Refused { code: None, .. } | SyncError::BadResponse(_) => {
+            ErrorCode::ServerRefused
+        }
+        SyncError::Tls(_) => ErrorCode::Internal,
+    }
+}
+
+/// What the screens see for a failed enrollment.
+pub(crate) fn enroll_code(e: &EnrollError) -> ErrorCode {
+    match e {
+        EnrollError::Sync(e) => sync_code(e),
+        EnrollError::Store(e) => store_code(e),
+        EnrollError::NotSaved(_) => ErrorCode::Database,
+        EnrollError::OtherDevice => ErrorCode::ServerRefused,
+        EnrollError::StoreLock => ErrorCode::Internal,
+    }
+}
+
+impl From<SyncError> for IpcError {
+    fn from(e: SyncError) -> IpcError {
+        IpcError::new(sync_code(&e), e.to_string())
+    }
+}
+
+impl From<EnrollError> for IpcError {
+    fn from(e: EnrollError) -> IpcError {
+        IpcError::new(enroll_code(&e), e.to_string())
+    }
+}
+
 impl From<StoreError> for IpcError {
     fn from(e: StoreError) -> IpcError {
         let details = match &e {
@@ -287,6 +362,34 @@ mod tests {
         for (e, code) in &folded {
             assert_eq!(store_code(e), *code, "{e:?}");
         }
+    }
+
+    #[test]
+    fn the_connect_panel_tells_a_spent_code_from_a_bad_one_from_any_other_refusal() {
+        let refused = |code| SyncError::Refused {
+            status: 400,
+            code: Some(code),
+            message: String::new(),
+        };
+        for (server, screen) in [
+            (ServerCode::EnrollCodeUsed, ErrorCode::EnrollCodeSpent),
+            (ServerCode::EnrollCodeExpired, ErrorCode::EnrollCodeSpent),
+            (ServerCode::EnrollCodeUnknown, ErrorCode::BadEnrollCode),
+            (ServerCode::DeviceConflict, ErrorCode::ServerRefused),
+            (ServerCode::KeyProofInvalid, ErrorCode::ServerRefused),
+        ] {
+            assert_eq!(sync_code(&refused(server)), screen, "{server:?}");
+        }
+        let no_body = SyncError::Refused {
+            status: 502,
+            code: None,
+            message: String::new(),
+        };
+        assert_eq!(sync_code(&no_body), ErrorCode::ServerRefused);
+        assert_eq!(
+            enroll_code(&EnrollError::NotSaved(StoreError::WeakPin)),
+            ErrorCode::Database
+        );
     }
 
     #[test]

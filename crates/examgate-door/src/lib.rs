@@ -14,6 +14,8 @@ mod orphans;
 mod photo;
 mod photo_request;
 mod private;
+mod qr;
+mod server;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +36,7 @@ use ts_rs::TS;
 pub use bindings::typescript;
 pub use error::{ErrorCode, IpcError, Result};
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
+pub use server::{ClockReading, EnrollView, ServerView};
 pub use view::{ActResult, CandidateCard, Tally};
 
 /// How many cards a search returns at most: a door screen shows a handful.

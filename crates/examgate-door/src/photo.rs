@@ -92,6 +92,11 @@ impl PhotoDesk {
         }
     }
 
+    /// The device's signing key, or why it is unusable.
+    pub(crate) fn key(&self) -> Result<&DeviceKey> {
+        self.key.as_ref().map_err(Clone::clone)
+    }
+
     fn folder(&self, sitting: &str) -> PathBuf {
         self.root.join(folder_name(sitting))
     }
