@@ -10,6 +10,7 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
+use examgate_door::{EnrollView, ServerView};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -197,6 +198,27 @@ pub fn take_photo(door: State<'_, Door>, request: Request<'_>) -> R<ActResult> {
 #[tauri::command(async)]
 pub fn fallback_photo(door: State<'_, Door>, sitting: String, student: String) -> R<Response> {
     door.fallback_photo(&sitting, &student).map(Response::new)
+}
+
+/// Connects this device to the site server with an enrollment code's text (pasted, or read from
+/// its QR code); `name` names the device in the office's list (none: the machine's name). Async:
+/// the network is waited for off the window's thread, and the store is held only briefly.
+#[tauri::command]
+pub async fn enroll(door: State<'_, Door>, code: String, name: Option<String>) -> R<EnrollView> {
+    door.enroll(&code, name.as_deref()).await
+}
+
+/// The site server this device is enrolled with (never its token), or `null`.
+#[tauri::command]
+pub fn server_link(door: State<'_, Door>) -> R<Option<ServerView>> {
+    door.server_link()
+}
+
+/// The enrollment code in a picture of its QR code (a camera frame or an image file): the body
+/// is the JPEG's or PNG's raw bytes. Async: decoding runs off the window's thread.
+#[tauri::command(async)]
+pub fn read_enroll_qr(door: State<'_, Door>, request: Request<'_>) -> R<String> {
+    door.read_enroll_qr_sent(body(&request))
 }
 
 fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {

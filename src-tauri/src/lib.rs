@@ -47,6 +47,9 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::begin_vouch,
             commands::take_photo,
             commands::fallback_photo,
+            commands::enroll,
+            commands::server_link,
+            commands::read_enroll_qr,
         ])
 }
 

@@ -5,6 +5,7 @@
 #   tests/e2e/run.sh                 build the UI and the app, then run every tests/e2e/*.test.js
 #   tests/e2e/run.sh admit.test.js   only the named files (relative to tests/e2e/)
 #   E2E_APP=path/to/examgate-app tests/e2e/run.sh   skip both builds and drive that binary
+#   E2E_EXAMGATE=path/to/examgate   the office CLI the site-server tests run (default: built here)
 #   E2E_KEEP_WORK=1 tests/e2e/run.sh  keep the run's temp dir (databases, tauri-driver's log)
 #   E2E_UI_BUILT=1 tests/e2e/run.sh  ui/dist is current (scripts/test.sh just built it): skip that build
 #
@@ -28,6 +29,10 @@ if [[ -n "${E2E_APP:-}" ]]; then
   # Relative to where the script was started, before it moves to the repo root.
   E2E_APP="$(cd "$(dirname "$E2E_APP")" && pwd)/$(basename "$E2E_APP")"
   export E2E_APP
+fi
+if [[ -n "${E2E_EXAMGATE:-}" ]]; then
+  E2E_EXAMGATE="$(cd "$(dirname "$E2E_EXAMGATE")" && pwd)/$(basename "$E2E_EXAMGATE")"
+  export E2E_EXAMGATE
 fi
 E2E_DIR="$ROOT/tests/e2e"
 say() { printf '[e2e] %s\n' "$*" >&2; }
@@ -121,6 +126,18 @@ else
   APP="$WORK/examgate-app"
   cp "$TARGET_DIR/debug/examgate-app" "$APP"
 fi
+# The office CLI (`examgate serve`, `serve enroll`, `demo`) for the site-server tests: a debug
+# build shares nearly every crate with the app's, so it costs little more than a link.
+if [[ -n "${E2E_EXAMGATE:-}" ]]; then
+  EXAMGATE="$E2E_EXAMGATE"
+else
+  say "building the office CLI (cargo build -p examgate-cli)"
+  cargo build -q -p examgate-cli
+  TARGET_DIR="${TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')}"
+  EXAMGATE="$WORK/examgate"
+  cp "$TARGET_DIR/debug/examgate" "$EXAMGATE"
+fi
 [[ -x "$APP" ]] || {
   say "error: no app binary at $APP"
   exit 1
@@ -171,6 +188,6 @@ rm -f "$ROOT"/artifacts/e2e/failed-*.png # last run's failures are not this run'
 say "running ${#FILES[@]} test file(s)"
 # --foreground keeps node in this process group: an outer `timeout` (scripts/test.sh) signals the
 # whole group, and node must get that signal too, not sit in a group of its own.
-E2E_APP_BINARY="$APP" E2E_WORK="$WORK" E2E_DRIVER_PORT="$PORT" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
+E2E_APP_BINARY="$APP" E2E_EXAMGATE_BINARY="$EXAMGATE" E2E_WORK="$WORK" E2E_DRIVER_PORT="$PORT" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
   timeout --foreground --signal=TERM --kill-after=15 "${E2E_NODE_TIMEOUT:-600}" \
   node --test --test-concurrency=1 --test-timeout="${E2E_TEST_TIMEOUT_MS:-180000}" --test-reporter=spec "${FILES[@]}"

@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally } from "./bindings";
+import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SittingInfo, StaffInfo, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -30,6 +30,9 @@ export const COMMANDS = [
   "begin_vouch",
   "take_photo",
   "fallback_photo",
+  "enroll",
+  "server_link",
+  "read_enroll_qr",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -140,4 +143,23 @@ export function takePhoto(body: Uint8Array, headers: Record<string, string>): Pr
 /** The photo a pending manual verification rests on, checked, as raw bytes; empty when none. */
 export function fallbackPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
   return invoke<ArrayBuffer>("fallback_photo", { sitting, student });
+}
+
+/** Connects this device to the site server with an enrollment code's text (pasted, or read from
+ * its QR code); `name` names the device in the office's list (none: the machine's name). Async:
+ * the network is waited for off the window's thread, and the store is held only briefly. */
+export function enroll(code: string, name: string | null): Promise<EnrollView> {
+  return invoke<EnrollView>("enroll", { code, name });
+}
+
+/** The site server this device is enrolled with (never its token), or `null`. */
+export function serverLink(): Promise<ServerView | null> {
+  return invoke<ServerView | null>("server_link");
+}
+
+/** Raw body: `body` goes as the bytes themselves (no JSON), what they are in `headers`.
+ * The enrollment code in a picture of its QR code (a camera frame or an image file): the body
+ * is the JPEG's or PNG's raw bytes. Async: decoding runs off the window's thread. */
+export function readEnrollQr(body: Uint8Array, headers: Record<string, string>): Promise<string> {
+  return invoke<string>("read_enroll_qr", body, { headers });
 }

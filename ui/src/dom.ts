@@ -60,6 +60,7 @@ export const UiCode = {
   PinNeeded: "pin-needed",
   PinMismatch: "pin-mismatch",
   NoteNeeded: "note-needed",
+  CodeNeeded: "code-needed",
 } as const;
 export type UiCode = (typeof UiCode)[keyof typeof UiCode];
 

@@ -231,6 +231,69 @@ const TABLE = {
     en: "{count} photos have no record (the app stopped between saving and recording them); moved to photos/orphaned/ for the site office to look at: {files}",
   },
   "settings.no-app": { zh: "浏览器预览（未连接应用）", en: "Browser preview (no app)" },
+
+  "connect.open": { zh: "连接考点服务器", en: "Connect to the site server" },
+  "connect.reconnect": { zh: "换用新的注册码重新连接", en: "Reconnect with a new code" },
+  "connect.title": { zh: "连接考点服务器", en: "Connect to the site server" },
+  "connect.intro": {
+    zh: "向考点办公室索取本机的注册码（二维码，或一行以 EG1: 开头的文字）。扫描二维码、选择二维码图片，或粘贴文字后点“连接”。注册码只能使用一次。",
+    en: "Ask the site office for this device's enrollment code (a QR code, or one line starting with EG1:). Scan the QR code, choose a picture of it, or paste the text and tap Connect. A code works once.",
+  },
+  "connect.paste": { zh: "粘贴注册码", en: "Paste the enrollment code" },
+  "connect.name": { zh: "本机名称（可不填，供考点办公室识别）", en: "This device's name (optional, for the office's list)" },
+  "connect.submit": { zh: "连接", en: "Connect" },
+  "connect.scan": { zh: "扫描二维码", en: "Scan the QR code" },
+  "connect.file": { zh: "选择二维码图片", en: "Choose a QR code picture" },
+  "connect.scan-stop": { zh: "停止扫描", en: "Stop scanning" },
+  "connect.scanning": { zh: "请将二维码放在取景框中央并保持稳定…", en: "Hold the QR code steady in the middle of the view…" },
+  "connect.cancel": { zh: "取消", en: "Cancel" },
+  "connect.busy": { zh: "正在连接考点服务器…", en: "Connecting to the site server…" },
+  "connect.read": { zh: "已读取二维码，正在连接…", en: "QR code read; connecting…" },
+  "connect.done": { zh: "已连接考点服务器", en: "Connected to the site server" },
+  "connect.empty": { zh: "请先粘贴注册码", en: "Paste the enrollment code first" },
+  "connect.no-camera": {
+    zh: "无法打开摄像头：{why}。请选择二维码图片，或粘贴注册码。",
+    en: "The camera cannot be opened: {why}. Choose a picture of the QR code, or paste the code.",
+  },
+  "connect.err.bad-code": {
+    zh: "这不是有效的注册码，请核对是否完整复制，或向考点办公室索取新的注册码。",
+    en: "This is not a valid enrollment code: check it was copied whole, or ask the site office for a new one.",
+  },
+  "connect.err.spent": {
+    zh: "注册码已使用过或已过期，请向考点办公室索取新的注册码。",
+    en: "The code was already used or has expired: ask the site office for a new one.",
+  },
+  "connect.err.unreachable": {
+    zh: "连不上考点服务器：请确认本机已连接考点的无线网络，且服务器正在运行。",
+    en: "The site server cannot be reached: check this device is on the site's Wi-Fi and the server is running.",
+  },
+  "connect.err.certificate": {
+    zh: "服务器证书与注册码不符，已停止连接，未发送任何数据。请立即告知考点办公室。",
+    en: "The server's certificate does not match the code: nothing was sent. Tell the site office at once.",
+  },
+  "connect.err.refused": { zh: "考点服务器拒绝了本机：", en: "The site server refused this device:" },
+  "connect.err.no-qr": {
+    zh: "图中没有找到可读的二维码，请让二维码充满画面、清晰对焦后重试。",
+    en: "No readable QR code in the picture: fill the frame with it, in focus, and try again.",
+  },
+  "connect.err.not-enroll-qr": {
+    zh: "这个二维码不是 examgate 注册码，请扫描考点办公室给出的注册码。",
+    en: "This QR code is not an examgate enrollment code: scan the one the site office gave you.",
+  },
+
+  "server.title": { zh: "考点服务器", en: "Site server" },
+  "server.none": { zh: "未连接考点服务器", en: "Not connected to a site server" },
+  "server.connected": { zh: "已连接", en: "Connected" },
+  "server.site": { zh: "考点", en: "Site" },
+  "server.room": { zh: "考场", en: "Room" },
+  "server.room-all": { zh: "全考点", en: "Whole site" },
+  "server.role": { zh: "身份", en: "Role" },
+  "server.role-proctor": { zh: "监考员", en: "Proctor" },
+  "server.role-chief": { zh: "主考", en: "Chief examiner" },
+  "server.staff": { zh: "工号", en: "Staff no." },
+  "server.url": { zh: "服务器地址", en: "Server address" },
+  "server.fingerprint": { zh: "证书指纹（与服务器屏幕上的核对）", en: "Certificate fingerprint (compare with the server's screen)" },
+  "server.enrolled-at": { zh: "连接时间", en: "Connected at" },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Key = keyof typeof TABLE;

@@ -20,7 +20,7 @@ export function asIpcError(e: unknown): IpcError {
   return { code: ErrorCode.Unexpected, message: String(e), details: [] };
 }
 
-const { COMMANDS: _names, takePhoto, ...calls } = commands;
+const { COMMANDS: _names, takePhoto, readEnrollQr, ...calls } = commands;
 
 export const api = {
   ...calls,
@@ -28,4 +28,6 @@ export const api = {
    * is then pending manual verification (or, after T+30, refused as late and no photo is kept). */
   takePhoto: (target: PhotoTarget, bytes: Uint8Array): Promise<ActResult> =>
     takePhoto(bytes, { [PHOTO_TARGET_HEADER]: targetHeader(target) }),
+  /** The enrollment code in a picture of its QR code (a camera frame or an image file), as raw bytes. */
+  readEnrollQr: (bytes: Uint8Array): Promise<string> => readEnrollQr(bytes, {}),
 };

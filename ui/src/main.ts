@@ -12,6 +12,7 @@ import { initStart } from "./screens/start";
 import { initDoor } from "./screens/door";
 import { initTally } from "./screens/tally";
 import { initSettings } from "./screens/settings";
+import { initConnect } from "./screens/connect";
 
 async function boot(): Promise<void> {
   if (import.meta.env.DEV && !inApp() && new URLSearchParams(location.search).has("mock")) {
@@ -24,6 +25,7 @@ async function boot(): Promise<void> {
   initTally();
   initSettings();
   initStart();
+  initConnect();
   for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
     tab.addEventListener("click", () => go(tab.dataset.screen as Screen));
   }

@@ -22,7 +22,7 @@ export const app: {
   screen: Screen;
 } = { here: null, sitting: "", clock: null, screen: "start" };
 
-export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted";
+export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted" | "server";
 
 const listeners = new Map<AppEvent, Array<() => void>>();
 

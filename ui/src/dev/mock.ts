@@ -35,6 +35,8 @@ const derived: Record<string, (a: Record<string, unknown>) => unknown> = {
   },
   registration_photo: () => new ArrayBuffer(0),
   fallback_photo: () => new ArrayBuffer(0),
+  // Not connected to a site server: the preview talks to nothing.
+  server_link: () => null,
 };
 
 /** What the preview answers to `cmd`: a recorded answer, a stand-in lookup, or a refusal. */

@@ -9,6 +9,7 @@ import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
 import { captureView, initialCapture, photoProblem, stateMoved, type Capture, type PhotoProblem, type PhotoSource } from "../capture";
 import { app } from "../state";
+import { cameraApi, closeCamera, grabFrame, openCamera } from "../camera";
 import type { Attempt } from "./approval";
 
 /** What the card lends the panel (as for the approval panel). */
@@ -33,8 +34,6 @@ let starting = false;
 export function initCapture(h: CaptureHost): void {
   host = h;
 }
-
-const cameraApi = (): boolean => typeof navigator !== "undefined" && !!navigator.mediaDevices?.getUserMedia;
 
 /** Builds the (hidden) panel for the card `c`. */
 export function buildCapture(c: CandidateCard): HTMLElement {
@@ -119,10 +118,7 @@ async function startCamera(): Promise<void> {
   update();
   let opened: MediaStream;
   try {
-    opened = await navigator.mediaDevices.getUserMedia({
-      video: { facingMode: "environment", width: { ideal: 1920 }, height: { ideal: 1080 } },
-      audio: false,
-    });
+    opened = await openCamera();
   } catch (e) {
     if (mine === opening) error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), UiCode.NoCamera);
     return;
@@ -143,10 +139,8 @@ async function startCamera(): Promise<void> {
 }
 
 function stopCamera(): void {
-  for (const track of stream?.getTracks() ?? []) track.stop();
+  closeCamera(stream, document.querySelector<HTMLVideoElement>("#camera-view"));
   stream = null;
-  const video = document.querySelector<HTMLVideoElement>("#camera-view");
-  if (video) video.srcObject = null;
   capture = { ...capture, live: false };
 }
 
@@ -154,16 +148,10 @@ function stopCamera(): void {
 async function shoot(): Promise<void> {
   const mine = opening;
   const video = document.querySelector<HTMLVideoElement>("#camera-view");
-  if (!video || video.videoWidth === 0) return error(t("capture.not-ready"), UiCode.CameraNotReady);
-  const canvas = document.createElement("canvas");
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  canvas.getContext("2d")?.drawImage(video, 0, 0);
-  const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+  if (!video) return error(t("capture.not-ready"), UiCode.CameraNotReady);
+  const bytes = await grabFrame(video);
   if (mine !== opening) return;
-  if (!blob) return error(t("capture.not-ready"), UiCode.CameraNotReady);
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  if (mine !== opening) return;
+  if (!bytes) return error(t("capture.not-ready"), UiCode.CameraNotReady);
   setPhoto({ bytes, source: "camera" });
   stopCamera();
   update();

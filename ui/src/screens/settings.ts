@@ -1,7 +1,7 @@
 // Settings: language; the exam time of the chosen sitting (a drill may set it freely, a real
 // sitting only with its chief examiner's PIN; Rust decides and records it, the header shows it);
-// and what this device is (database file, where its encryption key is kept, device id, version)
-// for support calls.
+// the site server this device is connected to (or the button to connect it); and what this
+// device is (database file, where its encryption key is kept, device id, version) for support calls.
 import { api, asIpcError, ErrorCode, inApp } from "../ipc";
 import type { ClockAuthority, StaffInfo } from "../bindings";
 import { $, clear, h, say, sayError } from "../dom";
@@ -10,6 +10,7 @@ import { examTimeFromInput, formatTime, toInputValue } from "../clock";
 import { clockErrorKey, clockState, needsChief, sittingKindKey } from "../exam-time";
 import { app, on } from "../state";
 import { refreshClock, switchLang } from "./header";
+import { currentServer, openPanel, renderServer } from "./connect";
 
 const CHINA_MIN = 480;
 
@@ -22,6 +23,9 @@ export function initSettings(): void {
   }
   $("#set-clock").addEventListener("click", () => void setClock());
   $("#reset-clock").addEventListener("click", () => void resetClock());
+  $("#settings-connect").addEventListener("click", () => openPanel());
+  on("server", renderServerGroup);
+  on("lang", renderServerGroup);
   on("lang", renderStatus);
   on("clock", renderStatus);
   on("screen", () => {
@@ -31,6 +35,13 @@ export function initSettings(): void {
     void showInfo();
   });
   renderStatus();
+}
+
+/** The site server this device is connected to, or "not connected" with the connect button. */
+function renderServerGroup(): void {
+  const view = currentServer();
+  renderServer($("#settings-server"), view);
+  $("#settings-connect").hidden = view !== null;
 }
 
 function offset(): number {
