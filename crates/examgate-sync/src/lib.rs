@@ -8,11 +8,14 @@
 mod client;
 pub mod clock;
 mod code;
+pub mod device;
 mod error;
 mod pin;
 pub mod wire;
+mod wire_events;
 
-pub use client::Client;
+pub use client::{Client, PushOutcome};
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
+pub use device::{Phase, Progress, SyncReport, SyncStatus, pull_wait, sync_once, sync_status};
 pub use error::{Result, SyncError};
 pub use pin::pinned_tls_config;
