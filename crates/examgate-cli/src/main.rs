@@ -14,6 +14,7 @@ mod pin;
 mod pin_bench;
 mod serve;
 mod sync;
+mod sync_bench;
 mod verify;
 
 use std::path::PathBuf;
