@@ -3,7 +3,8 @@
 //! conflict everywhere; the server refuses what a device may not send; the chief's decision
 //! reaches a waiting door through the long poll.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
-#![cfg(all(test, unix))]
+#![cfg(test)]
+#![cfg(unix)]
 
 mod support;
 

@@ -4,7 +4,8 @@
 //! sync SIGKILLed mid-way: after the network heals, the server holds every device event exactly
 //! once and the device counts nothing pending. Loops are bounded; nothing sleeps for timing.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
-#![cfg(all(test, unix))]
+#![cfg(test)]
+#![cfg(unix)]
 
 mod support;
 
@@ -16,7 +17,6 @@ use examgate_core::event::RefusalReason;
 use examgate_testkit::kill::Rng;
 use examgate_testkit::proxy::{Fault, Proxy};
 use support::site::*;
-use support::*;
 
 fn addr(url: &str) -> SocketAddr {
     url.trim_start_matches("https://").parse().unwrap()

@@ -3,7 +3,8 @@
 //! never merged; a batch out of seq order (400), too many events (413), malformed JSON (400
 //! naming the field), no token (401). Each changes nothing it should not.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
-#![cfg(all(test, unix))]
+#![cfg(test)]
+#![cfg(unix)]
 
 mod support;
 

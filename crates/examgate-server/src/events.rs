@@ -148,9 +148,10 @@ pub(crate) async fn push(
             let mut seated: HashMap<(String, String), Option<String>> = HashMap::new();
             for e in events.iter().map(|s| &s.event) {
                 let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
-                if !seated.contains_key(&k) {
-                    let site = s.candidate_site(&k.0, &k.1)?;
-                    seated.insert(k, site);
+                if let std::collections::hash_map::Entry::Vacant(slot) = seated.entry(k) {
+                    let (sitting, student) = slot.key();
+                    let site = s.candidate_site(sitting, student)?;
+                    slot.insert(site);
                 }
             }
             let permit = |e: &Event| {
