@@ -101,20 +101,17 @@ impl Store {
         for event in events {
             let id = event.id.to_string();
             let held: Option<String> = tx
-                .query_row(
-                    "SELECT signature FROM event_signature WHERE event_id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT signature FROM event_signature WHERE event_id = ?1")?
+                .query_row([&id], |r| r.get(0))
                 .optional()?;
             out.push(match held {
                 Some(signature) => SignedEvent { event, signature },
                 None => {
                     let signed = sign(key, event);
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO event_signature (event_id, signature) VALUES (?1, ?2)",
-                        params![id, signed.signature],
-                    )?;
+                    )?
+                    .execute(params![id, signed.signature])?;
                     signed
                 }
             });
