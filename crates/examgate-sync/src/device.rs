@@ -304,6 +304,33 @@ mod tests {
     }
 
     #[test]
+    fn a_sync_is_done_only_when_no_event_no_photo_and_no_refusal_is_left() {
+        let done = SyncReport::default();
+        assert!(done.all_acknowledged());
+        for report in [
+            SyncReport {
+                pending: 1,
+                ..SyncReport::default()
+            },
+            SyncReport {
+                photos_pending: 1,
+                ..SyncReport::default()
+            },
+            SyncReport {
+                quarantined: vec![QuarantinedEvent {
+                    id: uuid::Uuid::nil(),
+                    seq: 1,
+                    reason: "not-permitted".into(),
+                    message: String::new(),
+                }],
+                ..SyncReport::default()
+            },
+        ] {
+            assert!(!report.all_acknowledged(), "{report:?}");
+        }
+    }
+
+    #[test]
     fn a_device_not_enrolled_says_so_and_records_nothing() {
         let store = Mutex::new(Store::open_in_memory().unwrap());
         let dir = tempfile::tempdir().unwrap();
