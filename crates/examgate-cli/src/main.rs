@@ -15,6 +15,7 @@ mod pin_bench;
 mod serve;
 mod sync;
 mod sync_bench;
+mod sync_load;
 mod verify;
 
 use std::path::PathBuf;

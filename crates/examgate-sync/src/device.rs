@@ -1,5 +1,5 @@
 //! The device's sync engine: one full sync with the site server, which `examgate sync` and the
-//! app both call, and the state the app's header shows.
+//! app both call, and the long-poll step of the app's background loop ([`pull_wait`]).
 //!
 //! A sync asks the server's status, pushes this device's own events after the server's mark in
 //! batches, pulls the site's other events from the stored cursor and merges them through
@@ -15,89 +15,10 @@ use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store, TrustedDevice};
 
 use crate::client::Client;
-use crate::clock::ClockOffset;
 use crate::code::Fingerprint;
 use crate::error::{Result, SyncError};
-use crate::wire::{MAX_BATCH, PullResponse, QuarantinedEvent, StatusResponse};
-
-/// Which step a sync is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Connect,
-    Push,
-    Pull,
-    Clock,
-}
-
-/// How far a sync has got: `done` of `total` events of the phase (`total` is a lower bound for a
-/// pull, which learns its size as it goes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: u64,
-    pub total: u64,
-}
-
-/// What one sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    /// The server it talked to.
-    pub server: String,
-    /// This device's events the server newly accepted.
-    pub pushed: u64,
-    /// Other devices' events new to this device.
-    pub pulled: u64,
-    /// This device's events the server does not hold yet (after the sync).
-    pub pending: u64,
-    /// This device's events the server kept aside (quarantined, never merged): the office must
-    /// look at them (`examgate serve quarantine`).
-    pub quarantined: Vec<QuarantinedEvent>,
-    /// Pulled events this device kept aside (a signature that does not check).
-    pub pulled_quarantined: u64,
-    /// Photos not yet uploaded. The photo upload fills it; 0 until it does.
-    pub photos_pending: u64,
-    /// The clock offset measured in this sync.
-    pub offset: Option<ClockOffset>,
-}
-
-impl SyncReport {
-    /// Everything this device has is acknowledged by the server: what `examgate sync` exits 0 on.
-    pub fn all_acknowledged(&self) -> bool {
-        self.pending == 0 && self.photos_pending == 0 && self.quarantined.is_empty()
-    }
-}
-
-/// What the app's header shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncStatus {
-    pub enrolled: bool,
-    /// Own events above the server's last acknowledged mark.
-    pub pending: u64,
-    pub last_sync_at: Option<DateTime<FixedOffset>>,
-    pub offset: Option<ClockOffset>,
-    pub last_error: Option<String>,
-    pub last_error_at: Option<DateTime<FixedOffset>>,
-}
-
-/// The sync state of `store`, for the header. Reads only the local database.
-pub fn sync_status(store: &Store) -> Result<SyncStatus> {
-    let state = store.sync_state()?;
-    let (last_error, last_error_at) = state
-        .last_error
-        .clone()
-        .map_or((None, None), |(e, at)| (Some(e), Some(at)));
-    Ok(SyncStatus {
-        enrolled: store.server_link()?.is_some(),
-        pending: state.pending(),
-        last_sync_at: state.last_sync_at,
-        offset: state.offset_us.map(|(ahead, error)| ClockOffset {
-            device_ahead_us: ahead,
-            error_us: error,
-        }),
-        last_error,
-        last_error_at,
-    })
-}
+use crate::report::{Phase, Progress, SyncReport};
+use crate::wire::{MAX_BATCH, PullResponse, StatusResponse};
 
 fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
     store
@@ -287,6 +208,8 @@ async fn push(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::sync_status;
+    use crate::wire::QuarantinedEvent;
 
     fn assert_send<T: Send>(_: &T) {}
 
