@@ -10,7 +10,7 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
-use examgate_door::{EnrollView, ServerView};
+use examgate_door::{EnrollView, ServerView, SyncView};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -219,6 +219,20 @@ pub fn server_link(door: State<'_, Door>) -> R<Option<ServerView>> {
 #[tauri::command(async)]
 pub fn read_enroll_qr(door: State<'_, Door>, request: Request<'_>) -> R<String> {
     door.read_enroll_qr_sent(body(&request))
+}
+
+/// The sync state for the header and Settings (已同步 / 待上传 N 条事件 / 离线（自 HH:MM）, the
+/// clock offset). Reads only this device's database.
+#[tauri::command]
+pub fn sync_status(door: State<'_, Door>) -> R<SyncView> {
+    door.sync_status()
+}
+
+/// One full sync now (Settings' 立即同步). Async: the network is waited for off the window's
+/// thread; door acts go on meanwhile.
+#[tauri::command]
+pub async fn sync_now(door: State<'_, Door>) -> R<SyncView> {
+    door.sync_now().await
 }
 
 fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {

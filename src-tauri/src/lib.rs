@@ -8,7 +8,7 @@ mod commands;
 
 use std::path::PathBuf;
 
-use examgate_door::Door;
+use examgate_door::{Door, SyncSchedule};
 use tauri::{Manager, Runtime};
 
 pub use args::{ArgError, DB_ENV, db_path_from};
@@ -50,6 +50,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::enroll,
             commands::server_link,
             commands::read_enroll_qr,
+            commands::sync_status,
+            commands::sync_now,
         ])
 }
 
@@ -96,6 +98,13 @@ pub fn run() {
         .setup(move |app| {
             let door = open_door(app, chosen)?;
             app.manage(door);
+            // The background sync, on Tauri's async runtime: it locks the store only briefly and
+            // never blocks a door act (examgate_door::Door::run_background_sync).
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let door = handle.state::<Door>();
+                door.run_background_sync(SyncSchedule::default()).await;
+            });
             if let Some(window) = app.get_webview_window("main") {
                 camera::allow_camera(&window)?;
             }

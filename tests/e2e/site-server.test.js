@@ -2,13 +2,51 @@
 // writes the demo exam into the server's database and makes a one-time code for a proctor with
 // `examgate serve enroll`; the proctor pastes the code into the Start screen's connect panel.
 // The app shows 已连接 with the site, and Settings shows the site and the certificate fingerprint
-// the server printed. The same code a second time is refused as spent, shown by its code.
+// the server printed. The same code a second time is refused as spent, shown by its code. Then
+// the door admits a candidate: the background sync sends the event at once, the server holds it
+// (`examgate serve devices` counts the device's events), and the header says 已同步.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DEMO, UI_TIMEOUT, attrIs, click, screenshot, shotOnFailure, shown, startApp, stopApp } from "./lib/app.js";
+import {
+  DEMO,
+  UI_TIMEOUT,
+  attrIs,
+  click,
+  loadDemoAndOpenDoor,
+  openCard,
+  passChecks,
+  screenshot,
+  setExamTime,
+  shotOnFailure,
+  shown,
+  startApp,
+  stopApp,
+} from "./lib/app.js";
 import { examgate, issueCode, startServer } from "./lib/server.js";
 
 const STAFF = "P-E2E-01";
+const ADMITTED = DEMO.room01(4);
+
+/** The events of the device enrolled for STAFF that the server holds, from `examgate serve devices`. */
+function eventsHeld(server) {
+  const devices = examgate(["serve", "devices", "--data", server.data]);
+  const row = devices.split("\n").find((l) => l.includes(STAFF));
+  const m = row && /已收事件 \(events held\) (\d+)/.exec(row);
+  if (!m) throw new Error(`no events-held column for ${STAFF}: ${devices}`);
+  return Number(m[1]);
+}
+
+/** Waits (bounded) until the server holds more than `than` events of the device. */
+async function serverHoldsMore(server, than) {
+  const deadline = Date.now() + UI_TIMEOUT;
+  let held = eventsHeld(server);
+  while (held <= than) {
+    if (Date.now() > deadline) throw new Error(`the server still holds ${held} events of the device, expected more than ${than}`);
+    await new Promise((done) => setTimeout(done, 200));
+    held = eventsHeld(server);
+  }
+  return held;
+}
 
 /** Puts `text` in the code box as a paste does (one input event), not key by key. */
 async function paste(browser, text) {
@@ -95,5 +133,25 @@ describe("connecting to the site server", () => {
       timeoutMsg: "a spent code was not refused with enroll-code-spent",
     });
     await attrIs(browser, "#start-server", "data-connected", "true");
+  });
+
+  step("an admission at the door reaches the server at once and the header says 已同步", async () => {
+    await loadDemoAndOpenDoor(browser);
+    await setExamTime(browser, DEMO.doorOpen); // an event too: synced with the rest
+    const before = await serverHoldsMore(server, 0);
+    await openCard(browser, ADMITTED.slice(-4), ADMITTED);
+    await passChecks(browser, "passed");
+    await click(browser, "#admit");
+    await attrIs(browser, `#card[data-student="${ADMITTED}"]`, "data-state", "admitted");
+    const after = await serverHoldsMore(server, before);
+    assert.equal(after, before + 1, "exactly the admission was added");
+    await browser.$('#sync-line[data-state="synced"][data-pending="0"]').waitForDisplayed({
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the header did not come to say 已同步",
+    });
+    assert.equal((await (await browser.$("#sync-line")).getText()).trim(), "已同步");
+    await click(browser, "#tab-settings");
+    await shown(browser, "#sync-box");
+    await screenshot(browser, "site-server-synced");
   });
 });

@@ -74,7 +74,7 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
 
 export type EventId = string;
 
@@ -191,6 +191,34 @@ export type StaffInfo = { id: string, name: string, role: Role, site: string, ro
 
 export type StaffingWarning = { site: string, room: string, seats: number, needed: number, assigned: number, };
 
+export type SyncState = "not-enrolled" | "never" | "synced" | "pending" | "offline" | "failed";
+
+export type SyncView = { state: SyncState, 
+/**
+ * This device's events the server has not acknowledged.
+ */
+pending: number, 
+/**
+ * When the last sync succeeded (RFC 3339, device clock).
+ */
+last_sync_at: string | null, 
+/**
+ * Offline since (RFC 3339): the last sync that succeeded, else the enrollment.
+ */
+offline_since: string | null, 
+/**
+ * Why the last attempt failed (bilingual), or a note of the last sync (events kept aside).
+ */
+last_error: string | null, 
+/**
+ * The last measured clock offset.
+ */
+clock: ClockReading | null, 
+/**
+ * The device clock is more than 2 minutes off the server's: the header warns.
+ */
+clock_warning: boolean, };
+
 export type Tally = { expected: Array<CandidateCard>, admitted: Array<CandidateCard>, pending: Array<CandidateCard>, refused: Array<CandidateCard>, absent: Array<CandidateCard>, conflict: Array<CandidateCard>, };
 
 export type Timeline = { 
@@ -253,6 +281,7 @@ export const ErrorCode = {
   ServerUnreachable: "server-unreachable",
   CertificateMismatch: "certificate-mismatch",
   ServerRefused: "server-refused",
+  NotEnrolled: "not-enrolled",
   NoQrCode: "no-qr-code",
   NotEnrollQr: "not-enroll-qr",
   Database: "database",

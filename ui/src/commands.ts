@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SittingInfo, StaffInfo, Tally } from "./bindings";
+import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -33,6 +33,8 @@ export const COMMANDS = [
   "enroll",
   "server_link",
   "read_enroll_qr",
+  "sync_status",
+  "sync_now",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -162,4 +164,16 @@ export function serverLink(): Promise<ServerView | null> {
  * is the JPEG's or PNG's raw bytes. Async: decoding runs off the window's thread. */
 export function readEnrollQr(body: Uint8Array, headers: Record<string, string>): Promise<string> {
   return invoke<string>("read_enroll_qr", body, { headers });
+}
+
+/** The sync state for the header and Settings (已同步 / 待上传 N 条事件 / 离线（自 HH:MM）, the
+ * clock offset). Reads only this device's database. */
+export function syncStatus(): Promise<SyncView> {
+  return invoke<SyncView>("sync_status");
+}
+
+/** One full sync now (Settings' 立即同步). Async: the network is waited for off the window's
+ * thread; door acts go on meanwhile. */
+export function syncNow(): Promise<SyncView> {
+  return invoke<SyncView>("sync_now");
 }

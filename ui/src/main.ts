@@ -13,6 +13,7 @@ import { initDoor } from "./screens/door";
 import { initTally } from "./screens/tally";
 import { initSettings } from "./screens/settings";
 import { initConnect } from "./screens/connect";
+import { initSync } from "./screens/sync";
 
 async function boot(): Promise<void> {
   if (import.meta.env.DEV && !inApp() && new URLSearchParams(location.search).has("mock")) {
@@ -26,6 +27,7 @@ async function boot(): Promise<void> {
   initSettings();
   initStart();
   initConnect();
+  initSync();
   for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
     tab.addEventListener("click", () => go(tab.dataset.screen as Screen));
   }

@@ -16,7 +16,7 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, CandidateCard, ClockAuthority, ClockReading, EnrollView, ErrorCode,
-    IpcError, PHOTO_TARGET_HEADER, PhotoTarget, ServerView, SigningKey, Tally,
+    IpcError, PHOTO_TARGET_HEADER, PhotoTarget, ServerView, SigningKey, SyncState, SyncView, Tally,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -59,6 +59,8 @@ pub fn typescript() -> String {
         decl::<SiteInfo>(&cfg),
         decl::<StaffInfo>(&cfg),
         decl::<StaffingWarning>(&cfg),
+        decl::<SyncState>(&cfg),
+        decl::<SyncView>(&cfg),
         decl::<Tally>(&cfg),
         decl::<Timeline>(&cfg),
     ];

@@ -113,6 +113,8 @@ error_codes! {
     CertificateMismatch = "certificate-mismatch",
     /// The server refused for another reason (the message says which) or answered nonsense.
     ServerRefused = "server-refused",
+    /// A sync was asked of a device not connected to a site server.
+    NotEnrolled = "not-enrolled",
     /// The picture holds no readable QR code.
     NoQrCode = "no-qr-code",
     /// The picture's QR code is not an examgate enrollment code.
@@ -242,6 +244,8 @@ pub(crate) fn server_code(c: ServerCode) -> ErrorCode {
         | ServerCode::NotFound
         | ServerCode::MethodNotAllowed
         | ServerCode::DeviceConflict
+        | ServerCode::EventsQuarantined
+        | ServerCode::BatchOutOfOrder
         | ServerCode::TooLarge
         | ServerCode::Internal => ErrorCode::ServerRefused,
     }
@@ -259,7 +263,9 @@ pub(crate) fn sync_code(e: &SyncError) -> ErrorCode {
         SyncError::Refused { code: None, .. } | SyncError::BadResponse(_) => {
             ErrorCode::ServerRefused
         }
-        SyncError::Tls(_) => ErrorCode::Internal,
+        SyncError::NotEnrolled => ErrorCode::NotEnrolled,
+        SyncError::Store(e) => store_code(e),
+        SyncError::Tls(_) | SyncError::StoreLock(_) => ErrorCode::Internal,
     }
 }
 

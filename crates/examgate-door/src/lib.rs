@@ -16,6 +16,7 @@ mod photo_request;
 mod private;
 mod qr;
 mod server;
+mod sync;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,7 @@ pub use bindings::typescript;
 pub use error::{ErrorCode, IpcError, Result};
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use server::{ClockReading, EnrollView, ServerView};
+pub use sync::{CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, sync_state_of};
 pub use view::{ActResult, CandidateCard, Tally};
 
 /// How many cards a search returns at most: a door screen shows a handful.
@@ -138,6 +140,7 @@ pub struct Door {
     device_clock: DeviceClock,
     db_path: PathBuf,
     photos: photo::PhotoDesk,
+    sync: sync::SyncDesk,
 }
 
 pub(crate) fn poisoned<T>(_: T) -> IpcError {
@@ -198,6 +201,7 @@ impl Door {
             device_clock,
             db_path: path.to_path_buf(),
             photos,
+            sync: sync::SyncDesk::default(),
         })
     }
 
@@ -327,7 +331,9 @@ impl Door {
         let mut store = self.store()?;
         let now = self.pin_time_for(&store, sitting)?;
         let by = authority.map(|a| (a.chief.as_str(), a.pin.as_str()));
-        Ok(store.set_exam_time(sitting, at, by, now)?)
+        let done = store.set_exam_time(sitting, at, by, now);
+        drop(store);
+        self.kicked(done.map_err(IpcError::from))
     }
 
     pub fn search(
@@ -382,7 +388,9 @@ impl Door {
         }
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
-        Ok(store.act(sitting, student, actor, act, now)?.into())
+        let done = store.act(sitting, student, actor, act, now);
+        drop(store);
+        self.kicked(done.map(ActResult::from).map_err(IpcError::from))
     }
 
     pub fn note_wrong_room(
@@ -394,7 +402,9 @@ impl Door {
     ) -> Result<()> {
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
-        Ok(store.note_wrong_room(sitting, student, actor, at_room, now)?)
+        let done = store.note_wrong_room(sitting, student, actor, at_room, now);
+        drop(store);
+        self.kicked(done.map_err(IpcError::from))
     }
 
     /// Whether the chief examiner `chief` has a PIN on this device.
@@ -422,9 +432,9 @@ impl Door {
         self.check_photo_before(sitting, student, act)?;
         let mut store = self.store()?;
         let now = self.pin_time_for(&store, sitting)?;
-        Ok(store
-            .decide_with_pin(sitting, student, chief, pin, act, now)?
-            .into())
+        let done = store.decide_with_pin(sitting, student, chief, pin, act, now);
+        drop(store);
+        self.kicked(done.map(ActResult::from).map_err(IpcError::from))
     }
 
     pub fn tally(&self, sitting: &str, site: &str, room: &str) -> Result<Tally> {
@@ -442,6 +452,8 @@ impl Door {
     ) -> Result<u32> {
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
-        Ok(store.mark_remaining_absent(sitting, site, room, actor, now)?)
+        let done = store.mark_remaining_absent(sitting, site, room, actor, now);
+        drop(store);
+        self.kicked(done.map_err(IpcError::from))
     }
 }

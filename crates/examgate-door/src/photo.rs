@@ -219,7 +219,8 @@ impl Door {
     /// [`Door::take_photo`] for a photo as the screens send it.
     pub fn take_photo_sent(&self, header: Option<&str>, body: PhotoBody<'_>) -> Result<ActResult> {
         let target = PhotoTarget::from_header(header)?;
-        self.take_photo(&target, &body.bytes()?)
+        let done = self.take_photo(&target, &body.bytes()?);
+        self.kicked(done)
     }
 
     /// The photo `jpeg` (the camera's bytes) of `target.student` with the proctor at the seat:

@@ -104,6 +104,8 @@ impl Door {
         let now = move || clock.now();
         let done = examgate_sync::enroll::enroll(&code, &self.store, key, name.unwrap_or(""), &now)
             .await?;
+        // The first sync starts now, in the background.
+        self.sync.kick();
         Ok(EnrollView {
             server: ServerView::of(&done.link)?,
             clock: done.clock.ok().map(ClockReading::from),

@@ -10,6 +10,7 @@ mod db;
 mod devices;
 mod enroll;
 mod error;
+mod events;
 mod extract;
 mod openapi;
 mod serve;

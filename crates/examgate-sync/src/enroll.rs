@@ -9,7 +9,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, Utc};
 use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store, StoreError};
 
@@ -124,6 +124,13 @@ pub async fn enroll(
         .map_err(EnrollError::NotSaved)?;
     let client = client.with_token(answer.token);
     let clock = client.measure_clock(|| now().timestamp_micros()).await;
+    if let Ok(o) = &clock {
+        // For Settings until the first sync measures again; the enrollment stands either way.
+        let at = now().with_timezone(&Local).fixed_offset();
+        if let Ok(mut s) = lock(store) {
+            let _ = s.set_clock_offset(o.device_ahead_us, o.error_us, at);
+        }
+    }
     Ok(Enrolled {
         link,
         server,

@@ -37,6 +37,10 @@ const derived: Record<string, (a: Record<string, unknown>) => unknown> = {
   fallback_photo: () => new ArrayBuffer(0),
   // Not connected to a site server: the preview talks to nothing.
   server_link: () => null,
+  sync_status: () => ({
+    state: "not-enrolled", pending: 0, last_sync_at: null, offline_since: null,
+    last_error: null, clock: null, clock_warning: false,
+  }),
 };
 
 /** What the preview answers to `cmd`: a recorded answer, a stand-in lookup, or a refusal. */

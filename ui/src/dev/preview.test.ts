@@ -12,7 +12,7 @@ const preview = recorded as unknown as Preview;
 /** The reads the preview answers from the recording or from the cards recorded there. */
 const READS = new Set([
   "app_info", "sittings", "sites", "rooms", "staff", "clock", "tally", "has_pin",
-  "card", "search", "registration_photo", "fallback_photo", "server_link",
+  "card", "search", "registration_photo", "fallback_photo", "server_link", "sync_status",
 ]);
 
 function rejection(f: () => unknown): IpcError {
