@@ -111,7 +111,7 @@ describe("connecting to the site server", () => {
     assert.equal(fingerprint.replace(/\s+/g, " "), server.grouped, "the grouped form the server printed");
     assert.equal(fingerprint.replace(/\s+/g, "").toLowerCase(), server.fingerprint);
     assert.equal(await (await browser.$("#settings-connect")).isDisplayed(), false);
-    await (await browser.$("#settings-server-group")).scrollIntoView({ block: "start" });
+    await browser.execute(() => document.querySelector("#settings-server-group")?.scrollIntoView({ block: "start" }));
     const shot = await screenshot(browser, "site-server-settings");
     assert.ok(shot.bytes > 4096, `the screenshot is only ${shot.bytes} bytes`);
   });
@@ -153,7 +153,7 @@ describe("connecting to the site server", () => {
     assert.equal((await (await browser.$("#sync-line")).getText()).trim(), "已同步");
     await click(browser, "#tab-settings");
     await shown(browser, "#sync-box");
-    await (await browser.$("#settings-server-group")).scrollIntoView({ block: "start" });
+    await browser.execute(() => document.querySelector("#settings-server-group")?.scrollIntoView({ block: "start" }));
     await screenshot(browser, "site-server-synced");
   });
 });
