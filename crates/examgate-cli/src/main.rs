@@ -13,6 +13,7 @@ mod photo_bench;
 mod pin;
 mod pin_bench;
 mod serve;
+mod sync_photos;
 mod verify;
 
 use std::path::PathBuf;
@@ -65,6 +66,9 @@ enum Command {
     /// Enroll this device's database with a site server, with the code `examgate serve enroll`
     /// printed.
     Enroll(enroll::Args),
+    /// Upload this device's fallback photos to its site server (resumable; progress bar); exit
+    /// status 0 only when the server holds every one.
+    SyncPhotos(sync_photos::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(args),
         Command::Enroll(args) => enroll::run(&args),
+        Command::SyncPhotos(args) => sync_photos::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,8 @@
 //! [`ServerDb`]. Database work runs on the blocking pool behind one mutex: SQLite writes are
 //! serial anyway, and the async workers stay free for TLS and slow clients.
 //!
-//! Every route takes at most [`BODY_LIMIT`]; the photo route (to come) raises it for itself.
+//! Every route takes at most [`BODY_LIMIT`]; the photo chunk route (`PATCH /v1/photos/{sha256}`)
+//! raises it to [`CHUNK_LIMIT`] for itself.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,9 +11,10 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use chrono::Utc;
 use examgate_sync::clock::{ClockOffset, ClockSample, offset};
+use examgate_sync::photo_wire::CHUNK_LIMIT;
 use examgate_sync::wire::{
     BODY_LIMIT, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, TimeResponse,
 };
@@ -22,6 +24,8 @@ use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
 use crate::extract::{Authed, WireJson};
 use crate::micros;
+use crate::photo_files::PhotoDir;
+use crate::photos;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -33,14 +37,27 @@ struct Inner {
     /// The (t2, t3) the server last answered each device's `GET /v1/time` with: `POST /v1/clock`
     /// must report those, so a device cannot invent the server's half of a sample.
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
+    /// `DIR/photos`; its files change only under the database lock (see [`AppState::photo_db`]).
+    photos: PhotoDir,
 }
 
 impl AppState {
-    pub(crate) fn new(db: ServerDb) -> AppState {
+    pub(crate) fn new(db: ServerDb, photos: PhotoDir) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
             issued: Mutex::new(HashMap::new()),
+            photos,
         }))
+    }
+
+    /// [`AppState::db`] with the photo folder: an upload's file and its row change together,
+    /// one request at a time, so a retried chunk can never interleave with the original.
+    pub(crate) async fn photo_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut ServerDb, &PhotoDir) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let photos = self.0.photos.clone();
+        self.db(move |db| f(db, &photos)).await
     }
 
     /// Runs `f` on the server's tables, on the blocking pool.
@@ -74,6 +91,15 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/time", get(time))
         .route("/v1/clock", post(clock))
+        .route("/v1/photos", post(photos::declare))
+        .route(
+            "/v1/photos/{sha256}",
+            head(photos::head)
+                .get(photos::get)
+                .patch(photos::patch)
+                // A chunk and its headers; every other route keeps BODY_LIMIT.
+                .layer(DefaultBodyLimit::max(CHUNK_LIMIT)),
+        )
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ServerError::NotFound })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })

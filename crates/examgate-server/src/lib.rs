@@ -1,7 +1,8 @@
 //! The site server: one process per exam site that every door device and the chief examiner's
 //! device sync with. It keeps an ordinary examgate store database (the same store the devices
-//! use) plus its own tables (devices, enrollment codes, clock offsets), serves HTTPS with a
-//! self-signed certificate the devices pin, and answers the versioned API of `examgate-sync`.
+//! use) plus its own tables (devices, enrollment codes, clock offsets, uploads) and a folder of
+//! photos named by SHA-256, serves HTTPS with a self-signed certificate the devices pin, and
+//! answers the versioned API of `examgate-sync`.
 //!
 //! No Tauri here; the `examgate serve` commands are thin calls into this crate.
 
@@ -12,8 +13,11 @@ mod enroll;
 mod error;
 mod extract;
 mod openapi;
+mod photo_files;
+mod photos;
 mod serve;
 mod tls;
+mod uploads;
 
 pub use db::ServerDb;
 pub use devices::{DeviceRow, LastClock};

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::{api, photos};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +16,16 @@ use crate::api;
             HTTPS only, with a self-signed certificate the device pins by its SHA-256 (from its \
             enrollment code). Every error answers `{code, message}`; the status follows from the code."
     ),
-    paths(api::enroll, api::whoami, api::time, api::clock),
+    paths(
+        api::enroll,
+        api::whoami,
+        api::time,
+        api::clock,
+        photos::declare,
+        photos::head,
+        photos::patch,
+        photos::get
+    ),
     modifiers(&DeviceToken)
 )]
 struct ApiDoc;

@@ -21,6 +21,7 @@ pub mod import;
 mod import_apply;
 pub mod keystore;
 mod migrate;
+mod photo_upload;
 pub mod pin;
 pub mod pin_hash;
 mod pin_lock;

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T091000_server_link",
         include_str!("../migrations/20261129T091000_server_link.sql"),
     ),
+    (
+        "20261129T100500_photo_upload",
+        include_str!("../migrations/20261129T100500_photo_upload.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

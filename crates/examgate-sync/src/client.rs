@@ -16,7 +16,7 @@ use crate::wire::{DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, PREFIX, 
 /// A client of one site server.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     base: String,
     pinned: Fingerprint,
     mismatch: Mismatch,
@@ -98,18 +98,21 @@ impl Client {
         Ok((status, body))
     }
 
-    fn route(&self, path: &str) -> String {
+    pub(crate) fn route(&self, path: &str) -> String {
         format!("{}{PREFIX}{path}", self.base)
     }
 
-    fn authed(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    pub(crate) fn authed(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.token {
             Some(token) => req.bearer_auth(token),
             None => req,
         }
     }
 
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T> {
         let resp = req.send().await.map_err(|e| self.transport(e))?;
         let status = resp.status();
         let bytes = resp
@@ -131,7 +134,7 @@ impl Client {
         })
     }
 
-    fn transport(&self, e: reqwest::Error) -> SyncError {
+    pub(crate) fn transport(&self, e: reqwest::Error) -> SyncError {
         if let Ok(mut seen) = self.mismatch.lock()
             && let Some(got) = seen.take()
         {

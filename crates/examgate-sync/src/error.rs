@@ -35,6 +35,8 @@ pub enum SyncError {
     BadResponse(String),
     #[error("TLS 设置失败 (TLS setup failed): {0}")]
     Tls(String),
+    #[error("本机数据无法读写 (cannot read or write this device's data): {0}")]
+    Local(String),
 }
 
 impl SyncError {

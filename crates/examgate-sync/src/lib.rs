@@ -9,6 +9,9 @@ mod client;
 pub mod clock;
 mod code;
 mod error;
+mod photo_client;
+pub mod photo_wire;
+pub mod photos;
 mod pin;
 pub mod wire;
 
