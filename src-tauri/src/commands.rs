@@ -2,7 +2,8 @@
 //! items clash with the crate root, E0255). Each body is one line into `examgate_door::Door`,
 //! which holds the logic and is tested without a window. Errors reach the UI as
 //! `{code, message, details}` (`IpcError`); the TypeScript types are generated into
-//! `ui/src/bindings.ts`.
+//! `ui/src/bindings.ts`, and the UI's wrapper of each command from this file into
+//! `ui/src/commands.ts` (`tests/commands_ts.rs`).
 
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
@@ -118,6 +119,7 @@ pub fn act(
     door.act(&sitting, &student, &actor, &act)
 }
 
+/// Records that the candidate came to this room's door but is seated in `card.room`.
 #[tauri::command]
 pub fn note_wrong_room(
     door: State<'_, Door>,
@@ -134,6 +136,7 @@ pub fn tally(door: State<'_, Door>, sitting: String, site: String, room: String)
     door.tally(&sitting, &site, &room)
 }
 
+/// After T+30: marks every candidate of the room still expected as absent; returns how many.
 #[tauri::command]
 pub fn mark_remaining_absent(
     door: State<'_, Door>,
@@ -145,6 +148,7 @@ pub fn mark_remaining_absent(
     door.mark_remaining_absent(&sitting, &site, &room, &actor)
 }
 
+/// Whether the chief examiner has a PIN on this device (set once by the site office).
 #[tauri::command]
 pub fn has_pin(door: State<'_, Door>, chief: String) -> R<bool> {
     door.has_pin(&chief)
@@ -155,6 +159,8 @@ pub fn set_pin(door: State<'_, Door>, chief: String, pin: String) -> R<()> {
     door.set_pin(&chief, &pin)
 }
 
+/// The chief approves (`{act: "approve"}`) or rejects (`{act: "reject", note}`) a pending manual
+/// verification with their PIN.
 #[tauri::command]
 pub fn decide_with_pin(
     door: State<'_, Door>,

@@ -298,7 +298,7 @@ fn a_vouch_needs_its_photo_sent_as_raw_bytes_and_the_chief_approves_with_a_pin()
         .join(SITTING)
         .join(format!("{}.jpg", student.as_str().unwrap()));
     assert_eq!(shown, std::fs::read(on_disk).unwrap());
-    let key = &call(&w, "app_info", json!({})).unwrap()["signing_key"]["Ok"];
+    let key = &call(&w, "app_info", json!({})).unwrap()["signing_key"]["public_key"];
     assert_eq!(key.as_str().unwrap().len(), 64);
     assert_eq!(call(&w, "has_pin", json!({"chief": "Z02"})).unwrap(), false);
     call(&w, "set_pin", json!({"chief": "Z02", "pin": "246810"})).unwrap();

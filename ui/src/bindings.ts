@@ -5,9 +5,9 @@ export type ActResult = { event: EventId, state: CandidateState, };
 
 export type AppInfo = { db_path: string, device_id: string, version: string, 
 /**
- * The photo-signing public key (hex), or why the key file is unusable.
+ * The photo-signing public key, or why the key file is unusable.
  */
-signing_key: { Ok : string } | { Err : string }, 
+signing_key: SigningKey, 
 /**
  * Where the database's encryption key is kept, said plainly (Chinese first).
  */
@@ -57,6 +57,8 @@ export type DocumentMatch = "full" | "suffix" | "mismatch";
 
 export type DoorAct = { "act": "admit" } | { "act": "vouch", photo: PhotoRef, } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
 
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "database" | "internal" | "unexpected" | "preview-only";
+
 export type EventId = string;
 
 export type ImportReport = { files: Array<ImportedFile>, candidates: number, staff: number, warnings: Array<StaffingWarning>, };
@@ -67,7 +69,7 @@ export type ImportedFile = { file: string, kind: string, rows: number,
  */
 sittings: Array<string>, };
 
-export type IpcError = { code: string, message: string, details: Array<string>, };
+export type IpcError = { code: ErrorCode, message: string, details: Array<string>, };
 
 export type Outcome = { "outcome": "admitted", manual: boolean, } | { "outcome": "pending-manual-verification" } | { "outcome": "refused", reason: RefusalReason, } | { "outcome": "absent", refused_late: boolean, };
 
@@ -138,6 +140,8 @@ offset: number,
  */
 drill: boolean, };
 
+export type SigningKey = { "state": "ready", public_key: string, } | { "state": "unusable", error: IpcError, };
+
 export type SiteInfo = { name: string, address: string, rooms: number, };
 
 export type StaffInfo = { id: string, name: string, role: Role, site: string, room: string | null, };
@@ -163,11 +167,46 @@ late_cutoff: string, end: string, };
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
 
-/** Error codes (`IpcError.code`) the screens switch on. */
+/** `IpcError.code` by name: compare against these (`e.code === ErrorCode.WrongPin`), never a string. */
 export const ErrorCode = {
-  examTimeNeedsChief: "exam-time-needs-chief",
-  wrongPin: "wrong-pin",
-  pinLocked: "pin-locked",
-  noPin: "no-pin",
-  notChiefExaminer: "not-chief-examiner",
-} as const;
+  AlreadyAdmitted: "already-admitted",
+  AlreadyAbsent: "already-absent",
+  AwaitingApproval: "awaiting-approval",
+  NothingToApprove: "nothing-to-approve",
+  NotChiefExaminer: "not-chief-examiner",
+  TooEarlyForAbsent: "too-early-for-absent",
+  Conflict: "conflict",
+  NoConflict: "no-conflict",
+  PhotoNeeded: "photo-needed",
+  VouchFirst: "vouch-first",
+  UnknownSitting: "unknown-sitting",
+  UnknownCandidate: "unknown-candidate",
+  UnknownStaff: "unknown-staff",
+  WeakPin: "weak-pin",
+  PinAlreadySet: "pin-already-set",
+  NoPin: "no-pin",
+  WrongPin: "wrong-pin",
+  PinLocked: "pin-locked",
+  ExamTimeNeedsChief: "exam-time-needs-chief",
+  Import: "import",
+  UnreadableFile: "unreadable-file",
+  BadTime: "bad-time",
+  BadPhotoRequest: "bad-photo-request",
+  PhotoEmpty: "empty",
+  NotAnImage: "not-an-image",
+  UnsupportedFormat: "unsupported-format",
+  CorruptImage: "corrupt",
+  TruncatedImage: "truncated",
+  TooLarge: "too-large",
+  TooSmall: "too-small",
+  TooManyPhotos: "too-many-photos",
+  MissingGlyphs: "missing-glyphs",
+  FontFile: "font-file",
+  DeviceKey: "device-key",
+  PhotoAltered: "photo-altered",
+  PhotoMissing: "photo-missing",
+  Database: "database",
+  Internal: "internal",
+  Unexpected: "unexpected",
+  PreviewOnly: "preview-only",
+} as const satisfies Record<string, ErrorCode>;

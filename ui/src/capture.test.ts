@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PHOTO_BYTES, captureView, initialCapture, photoProblem, targetHeader } from "./capture";
+import { ErrorCode } from "./bindings";
+import { MAX_PHOTO_BYTES, captureView, initialCapture, photoProblem, stateMoved, targetHeader } from "./capture";
 
 const photo = { bytes: new Uint8Array([0xff, 0xd8, 0xff]), source: "file" as const };
 
@@ -41,5 +42,14 @@ describe("the fallback photo's capture", () => {
     const h = targetHeader(target);
     expect(h).toMatch(/^[\x21-\x7e]+$/);
     expect(JSON.parse(decodeURIComponent(h))).toEqual(target);
+  });
+
+  it("closes the panel when the candidate's state moved on, and asks for another photo otherwise", () => {
+    for (const code of [ErrorCode.AlreadyAdmitted, ErrorCode.AlreadyAbsent, ErrorCode.AwaitingApproval, ErrorCode.Conflict]) {
+      expect(stateMoved(code), code).toBe(true);
+    }
+    for (const code of [ErrorCode.TruncatedImage, ErrorCode.NotAnImage, ErrorCode.TooLarge, ErrorCode.Internal]) {
+      expect(stateMoved(code), code).toBe(false);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // only draws this. Three ways in, best first: the desktop camera (getUserMedia), the phone's own
 // camera app (<input capture>), a photo file. Whatever the source, the proctor sees the photo
 // before it is sent, and it goes to Rust as raw bytes (never base64 JSON).
-import type { PhotoSource, PhotoTarget } from "./bindings";
+import { ErrorCode, type PhotoSource, type PhotoTarget } from "./bindings";
 
 export type { PhotoSource };
 
@@ -52,6 +52,23 @@ export function captureView(c: Capture, env: { cameraApi: boolean; busy: boolean
     sendEnabled: waiting && !env.busy,
     controlsEnabled: !env.busy,
   };
+}
+
+/**
+ * Whether a refused photo was refused because the candidate's state moved on (another device
+ * decided meanwhile): the panel closes and the card is read again. Any other refusal was the
+ * photo's own (corrupt, too large…) or the device's: take another.
+ */
+export function stateMoved(code: ErrorCode): boolean {
+  switch (code) {
+    case ErrorCode.AlreadyAdmitted:
+    case ErrorCode.AlreadyAbsent:
+    case ErrorCode.AwaitingApproval:
+    case ErrorCode.Conflict:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The PHOTO_TARGET_HEADER value: the target as JSON, percent-encoded (sitting labels are Chinese). */

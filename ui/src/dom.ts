@@ -1,7 +1,7 @@
 // Small DOM helpers: find an element that must exist, build one, and translate the static
 // markup (elements marked with data-i18n*). No framework: the screens are a handful of forms.
 import { isKey, t } from "./i18n";
-import { asIpcError } from "./ipc";
+import { asIpcError, type ErrorCode } from "./ipc";
 
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
   const el = root.querySelector<T>(selector);
@@ -48,8 +48,25 @@ export function translateStatic(root: ParentNode = document): void {
 
 export type MessageKind = "ok" | "error" | "info";
 
-/** Shows a status line: `data-kind` ok/error/info and `data-code` for a Rust error code. */
-export function say(el: HTMLElement, kind: MessageKind, text: string, code?: string, details: string[] = []): void {
+/** Codes of the screens' own errors (checks made before anything is sent to Rust, or the
+ * webview's camera), beside Rust's `ErrorCode`s; end-to-end tests wait for them in `data-code`. */
+export const UiCode = {
+  NotFound: "not-found",
+  NoCamera: "no-camera",
+  CameraNotReady: "camera-not-ready",
+  PhotoEmpty: "photo-empty",
+  PhotoTooBig: "photo-too-big",
+  PhotoNotImage: "photo-not-image",
+  PinNeeded: "pin-needed",
+  PinMismatch: "pin-mismatch",
+  NoteNeeded: "note-needed",
+} as const;
+export type UiCode = (typeof UiCode)[keyof typeof UiCode];
+
+/** Shows a status line: `data-kind` ok/error/info and `data-code` for an error code. */
+export function say(
+  el: HTMLElement, kind: MessageKind, text: string, code?: ErrorCode | UiCode, details: string[] = [],
+): void {
   el.dataset.kind = kind;
   if (code) el.dataset.code = code;
   else delete el.dataset.code;

@@ -26,8 +26,8 @@ describe("who decides the exam time", () => {
   });
 
   it("switches on the error codes Rust generates, not on message text", () => {
-    expect(clockErrorKey(ErrorCode.examTimeNeedsChief)).toBe("settings.needs-chief");
-    expect(clockErrorKey(ErrorCode.notChiefExaminer)).toBe("settings.chief-only");
-    expect(clockErrorKey(ErrorCode.wrongPin)).toBeNull();
+    expect(clockErrorKey(ErrorCode.ExamTimeNeedsChief)).toBe("settings.needs-chief");
+    expect(clockErrorKey(ErrorCode.NotChiefExaminer)).toBe("settings.chief-only");
+    expect(clockErrorKey(ErrorCode.WrongPin)).toBeNull();
   });
 });

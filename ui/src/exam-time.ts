@@ -29,13 +29,13 @@ export function sittingKindKey(view: ClockView | null | undefined): Key {
 }
 
 /** The text the screens add for an error code of a clock change; null: Rust's message says it. */
-export function clockErrorKey(code: string): Key | null {
+export function clockErrorKey(code: ErrorCode): Key | null {
   switch (code) {
-    case ErrorCode.examTimeNeedsChief:
+    case ErrorCode.ExamTimeNeedsChief:
       return "settings.needs-chief";
-    case ErrorCode.notChiefExaminer:
+    case ErrorCode.NotChiefExaminer:
       return "settings.chief-only";
-    case ErrorCode.noPin:
+    case ErrorCode.NoPin:
       return "settings.chief-no-pin";
     default:
       return null;

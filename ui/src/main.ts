@@ -1,7 +1,8 @@
 // Entry point: language first (so nothing flashes in the wrong one), then each screen wires
 // itself to the static markup in index.html, then the Start screen. In a plain browser opened
-// with `?mock` during development, a fake backend stands in for Rust (dev/mock.ts); the
-// production build never contains it (import.meta.env.DEV is false there).
+// with `?mock` during development, the browser preview (dev/mock.ts) replays answers recorded
+// from the Rust door and refuses every act; the production build never contains it
+// (import.meta.env.DEV is false there).
 import "./style.css";
 import { inApp } from "./ipc";
 import { go, type Screen } from "./state";

@@ -14,11 +14,9 @@ use examgate_store::{
 };
 use ts_rs::{Config, TS};
 
-use examgate_store::StoreError;
-
 use crate::{
-    ActResult, AppInfo, CandidateCard, ClockAuthority, IpcError, PHOTO_TARGET_HEADER, PhotoTarget,
-    Tally,
+    ActResult, AppInfo, CandidateCard, ClockAuthority, ErrorCode, IpcError, PHOTO_TARGET_HEADER,
+    PhotoTarget, SigningKey, Tally,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -39,6 +37,7 @@ pub fn typescript() -> String {
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
         decl::<DoorAct>(&cfg),
+        decl::<ErrorCode>(&cfg),
         decl::<EventId>(&cfg),
         decl::<ImportReport>(&cfg),
         decl::<ImportedFile>(&cfg),
@@ -53,6 +52,7 @@ pub fn typescript() -> String {
         decl::<RoomInfo>(&cfg),
         decl::<Sitting>(&cfg),
         decl::<SittingInfo>(&cfg),
+        decl::<SigningKey>(&cfg),
         decl::<SiteInfo>(&cfg),
         decl::<StaffInfo>(&cfg),
         decl::<StaffingWarning>(&cfg),
@@ -62,26 +62,12 @@ pub fn typescript() -> String {
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"
     );
-    // The error codes the screens switch on, taken from the errors themselves so they cannot
-    // drift (the next step generates them all).
-    let codes = [
-        (
-            "examTimeNeedsChief",
-            StoreError::ExamTimeNeedsChief(String::new()).code(),
-        ),
-        ("wrongPin", StoreError::WrongPin { left: 0 }.code()),
-        ("pinLocked", StoreError::PinLocked { seconds: 0 }.code()),
-        ("noPin", StoreError::NoPin(String::new()).code()),
-        (
-            "notChiefExaminer",
-            StoreError::NotChief(String::new()).code(),
-        ),
-    ];
+    // The codes as a const object too, so the screens compare against names, never literals.
     let error_codes = format!(
-        "/** Error codes (`IpcError.code`) the screens switch on. */\nexport const ErrorCode = {{\n{}}} as const;\n",
-        codes
+        "/** `IpcError.code` by name: compare against these (`e.code === ErrorCode.WrongPin`), never a string. */\nexport const ErrorCode = {{\n{}}} as const satisfies Record<string, ErrorCode>;\n",
+        ErrorCode::ALL
             .iter()
-            .map(|(name, code)| format!("  {name}: \"{code}\",\n"))
+            .map(|c| format!("  {}: \"{}\",\n", c.name(), c.as_str()))
             .collect::<String>()
     );
     format!(

@@ -1,14 +1,132 @@
 //! The one error the screens see: `{code, message, details}`. `code` is what the UI switches on
-//! (never the message); `message` is for people, bilingual, saying what to do next; `details`
+//! (never the message): an [`ErrorCode`], generated into TypeScript as a union of its wire values
+//! and a const object (`ErrorCode.WrongPin`), so a screen compares against the generated names and
+//! a typo fails to compile. `message` is for people, bilingual, saying what to do next; `details`
 //! carries one line per import error.
+//!
+//! Every error of the crates below (the store's, the door rules', the photo pipeline's) is mapped
+//! here by a `match` without a catch-all arm: a new error there does not compile until someone
+//! decides what the screens see for it.
 
+use examgate_core::door::DoorError;
 use examgate_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
 
+/// Declares [`ErrorCode`] with each variant's wire value written out once, plus the list of all
+/// of them (the TypeScript const object is generated from it).
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $name:ident = $wire:literal,)*) => {
+        /// What went wrong, for the screens to switch on. One variant per thing the person at the
+        /// door (or the office) does differently; the failures where they can only report it
+        /// share [`ErrorCode::Database`] and [`ErrorCode::Internal`]. The wire values are stable:
+        /// the UI and the end-to-end tests read them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $wire)] $name,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$name,)*];
+
+            /// The wire value (`"wrong-pin"`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$name => $wire,)*
+                }
+            }
+
+            /// The Rust (and TypeScript const) name (`"WrongPin"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$name => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // The door's rules.
+    /// The candidate is already in the room.
+    AlreadyAdmitted = "already-admitted",
+    AlreadyAbsent = "already-absent",
+    /// A manual verification waits for the chief examiner.
+    AwaitingApproval = "awaiting-approval",
+    NothingToApprove = "nothing-to-approve",
+    NotChiefExaminer = "not-chief-examiner",
+    TooEarlyForAbsent = "too-early-for-absent",
+    /// Devices disagree about the candidate.
+    Conflict = "conflict",
+    NoConflict = "no-conflict",
+    /// A vouch was sent without its photo.
+    PhotoNeeded = "photo-needed",
+    /// A photo was sent without a vouch begun (or after T+30).
+    VouchFirst = "vouch-first",
+    // Lookups.
+    UnknownSitting = "unknown-sitting",
+    UnknownCandidate = "unknown-candidate",
+    UnknownStaff = "unknown-staff",
+    // PINs and the chief examiner's authority.
+    WeakPin = "weak-pin",
+    PinAlreadySet = "pin-already-set",
+    NoPin = "no-pin",
+    WrongPin = "wrong-pin",
+    /// Too many wrong PINs: the message says how many seconds to wait.
+    PinLocked = "pin-locked",
+    ExamTimeNeedsChief = "exam-time-needs-chief",
+    // Input the screens sent or the office chose.
+    /// The import was refused; `details` has one line per problem.
+    Import = "import",
+    UnreadableFile = "unreadable-file",
+    BadTime = "bad-time",
+    BadPhotoRequest = "bad-photo-request",
+    // The fallback photo.
+    PhotoEmpty = "empty",
+    NotAnImage = "not-an-image",
+    UnsupportedFormat = "unsupported-format",
+    CorruptImage = "corrupt",
+    TruncatedImage = "truncated",
+    TooLarge = "too-large",
+    TooSmall = "too-small",
+    TooManyPhotos = "too-many-photos",
+    /// The stamp font lacks characters (the office installs a font).
+    MissingGlyphs = "missing-glyphs",
+    FontFile = "font-file",
+    /// The device's signing key file is unusable.
+    DeviceKey = "device-key",
+    /// The photo a manual verification rests on is not the one recorded.
+    PhotoAltered = "photo-altered",
+    PhotoMissing = "photo-missing",
+    // Catch-alls: nothing to do at the door but report it.
+    /// The device's database, its key, its migrations or its stored events cannot be used.
+    Database = "database",
+    /// A fault of the program or the device (a lock, hashing, EXIF, a file operation).
+    Internal = "internal",
+    // Never sent by Rust: the UI's own, so that they are typed like the rest.
+    /// A rejection that was not an `IpcError` (Tauri's own failures, a script error).
+    Unexpected = "unexpected",
+    /// The browser-only preview (no Rust behind it) cannot record anything.
+    PreviewOnly = "preview-only",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The wire value compared with a string: how tests say which code a caller receives.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Vec<String>,
 }
@@ -16,12 +134,80 @@ pub struct IpcError {
 pub type Result<T, E = IpcError> = std::result::Result<T, E>;
 
 impl IpcError {
-    pub fn new(code: &str, message: impl Into<String>) -> IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
         IpcError {
-            code: code.to_string(),
+            code,
             message: message.into(),
             details: Vec::new(),
         }
+    }
+}
+
+/// What the screens see for a door rule's refusal.
+pub(crate) fn door_code(e: &DoorError) -> ErrorCode {
+    match e {
+        DoorError::AlreadyAdmitted => ErrorCode::AlreadyAdmitted,
+        DoorError::AlreadyAbsent => ErrorCode::AlreadyAbsent,
+        DoorError::AwaitingApproval => ErrorCode::AwaitingApproval,
+        DoorError::NothingToApprove => ErrorCode::NothingToApprove,
+        DoorError::NotChiefExaminer => ErrorCode::NotChiefExaminer,
+        DoorError::TooEarlyForAbsent => ErrorCode::TooEarlyForAbsent,
+        DoorError::Conflict => ErrorCode::Conflict,
+        DoorError::NoConflict => ErrorCode::NoConflict,
+    }
+}
+
+/// What the screens see for a store error.
+pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
+    match e {
+        StoreError::Door(e) => door_code(e),
+        StoreError::Import(_) => ErrorCode::Import,
+        StoreError::UnknownSitting(_) => ErrorCode::UnknownSitting,
+        StoreError::UnknownCandidate(_) => ErrorCode::UnknownCandidate,
+        StoreError::UnknownStaff(_) => ErrorCode::UnknownStaff,
+        StoreError::NotChief(_) => ErrorCode::NotChiefExaminer,
+        StoreError::WeakPin => ErrorCode::WeakPin,
+        StoreError::PinAlreadySet(_) => ErrorCode::PinAlreadySet,
+        StoreError::NoPin(_) => ErrorCode::NoPin,
+        StoreError::WrongPin { .. } => ErrorCode::WrongPin,
+        StoreError::PinLocked { .. } => ErrorCode::PinLocked,
+        StoreError::ExamTimeNeedsChief(_) => ErrorCode::ExamTimeNeedsChief,
+        StoreError::Sqlite(_)
+        | StoreError::Migration { .. }
+        | StoreError::CorruptEvent(_)
+        | StoreError::BadSittingTime(_)
+        | StoreError::Undecryptable { .. }
+        | StoreError::KeystoreUnavailable { .. }
+        | StoreError::DbKey { .. }
+        | StoreError::Private { .. } => ErrorCode::Database,
+        // Only a pull from a device whose own events were never signed: no screen asks for that.
+        StoreError::UnsignedEvent { .. } => ErrorCode::Internal,
+        // Hashing failed, or a screen sent decide_with_pin something other than approve/reject.
+        StoreError::Pin(_) => ErrorCode::Internal,
+    }
+}
+
+/// What the screens see for a photo pipeline error.
+pub(crate) fn photo_code(e: &examgate_photo::Error) -> ErrorCode {
+    use examgate_photo::Error as E;
+    match e {
+        E::Empty => ErrorCode::PhotoEmpty,
+        E::NotAnImage => ErrorCode::NotAnImage,
+        E::UnsupportedFormat { .. } => ErrorCode::UnsupportedFormat,
+        E::Corrupt { .. } => ErrorCode::CorruptImage,
+        E::Truncated => ErrorCode::TruncatedImage,
+        E::TooLarge { .. } => ErrorCode::TooLarge,
+        E::TooSmall { .. } => ErrorCode::TooSmall,
+        E::TooManyPhotos { .. } => ErrorCode::TooManyPhotos,
+        E::MissingGlyphs { .. } => ErrorCode::MissingGlyphs,
+        E::FontFile { .. } => ErrorCode::FontFile,
+        E::DeviceKey { .. } => ErrorCode::DeviceKey,
+        // The card's own data unfit for the stamp, or the machinery: nothing to retake.
+        E::InvalidField { .. }
+        | E::Internal { .. }
+        | E::Exif { .. }
+        | E::Io { .. }
+        | E::OutputExists { .. } => ErrorCode::Internal,
     }
 }
 
@@ -32,10 +218,16 @@ impl From<StoreError> for IpcError {
             _ => Vec::new(),
         };
         IpcError {
-            code: e.code().to_string(),
+            code: store_code(&e),
             message: e.to_string(),
             details,
         }
+    }
+}
+
+impl From<examgate_photo::Error> for IpcError {
+    fn from(e: examgate_photo::Error) -> IpcError {
+        IpcError::new(photo_code(&e), e.to_string())
     }
 }
 
@@ -46,3 +238,75 @@ impl std::fmt::Display for IpcError {
 }
 
 impl std::error::Error for IpcError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store's own codes (the CLI prints them) and the codes the screens see agree wherever
+    /// the screens tell the error apart; only the catch-alls differ.
+    #[test]
+    fn the_screens_see_the_stores_own_code_except_for_the_catch_alls() {
+        let s = String::new;
+        let distinct = [
+            StoreError::Door(DoorError::AlreadyAdmitted),
+            StoreError::Door(DoorError::AlreadyAbsent),
+            StoreError::Door(DoorError::AwaitingApproval),
+            StoreError::Door(DoorError::NothingToApprove),
+            StoreError::Door(DoorError::NotChiefExaminer),
+            StoreError::Door(DoorError::TooEarlyForAbsent),
+            StoreError::Door(DoorError::Conflict),
+            StoreError::Door(DoorError::NoConflict),
+            StoreError::Import(Vec::new()),
+            StoreError::UnknownSitting(s()),
+            StoreError::UnknownCandidate(s()),
+            StoreError::UnknownStaff(s()),
+            StoreError::NotChief(s()),
+            StoreError::WeakPin,
+            StoreError::PinAlreadySet(s()),
+            StoreError::NoPin(s()),
+            StoreError::WrongPin { left: 1 },
+            StoreError::PinLocked { seconds: 1 },
+            StoreError::ExamTimeNeedsChief(s()),
+        ];
+        for e in &distinct {
+            assert_eq!(store_code(e), e.code(), "{e:?}");
+        }
+        let folded = [
+            (StoreError::CorruptEvent(s()), ErrorCode::Database),
+            (StoreError::BadSittingTime(s()), ErrorCode::Database),
+            (
+                StoreError::DbKey {
+                    path: s(),
+                    reason: s(),
+                },
+                ErrorCode::Database,
+            ),
+            (StoreError::Pin(s()), ErrorCode::Internal),
+        ];
+        for (e, code) in &folded {
+            assert_eq!(store_code(e), *code, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_photo_keeps_the_photo_pipelines_code() {
+        use examgate_photo::Error as E;
+        for e in [
+            E::Empty,
+            E::NotAnImage,
+            E::Truncated,
+            E::UnsupportedFormat { format: "HEIC" },
+            E::TooManyPhotos {
+                student: String::new(),
+                count: 1,
+            },
+        ] {
+            assert_eq!(photo_code(&e), e.code(), "{e:?}");
+        }
+        let e = E::Exif {
+            detail: String::new(),
+        };
+        assert_eq!(photo_code(&e), ErrorCode::Internal);
+    }
+}

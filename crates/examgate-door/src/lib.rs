@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use bindings::typescript;
-pub use error::{IpcError, Result};
+pub use error::{ErrorCode, IpcError, Result};
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use view::{ActResult, CandidateCard, Tally};
 
@@ -45,13 +45,24 @@ pub struct AppInfo {
     pub db_path: String,
     pub device_id: String,
     pub version: String,
-    /// The photo-signing public key (hex), or why the key file is unusable.
-    pub signing_key: std::result::Result<String, String>,
+    /// The photo-signing public key, or why the key file is unusable.
+    pub signing_key: SigningKey,
     /// Where the database's encryption key is kept, said plainly (Chinese first).
     pub db_key: String,
     /// Photos no event names (the app stopped between saving a photo and recording it), moved
     /// at start to `photos/orphaned/`, as `<sitting folder>/<file>` there; empty when none.
     pub orphan_photos: Vec<String>,
+}
+
+/// The device's photo-signing key as the settings screen shows it: a typed shape, not a Rust
+/// `Result` (which would cross as `{Ok}`/`{Err}` with an untyped error).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SigningKey {
+    /// The public key, hex.
+    Ready { public_key: String },
+    /// The key file cannot be used: photos are refused until the office fixes it.
+    Unusable { error: IpcError },
 }
 
 type BootSource = Arc<dyn Fn() -> Option<BootReading> + Send + Sync>;
@@ -128,7 +139,7 @@ pub struct Door {
 
 pub(crate) fn poisoned<T>(_: T) -> IpcError {
     IpcError::new(
-        "internal",
+        ErrorCode::Internal,
         "内部错误，请重启应用 (internal error: restart the app)",
     )
 }
@@ -222,7 +233,10 @@ impl Door {
             db_path: self.db_path.display().to_string(),
             device_id,
             version: env!("CARGO_PKG_VERSION").to_string(),
-            signing_key: self.device_key().map_err(|e| e.message),
+            signing_key: match self.device_key() {
+                Ok(public_key) => SigningKey::Ready { public_key },
+                Err(error) => SigningKey::Unusable { error },
+            },
             db_key,
             orphan_photos: self.photos.orphans(),
         })
@@ -241,7 +255,7 @@ impl Door {
         for p in paths {
             files.push(SourceFile::read(Path::new(p)).map_err(|e| {
                 IpcError::new(
-                    "unreadable-file",
+                    ErrorCode::UnreadableFile,
                     format!("无法读取文件 {p} (cannot read the file): {e}"),
                 )
             })?);
@@ -300,7 +314,7 @@ impl Door {
             None => None,
             Some(t) => Some(DateTime::parse_from_rfc3339(t).map_err(|_| {
                 IpcError::new(
-                    "bad-time",
+                    ErrorCode::BadTime,
                     format!(
                         "时间格式应为 2023-04-15T09:31:00+08:00，收到“{t}” (time must be RFC 3339)"
                     ),
@@ -359,7 +373,7 @@ impl Door {
     ) -> Result<ActResult> {
         if matches!(act, DoorAct::Vouch { .. }) {
             return Err(IpcError::new(
-                "photo-needed",
+                ErrorCode::PhotoNeeded,
                 "人工核验须先拍摄考生与监考员在座位的合照 (vouching needs the photo of candidate and proctor at the seat)",
             ));
         }

@@ -25,7 +25,7 @@ use examgate_store::{DecisionTime, Store};
 
 use crate::orphans::{self, Sweep};
 use crate::photo_request::{PhotoBody, PhotoTarget};
-use crate::{ActResult, Door, IpcError, Result};
+use crate::{ActResult, Door, ErrorCode, IpcError, Result};
 
 /// How long a tap on "vouch" holds the time the candidate was at the door: enough to walk to the
 /// seat and take the photo, not enough to carry a morning's vouch into the afternoon.
@@ -43,12 +43,6 @@ pub(crate) struct PhotoDesk {
     font_source: Mutex<FontSource>,
     font: Mutex<Option<Arc<StampFont>>>,
     begun: Mutex<HashMap<(String, String), DecisionTime>>,
-}
-
-impl From<examgate_photo::Error> for IpcError {
-    fn from(e: examgate_photo::Error) -> IpcError {
-        IpcError::new(e.code(), e.to_string())
-    }
 }
 
 /// These locks guard caches and settings, never a half-done change: a panic elsewhere does not
@@ -211,7 +205,7 @@ impl Door {
                     .into(),
             )),
             other => Err(IpcError::new(
-                "internal",
+                ErrorCode::Internal,
                 format!("unexpected decision for a vouch: {}", other.name()),
             )),
         }
@@ -240,7 +234,7 @@ impl Door {
                 EventKind::ManualVerificationRequested { .. } => {}
                 _ => {
                     return Err(IpcError::new(
-                        "vouch-first",
+                        ErrorCode::VouchFirst,
                         "请先点“人工核验”：超过开考 30 分钟的考生不能再拍照核验 (tap \"vouch\" first; after T+30 there is no photo)",
                     ));
                 }
@@ -300,7 +294,7 @@ impl Door {
         };
         let altered = |why: String| {
             IpcError::new(
-                "photo-altered",
+                ErrorCode::PhotoAltered,
                 format!(
                     "人工核验照片与记录不符，可能已被改动 (the photo is not the one recorded): {why}"
                 ),
@@ -311,7 +305,7 @@ impl Door {
         let path = self.photos.folder(sitting).join(name);
         let bytes = std::fs::read(&path).map_err(|e| {
             IpcError::new(
-                "photo-missing",
+                ErrorCode::PhotoMissing,
                 format!(
                     "找不到人工核验照片 {} (the photo file is missing): {e}",
                     path.display()

@@ -6,7 +6,7 @@ use examgate_core::event::PhotoSource;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::{IpcError, Result};
+use crate::{ErrorCode, IpcError, Result};
 
 /// The IPC header naming the [`PhotoTarget`] of a photo sent as raw bytes: JSON, percent-encoded
 /// (header values are ASCII; sitting labels are Chinese).
@@ -32,7 +32,7 @@ pub enum PhotoBody<'a> {
 
 fn bad(why: impl std::fmt::Display) -> IpcError {
     IpcError::new(
-        "bad-photo-request",
+        ErrorCode::BadPhotoRequest,
         format!("照片请求无法读取 (the photo request cannot be read): {why}"),
     )
 }

@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use crate::error::{IpcError, Result};
+use crate::error::{ErrorCode, IpcError, Result};
 
 fn failed(path: &Path, e: std::io::Error) -> IpcError {
     IpcError::new(
-        "private-file",
+        ErrorCode::Database,
         format!(
             "无法设置 {} 为仅本用户可读 (cannot make it owner-only): {e}",
             path.display()
@@ -21,7 +21,7 @@ fn failed(path: &Path, e: std::io::Error) -> IpcError {
 pub(crate) fn data_folder(dir: &Path) -> Result<()> {
     examgate_photo::create_private_dir_all(dir).map_err(|e| {
         IpcError::new(
-            "database",
+            ErrorCode::Database,
             format!("无法创建数据目录 (cannot create the data folder): {e}"),
         )
     })

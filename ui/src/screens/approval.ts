@@ -4,8 +4,8 @@
 // approves or rejects. Which step shows and what is enabled comes from `approvalView`
 // (approval.ts). The PIN lives only in its input and is cleared before each try is sent; Rust
 // checks it, counts wrong tries and locks. Results and errors go to #message like every act.
-import { api, type ActResult, type CandidateCard, type DoorAct, type IpcError } from "../ipc";
-import { $, h, imageSlot, say, sayError } from "../dom";
+import { api, ErrorCode, type ActResult, type CandidateCard, type DoorAct, type IpcError } from "../ipc";
+import { $, h, imageSlot, say, sayError, UiCode } from "../dom";
 import { t } from "../i18n";
 import {
   approvalView, chiefsLoaded, initialApproval, lockSecondsFrom, locked, newPinProblem, pinEntered, pinKnown,
@@ -35,11 +35,12 @@ let approval: Approval = initialApproval;
 let generation = 0;
 let ticker: ReturnType<typeof setInterval> | undefined;
 
-const PROBLEM_CODE: Record<PinProblem, string> = {
-  empty: "pin-needed",
-  "not-digits": "weak-pin",
-  "too-short": "weak-pin",
-  mismatch: "pin-mismatch",
+/** The code each problem of a new PIN shows with: Rust's own where Rust would refuse it too. */
+const PROBLEM_CODE: Record<PinProblem, ErrorCode | UiCode> = {
+  empty: UiCode.PinNeeded,
+  "not-digits": ErrorCode.WeakPin,
+  "too-short": ErrorCode.WeakPin,
+  mismatch: UiCode.PinMismatch,
 };
 
 export function initApproval(h: ApprovalHost): void {
@@ -241,7 +242,7 @@ function status(kind: "ok" | "error", text: string): void {
   el.hidden = false;
 }
 
-function tell(kind: "ok" | "error", text: string, code?: string): void {
+function tell(kind: "ok" | "error", text: string, code?: ErrorCode | UiCode): void {
   say($("#message"), kind, text, code);
   status(kind, text);
 }
@@ -272,7 +273,7 @@ async function setPin(): Promise<void> {
     return;
   }
   tell("error", r.error.message, r.error.code);
-  if (r.error.code === "pin-already-set") approval = pinKnown(approval, chief, true);
+  if (r.error.code === ErrorCode.PinAlreadySet) approval = pinKnown(approval, chief, true);
   host.update();
 }
 
@@ -285,7 +286,7 @@ async function decide(kind: "approve" | "reject"): Promise<void> {
   const noteEl = $<HTMLInputElement>("#reject-note");
   const note = noteEl.value.trim();
   if (kind === "reject" && !rejectNoteReady(note)) {
-    tell("error", t("approval.note-needed"), "note-needed");
+    tell("error", t("approval.note-needed"), UiCode.NoteNeeded);
     noteEl.focus();
     return;
   }
@@ -293,7 +294,7 @@ async function decide(kind: "approve" | "reject"): Promise<void> {
   // Cleared before it is sent: a PIN never stays on screen, right or wrong.
   pinEl.value = "";
   if (!pinEntered(pin)) {
-    tell("error", t("approval.pin-needed"), "pin-needed");
+    tell("error", t("approval.pin-needed"), UiCode.PinNeeded);
     pinEl.focus();
     return;
   }
@@ -307,18 +308,18 @@ async function decide(kind: "approve" | "reject"): Promise<void> {
   const err = r.error;
   tell("error", err.message, err.code);
   switch (err.code) {
-    case "pin-locked":
+    case ErrorCode.PinLocked:
       approval = locked(approval, chief, lockSecondsFrom(err.message), performance.now());
       break;
-    case "no-pin":
+    case ErrorCode.NoPin:
       approval = pinKnown(approval, chief, false);
       break;
-    case "nothing-to-approve":
+    case ErrorCode.NothingToApprove:
       await host.reload(c.student_number);
       return;
   }
   host.update();
-  if (err.code === "wrong-pin") document.querySelector<HTMLInputElement>("#approval-pin")?.focus();
+  if (err.code === ErrorCode.WrongPin) document.querySelector<HTMLInputElement>("#approval-pin")?.focus();
 }
 
 function startTicker(): void {

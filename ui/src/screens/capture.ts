@@ -4,10 +4,10 @@
 // camera app (<input capture="environment">) or a photo file; the photo is shown, then sent to
 // Rust as raw bytes, where it is stamped, signed and stored and the candidate becomes "pending".
 // What is shown and enabled comes from `captureView` (capture.ts).
-import { api, type ActResult, type CandidateCard } from "../ipc";
-import { $, h, imageSlot, say } from "../dom";
+import { api, type ActResult, type CandidateCard, type ErrorCode } from "../ipc";
+import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
-import { captureView, initialCapture, photoProblem, type Capture, type PhotoSource } from "../capture";
+import { captureView, initialCapture, photoProblem, stateMoved, type Capture, type PhotoProblem, type PhotoSource } from "../capture";
 import { app } from "../state";
 import type { Attempt } from "./approval";
 
@@ -108,7 +108,7 @@ export function captureOpen(): boolean {
   return document.querySelector<HTMLElement>("#capture")?.hidden === false;
 }
 
-function error(message: string, code: string): void {
+function error(message: string, code: ErrorCode | UiCode): void {
   say($("#message"), "error", message, code);
 }
 
@@ -124,7 +124,7 @@ async function startCamera(): Promise<void> {
       audio: false,
     });
   } catch (e) {
-    if (mine === opening) error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), "no-camera");
+    if (mine === opening) error(t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }), UiCode.NoCamera);
     return;
   } finally {
     starting = false;
@@ -154,14 +154,14 @@ function stopCamera(): void {
 async function shoot(): Promise<void> {
   const mine = opening;
   const video = document.querySelector<HTMLVideoElement>("#camera-view");
-  if (!video || video.videoWidth === 0) return error(t("capture.not-ready"), "camera-not-ready");
+  if (!video || video.videoWidth === 0) return error(t("capture.not-ready"), UiCode.CameraNotReady);
   const canvas = document.createElement("canvas");
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   canvas.getContext("2d")?.drawImage(video, 0, 0);
   const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
   if (mine !== opening) return;
-  if (!blob) return error(t("capture.not-ready"), "camera-not-ready");
+  if (!blob) return error(t("capture.not-ready"), UiCode.CameraNotReady);
   const bytes = new Uint8Array(await blob.arrayBuffer());
   if (mine !== opening) return;
   setPhoto({ bytes, source: "camera" });
@@ -169,10 +169,16 @@ async function shoot(): Promise<void> {
   update();
 }
 
+const PROBLEM_CODE: Record<PhotoProblem, UiCode> = {
+  empty: UiCode.PhotoEmpty,
+  "too-big": UiCode.PhotoTooBig,
+  "not-image": UiCode.PhotoNotImage,
+};
+
 async function chosen(file: File, source: PhotoSource): Promise<void> {
   const mine = opening;
   const problem = photoProblem(file);
-  if (problem) return error(t(`capture.${problem}`), `photo-${problem}`);
+  if (problem) return error(t(`capture.${problem}`), PROBLEM_CODE[problem]);
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (mine !== opening) return;
   setPhoto({ bytes, source });
@@ -202,7 +208,7 @@ async function send(): Promise<void> {
   }
   error(r.error.message, r.error.code);
   // The photo itself was refused (corrupt, too large…): take another. Otherwise the state moved.
-  if (["already-admitted", "already-absent", "awaiting-approval", "conflict"].includes(r.error.code)) {
+  if (stateMoved(r.error.code)) {
     closeCapture();
     await host.reload(c.student_number);
   } else {

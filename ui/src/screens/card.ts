@@ -3,7 +3,7 @@
 // draws it and sends the acts. While a call is in flight every action is disabled, so a double tap
 // sends one act; Rust refuses a second admission anyway and its message is shown as given.
 import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
-import { $, h, imageSlot, say } from "../dom";
+import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
 import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
 import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
@@ -192,7 +192,7 @@ function wire(el: HTMLElement): void {
   click("#refuse-other", () => {
     const note = $<HTMLInputElement>("#refuse-note", el).value.trim();
     if (!note) {
-      say($("#message"), "error", t("act.refuse-note-needed"), "note-needed");
+      say($("#message"), "error", t("act.refuse-note-needed"), UiCode.NoteNeeded);
       $<HTMLInputElement>("#refuse-note", el).focus();
       return;
     }

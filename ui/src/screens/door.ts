@@ -2,7 +2,7 @@
 // it at once; a barcode scanner is just fast typing ending in Enter). A whole 13-digit ticket with
 // one hit opens the card directly; anything else lists big rows to tap.
 import { api, type CandidateCard } from "../ipc";
-import { $, clear, h, say, sayError } from "../dom";
+import { $, clear, h, say, sayError, UiCode } from "../dom";
 import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
 import { isFullTicket } from "../flow";
@@ -82,7 +82,7 @@ async function runSearch(raw: string): Promise<void> {
     if (found.length === 0) {
       closeCard();
       renderResults([]);
-      say(message, "error", t("door.not-found"), "not-found");
+      say(message, "error", t("door.not-found"), UiCode.NotFound);
     } else if (found.length === 1 && isFullTicket(text) && found[0]!.student_number === text) {
       renderResults(shown);
       clear(message);

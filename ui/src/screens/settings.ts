@@ -2,7 +2,7 @@
 // sitting only with its chief examiner's PIN; Rust decides and records it, the header shows it);
 // and what this device is (database file, where its encryption key is kept, device id, version)
 // for support calls.
-import { api, asIpcError, inApp } from "../ipc";
+import { api, asIpcError, ErrorCode, inApp } from "../ipc";
 import type { ClockAuthority, StaffInfo } from "../bindings";
 import { $, clear, h, say, sayError } from "../dom";
 import { lang, t, type Lang } from "../i18n";
@@ -92,7 +92,7 @@ async function setClock(): Promise<void> {
   }
   const value = examTimeFromInput($<HTMLInputElement>("#exam-time").value, offset());
   if (!value) {
-    say(msg, "error", t("settings.bad-time"), "bad-time");
+    say(msg, "error", t("settings.bad-time"), ErrorCode.BadTime);
     return;
   }
   let authority: ClockAuthority | null = null;
@@ -118,7 +118,7 @@ async function setClock(): Promise<void> {
 async function resetClock(): Promise<void> {
   if (!app.sitting) return;
   await guarded(async () => {
-    await api.setClock(app.sitting, null);
+    await api.setClock(app.sitting, null, null);
     await refreshClock();
     $<HTMLInputElement>("#exam-time").value = "";
     say($("#settings-message"), "ok", t("settings.clock-reset"));
@@ -156,7 +156,8 @@ async function showInfo(): Promise<void> {
     $("#info-db-key").textContent = info.db_key;
     $("#info-device").textContent = info.device_id;
     $("#info-version").textContent = info.version;
-    $("#info-signing-key").textContent = "Ok" in info.signing_key ? info.signing_key.Ok : info.signing_key.Err;
+    const key = info.signing_key;
+    $("#info-signing-key").textContent = key.state === "ready" ? key.public_key : key.error.message;
     const orphans = info.orphan_photos;
     $("#info-orphans").textContent = orphans.length
       ? t("settings.orphans-some", { count: String(orphans.length), files: orphans.join("、") })

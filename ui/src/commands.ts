@@ -1,0 +1,143 @@
+// Generated from src-tauri/src/commands.rs by `UPDATE_BINDINGS=1 cargo test -p examgate-app --test commands_ts`.
+// Do not edit: `cargo test` fails when this file is stale. One typed wrapper per `#[tauri::command]`;
+// screens call them through ipc.ts. A call rejects with an `IpcError`.
+
+import { invoke } from "@tauri-apps/api/core";
+import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo, Tally } from "./bindings";
+
+/** Every command's name, as Rust registers it. */
+export const COMMANDS = [
+  "app_info",
+  "load_demo",
+  "import_files",
+  "sittings",
+  "sites",
+  "rooms",
+  "staff",
+  "clock",
+  "set_clock",
+  "search",
+  "card",
+  "registration_photo",
+  "check_document",
+  "act",
+  "note_wrong_room",
+  "tally",
+  "mark_remaining_absent",
+  "has_pin",
+  "set_pin",
+  "decide_with_pin",
+  "begin_vouch",
+  "take_photo",
+  "fallback_photo",
+] as const;
+
+export function appInfo(): Promise<AppInfo> {
+  return invoke<AppInfo>("app_info");
+}
+
+export function loadDemo(): Promise<ImportReport> {
+  return invoke<ImportReport>("load_demo");
+}
+
+/** Async, so that Tauri runs it on its async runtime, not on the main (UI) thread: reading and
+ * parsing a big list must not freeze the window. (A stateful async command must return a
+ * `Result`; it does.) */
+export function importFiles(paths: string[], sitting: string | null): Promise<ImportReport> {
+  return invoke<ImportReport>("import_files", { paths, sitting });
+}
+
+export function sittings(): Promise<SittingInfo[]> {
+  return invoke<SittingInfo[]>("sittings");
+}
+
+export function sites(): Promise<SiteInfo[]> {
+  return invoke<SiteInfo[]>("sites");
+}
+
+export function rooms(sitting: string, site: string): Promise<RoomInfo[]> {
+  return invoke<RoomInfo[]>("rooms", { sitting, site });
+}
+
+export function staff(site: string, room: string | null): Promise<StaffInfo[]> {
+  return invoke<StaffInfo[]>("staff", { site, room });
+}
+
+export function clock(sitting: string): Promise<ClockView> {
+  return invoke<ClockView>("clock", { sitting });
+}
+
+/** Sets a sitting's exam time (or `null`: back to the device clock); a real sitting needs the
+ * chief examiner's `authority`. */
+export function setClock(sitting: string, examTime: string | null, authority: ClockAuthority | null): Promise<null> {
+  return invoke<null>("set_clock", { sitting, examTime, authority });
+}
+
+export function search(sitting: string, site: string, room: string, text: string): Promise<CandidateCard[]> {
+  return invoke<CandidateCard[]>("search", { sitting, site, room, text });
+}
+
+export function card(sitting: string, student: string): Promise<CandidateCard> {
+  return invoke<CandidateCard>("card", { sitting, student });
+}
+
+/** The registration photo as raw bytes (no JSON, no base64); empty when the list had none. */
+export function registrationPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
+  return invoke<ArrayBuffer>("registration_photo", { sitting, student });
+}
+
+export function checkDocument(sitting: string, student: string, typed: string): Promise<DocumentMatch> {
+  return invoke<DocumentMatch>("check_document", { sitting, student, typed });
+}
+
+export function act(sitting: string, student: string, actor: string, act: DoorAct): Promise<ActResult> {
+  return invoke<ActResult>("act", { sitting, student, actor, act });
+}
+
+/** Records that the candidate came to this room's door but is seated in `card.room`. */
+export function noteWrongRoom(sitting: string, student: string, actor: string, atRoom: string): Promise<null> {
+  return invoke<null>("note_wrong_room", { sitting, student, actor, atRoom });
+}
+
+export function tally(sitting: string, site: string, room: string): Promise<Tally> {
+  return invoke<Tally>("tally", { sitting, site, room });
+}
+
+/** After T+30: marks every candidate of the room still expected as absent; returns how many. */
+export function markRemainingAbsent(sitting: string, site: string, room: string, actor: string): Promise<number> {
+  return invoke<number>("mark_remaining_absent", { sitting, site, room, actor });
+}
+
+/** Whether the chief examiner has a PIN on this device (set once by the site office). */
+export function hasPin(chief: string): Promise<boolean> {
+  return invoke<boolean>("has_pin", { chief });
+}
+
+export function setPin(chief: string, pin: string): Promise<null> {
+  return invoke<null>("set_pin", { chief, pin });
+}
+
+/** The chief approves (`{act: "approve"}`) or rejects (`{act: "reject", note}`) a pending manual
+ * verification with their PIN. */
+export function decideWithPin(sitting: string, student: string, chief: string, pin: string, act: DoorAct): Promise<ActResult> {
+  return invoke<ActResult>("decide_with_pin", { sitting, student, chief, pin, act });
+}
+
+/** The proctor taps "vouch": `null` when the photo is to be taken now; the recorded late refusal
+ * (after T+30, no photo); or why no vouch is possible. */
+export function beginVouch(sitting: string, student: string, actor: string): Promise<ActResult | null> {
+  return invoke<ActResult | null>("begin_vouch", { sitting, student, actor });
+}
+
+/** Raw body: `body` goes as the bytes themselves (no JSON), what they are in `headers`.
+ * The fallback photo: the body is the JPEG's raw bytes (no JSON, no base64); whose photo it is
+ * comes in the `PHOTO_TARGET_HEADER` header. Async: decoding, stamping and encoding run off the
+ * window's thread. */
+export function takePhoto(body: Uint8Array, headers: Record<string, string>): Promise<ActResult> {
+  return invoke<ActResult>("take_photo", body, { headers });
+}
+
+/** The photo a pending manual verification rests on, checked, as raw bytes; empty when none. */
+export function fallbackPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
+  return invoke<ArrayBuffer>("fallback_photo", { sitting, student });
+}
