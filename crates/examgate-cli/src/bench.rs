@@ -21,6 +21,9 @@ use crate::measure::{met, ms};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// A part of the sync bench instead of the door's.
+    #[command(subcommand)]
+    what: Option<What>,
     /// Candidates on the generated site.
     #[arg(long, default_value_t = 10_000)]
     candidates: usize,
@@ -30,6 +33,13 @@ pub struct Args {
     /// Imports to time (each into a fresh database).
     #[arg(long, default_value_t = 7)]
     imports: usize,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// The photos part of the sync bench: N photos through a real server against a raw
+    /// transfer, and the bytes a cut mid-photo costs.
+    SyncPhotos(crate::sync_photos_bench::Args),
 }
 
 /// Percentiles of a set of timings, in ms.
@@ -98,6 +108,9 @@ fn door(
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(What::SyncPhotos(photos)) = &args.what {
+        return crate::sync_photos_bench::run(photos);
+    }
     let dir = tempfile::tempdir()?;
     let (seating, roster) = large_site(args.candidates);
     let label = sittings()

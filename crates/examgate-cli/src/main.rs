@@ -14,6 +14,7 @@ mod pin;
 mod pin_bench;
 mod serve;
 mod sync_photos;
+mod sync_photos_bench;
 mod verify;
 
 use std::path::PathBuf;
