@@ -3,23 +3,32 @@
 //! uploads as `partial/<sha256>-<device>.part`, one per uploading device, so one device's half
 //! upload never mixes with another's.
 //!
+//! The SHA-256 of an upload is computed as its chunks arrive (kept in memory, per upload), so
+//! completing a photo does not read it back; after a server restart the file is hashed once.
+//!
 //! A photo becomes complete by rename (sidecar first, then the photo), so a reader never sees a
 //! photo without its signature or half a photo; every appended chunk is fsynced before the
 //! server answers, so an acknowledged offset survives the server being killed.
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{Result, ServerError};
 
+/// Each unfinished upload's running hash, by (photo, device), with the offset it covers.
+type Running = HashMap<(String, Uuid), (u64, Sha256)>;
+
 /// The photo folder of a server.
 #[derive(Debug, Clone)]
 pub(crate) struct PhotoDir {
     root: PathBuf,
+    hashing: Arc<Mutex<Running>>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ServerError + '_ {
@@ -32,7 +41,10 @@ impl PhotoDir {
         let root = data.join("photos");
         crate::serve::private_dir(&root.join("partial"))?;
         crate::serve::private_dir(&root)?;
-        Ok(PhotoDir { root })
+        Ok(PhotoDir {
+            root,
+            hashing: Arc::default(),
+        })
     }
 
     pub(crate) fn photo(&self, sha256: &str) -> PathBuf {
@@ -80,12 +92,35 @@ impl PhotoDir {
         }
         file.write_all(chunk).map_err(io(&path))?;
         file.sync_data().map_err(io(&path))?;
-        Ok(held + chunk.len() as u64)
+        let now = held + chunk.len() as u64;
+        let mut hashing = self.hashing.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = (sha256.to_owned(), device);
+        match hashing.remove(&key) {
+            Some((at, mut h)) if at == held => {
+                h.update(chunk);
+                hashing.insert(key, (now, h));
+            }
+            _ if held == 0 => {
+                hashing.insert(key, (now, Sha256::new_with_prefix(chunk)));
+            }
+            // Started before a restart: hashed from the file at the end.
+            _ => {}
+        }
+        Ok(now)
     }
 
     /// SHA-256 (lower-case hex) of `device`'s upload as held.
     pub(crate) fn partial_sha256(&self, sha256: &str, device: Uuid) -> Result<String> {
         let path = self.partial(sha256, device);
+        let running = self
+            .hashing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&(sha256.to_owned(), device));
+        let len = std::fs::metadata(&path).map_err(io(&path))?.len();
+        if let Some((_, h)) = running.filter(|(at, _)| *at == len) {
+            return Ok(hex::encode(h.finalize()));
+        }
         let mut file = File::open(&path).map_err(io(&path))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
@@ -101,6 +136,10 @@ impl PhotoDir {
 
     /// Removes `device`'s unfinished upload (nothing of a refused upload stays).
     pub(crate) fn remove_partial(&self, sha256: &str, device: Uuid) {
+        self.hashing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&(sha256.to_owned(), device));
         let _ = std::fs::remove_file(self.partial(sha256, device));
     }
 
