@@ -9,7 +9,7 @@
 mod photo_fixture;
 mod support;
 
-use examgate_sync::photo_wire::{CHUNK, PhotoDeclare};
+use examgate_sync::photo_wire::{CHUNK, CHUNK_LIMIT, PHOTO_MAX_BYTES, PhotoDeclare};
 use examgate_sync::photos::{PhotoReport, upload_one};
 use examgate_sync::wire::ErrorCode;
 use photo_fixture::{device, held, server_files};
@@ -92,6 +92,27 @@ fn a_patch_at_the_wrong_offset_is_409_and_changes_nothing() {
     let st = block_on(client.photo_patch(&sha, 2 * CHUNK as u64, bytes[2 * CHUNK..].to_vec()));
     assert!(st.unwrap().complete);
     assert_eq!(held(&server, &sha).unwrap(), bytes);
+}
+
+#[test]
+fn an_oversize_chunk_or_photo_is_413_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path());
+    let door = device(dir.path(), "door", &server, 1, 600);
+    let client = door.client(&server);
+    let mut huge = declare(&door, 0);
+    huge.length = PHOTO_MAX_BYTES + 1;
+    assert_eq!(
+        refused(block_on(client.photo_declare(&huge))),
+        (413, Some(ErrorCode::TooLarge))
+    );
+
+    let sha = door.photos[0].0.clone();
+    block_on(client.photo_declare(&declare(&door, 0))).unwrap();
+    let got = block_on(client.photo_patch(&sha, 0, vec![0xFF; CHUNK_LIMIT + 1]));
+    assert_eq!(refused(got), (413, Some(ErrorCode::TooLarge)));
+    let st = block_on(client.photo_head(&sha)).unwrap().unwrap();
+    assert_eq!((st.offset, st.complete), (0, false));
 }
 
 #[test]
