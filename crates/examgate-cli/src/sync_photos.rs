@@ -65,7 +65,7 @@ pub async fn upload(
     store: &Mutex<Store>,
     photos: &Path,
     clients: &[Client],
-    progress: &dyn Fn(PhotoProgress),
+    progress: &(dyn Fn(PhotoProgress) + Sync),
 ) -> Result<PhotoReport, SyncError> {
     let mut last = None;
     for client in clients {

@@ -110,7 +110,7 @@ pub async fn upload_pending(
     store: &Mutex<Store>,
     photos_dir: &Path,
     client: &Client,
-    progress: &dyn Fn(PhotoProgress),
+    progress: &(dyn Fn(PhotoProgress) + Sync),
 ) -> Result<PhotoReport> {
     let pending = lock(store)?.pending_photo_refs().map_err(local)?;
     let mut report = PhotoReport::default();
@@ -168,6 +168,13 @@ pub async fn upload_pending(
     Ok(report)
 }
 
+/// The app runs the upload on a background task: its future must be `Send`.
+#[allow(dead_code, reason = "a compile-time check")]
+fn upload_is_send(store: &Mutex<Store>, dir: &Path, client: &Client) {
+    fn send<T: Send>(_: T) {}
+    send(upload_pending(store, dir, client, &|_| {}));
+}
+
 /// Whether to try again from a fresh `HEAD`: the connection failed, the offset moved under us,
 /// or the server failed without changing anything.
 fn retryable(e: &SyncError) -> bool {
@@ -187,7 +194,7 @@ pub async fn upload_one(
     bytes: &[u8],
     sidecar: String,
     report: &mut PhotoReport,
-    progress: &dyn Fn(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<bool> {
     let declare = PhotoDeclare {
         sha256: sha256.to_owned(),
@@ -217,7 +224,7 @@ async fn resume(
     declare: &PhotoDeclare,
     bytes: &[u8],
     report: &mut PhotoReport,
-    progress: &dyn Fn(u64),
+    progress: &(dyn Fn(u64) + Sync),
     first: &mut bool,
 ) -> std::result::Result<bool, (SyncError, bool)> {
     let sha = declare.sha256.as_str();
