@@ -4,6 +4,7 @@
 //! - door: find a candidate by the last 4 digits of the ticket, compare the ID's last 4, and
 //!   record the admission durably (one fsync'd commit), on a 10,000-candidate site.
 //! - import: a 10,000-row seating-list CSV into an empty database, parse to commit.
+//! - `bench sync`: event sync against a real server (`sync_bench`).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,10 +21,10 @@ use examgate_store::{Durability, ImportOptions, Store};
 use crate::measure::{met, ms};
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// A part of the sync bench instead of the door's.
     #[command(subcommand)]
-    what: Option<What>,
+    command: Option<BenchCommand>,
     /// Candidates on the generated site.
     #[arg(long, default_value_t = 10_000)]
     candidates: usize,
@@ -36,8 +37,11 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Subcommand)]
-enum What {
-    /// The photos part of the sync bench: N photos through a real server against a raw
+enum BenchCommand {
+    /// Event sync against a real server on loopback: one device's 1,000 events against a raw
+    /// transfer of the same bytes, and 200 devices pushing at once.
+    Sync(crate::sync_bench::Args),
+    /// Only the photos part of `bench sync`: N photos through a real server against a raw
     /// transfer, and the bytes a cut mid-photo costs.
     SyncPhotos(crate::sync_photos_bench::Args),
 }
@@ -108,8 +112,11 @@ fn door(
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Some(What::SyncPhotos(photos)) = &args.what {
+    if let Some(BenchCommand::SyncPhotos(photos)) = &args.command {
         return crate::sync_photos_bench::run(photos);
+    }
+    if let Some(BenchCommand::Sync(sync)) = &args.command {
+        return crate::sync_bench::run(sync);
     }
     let dir = tempfile::tempdir()?;
     let (seating, roster) = large_site(args.candidates);

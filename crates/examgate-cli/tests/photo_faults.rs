@@ -1,4 +1,4 @@
-//! Photo upload under faults, real processes throughout: `examgate sync-photos` talks to a real
+//! Photo upload under faults, real processes throughout: `examgate sync` talks to a real
 //! `examgate serve` through the fault-injecting TCP proxy. A connection cut mid-photo costs at
 //! most one chunk of re-sent bytes; a device process killed (SIGKILL) mid-upload resumes from
 //! the server's offset, not from the start. Either way the server ends with the photo
@@ -26,7 +26,7 @@ fn upstream(server: &Served) -> SocketAddr {
     server.url.trim_start_matches("https://").parse().unwrap()
 }
 
-/// The photo bytes `examgate sync-photos` says it sent.
+/// The photo bytes `examgate sync` says it sent.
 fn sent_bytes(stdout: &[u8]) -> u64 {
     let out = text(stdout);
     let after = out.split("发送 ").nth(1).unwrap_or_else(|| panic!("{out}"));
@@ -36,7 +36,7 @@ fn sent_bytes(stdout: &[u8]) -> u64 {
 #[test]
 fn a_cut_mid_photo_re_sends_at_most_one_chunk() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 1600);
     let len = door.bytes(0).len() as u64;
     assert!(len > 3 * CHUNK as u64, "the photo spans chunks: {len}");
@@ -55,8 +55,13 @@ fn a_cut_mid_photo_re_sends_at_most_one_chunk() {
     .unwrap();
     door.use_url(&format!("https://{}", proxy.addr()));
 
-    let out = door.sync_photos();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = door.sync();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let stats = proxy.stats();
     assert_eq!(stats.cuts, 1, "{stats:?}");
     assert_eq!(held(&server, &door.photos[0].0).unwrap(), door.bytes(0));
@@ -77,7 +82,7 @@ fn a_cut_mid_photo_re_sends_at_most_one_chunk() {
 #[test]
 fn a_device_killed_mid_upload_resumes_from_the_servers_offset() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 1600);
     let len = door.bytes(0).len() as u64;
     // Slow enough that the upload is surely caught half-way.
@@ -89,7 +94,7 @@ fn a_device_killed_mid_upload_resumes_from_the_servers_offset() {
     door.use_url(&format!("https://{}", proxy.addr()));
 
     let mut child = Command::new(BIN)
-        .args(["sync-photos", "--db", door.db.to_str().unwrap()])
+        .args(["sync", "--db", door.db.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -120,8 +125,13 @@ fn a_device_killed_mid_upload_resumes_from_the_servers_offset() {
     assert_eq!(door.pending(), 1);
 
     proxy.heal();
-    let out = door.sync_photos();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = door.sync();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let sent = sent_bytes(&out.stdout);
     assert!(
         sent <= len - before,

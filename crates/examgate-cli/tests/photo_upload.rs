@@ -26,12 +26,17 @@ fn declare(d: &photo_fixture::Device, i: usize) -> PhotoDeclare {
 #[test]
 fn a_full_upload_is_byte_identical_on_the_server_and_acknowledged_on_the_device() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 2, 1200);
     assert_eq!(door.pending(), 2);
 
-    let out = door.sync_photos();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = door.sync();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     for (i, (sha, _)) in door.photos.iter().enumerate() {
         assert_eq!(held(&server, sha).unwrap(), door.bytes(i), "byte-identical");
         let sidecar = server
@@ -53,7 +58,7 @@ fn a_full_upload_is_byte_identical_on_the_server_and_acknowledged_on_the_device(
     );
 
     // A second run has nothing to send, and says so with exit status 0.
-    let again = door.sync_photos();
+    let again = door.sync();
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(
         text(&again.stdout).contains("上传 0 张"),
@@ -65,7 +70,7 @@ fn a_full_upload_is_byte_identical_on_the_server_and_acknowledged_on_the_device(
 #[test]
 fn a_patch_at_the_wrong_offset_is_409_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 1200);
     let (sha, bytes) = (door.photos[0].0.clone(), door.bytes(0));
     assert!(
@@ -97,7 +102,7 @@ fn a_patch_at_the_wrong_offset_is_409_and_changes_nothing() {
 #[test]
 fn an_oversize_chunk_or_photo_is_413_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 600);
     let client = door.client(&server);
     let mut huge = declare(&door, 0);
@@ -118,7 +123,7 @@ fn an_oversize_chunk_or_photo_is_413_and_changes_nothing() {
 #[test]
 fn bytes_that_are_not_the_declared_hash_are_refused_and_nothing_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 600);
     let (sha, mut bytes) = (door.photos[0].0.clone(), door.bytes(0));
     let client = door.client(&server);
@@ -138,7 +143,7 @@ fn bytes_that_are_not_the_declared_hash_are_refused_and_nothing_is_kept() {
 #[test]
 fn a_signature_that_is_not_the_devices_own_is_refused_and_nothing_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let a = device(dir.path(), "a", &server, 1, 600);
     let b = device(dir.path(), "b", &server, 1, 600);
     // B presents A's photo with A's signature: valid, but not B's enrolled key.
@@ -156,7 +161,7 @@ fn a_signature_that_is_not_the_devices_own_is_refused_and_nothing_is_kept() {
 #[test]
 fn a_device_revoked_mid_upload_is_refused_and_its_partial_upload_removed() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let door = device(dir.path(), "door", &server, 1, 1200);
     let (sha, bytes) = (door.photos[0].0.clone(), door.bytes(0));
     let client = door.client(&server);
@@ -172,11 +177,16 @@ fn a_device_revoked_mid_upload_is_refused_and_its_partial_upload_removed() {
         "--device",
         &door.id(),
     ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let got = block_on(client.photo_patch(&sha, CHUNK as u64, bytes[CHUNK..].to_vec()));
     assert_eq!(refused(got), (403, Some(ErrorCode::DeviceRevoked)));
     assert_eq!(server_files(&server), (vec![], vec![]), "nothing kept");
-    let out = door.sync_photos();
+    let out = door.sync();
     assert!(!out.status.success());
     assert_eq!(door.pending(), 1);
 }
@@ -184,10 +194,10 @@ fn a_device_revoked_mid_upload_is_refused_and_its_partial_upload_removed() {
 #[test]
 fn the_same_photo_from_two_devices_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path());
+    let server = site::site_server(dir.path());
     let a = device(dir.path(), "a", &server, 1, 600);
     let b = device(dir.path(), "b", &server, 0, 600);
-    assert!(a.sync_photos().status.success());
+    assert!(a.sync().status.success());
 
     // B holds the same bytes, signed with its own key (as if it had taken them).
     let sig: examgate_photo::PhotoSignature = serde_json::from_str(&a.sidecar(0)).unwrap();
@@ -211,4 +221,23 @@ fn the_same_photo_from_two_devices_is_stored_once() {
         server_files(&server).0,
         vec![format!("{sha}.jpg"), format!("{sha}.jpg.sig.json")]
     );
+}
+
+#[test]
+fn a_sync_is_not_done_while_a_photo_its_events_name_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = site::site_server(dir.path());
+    let door = device(dir.path(), "door", &server, 2, 600);
+    std::fs::remove_file(&door.photos[1].1).unwrap();
+
+    let out = door.sync();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("照片文件缺失"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The photo that is there went up; the missing one stays pending.
+    assert_eq!(held(&server, &door.photos[0].0).unwrap(), door.bytes(0));
+    assert_eq!(door.pending(), 1);
 }

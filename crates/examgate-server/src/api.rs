@@ -2,8 +2,9 @@
 //! [`ServerDb`]. Database work runs on the blocking pool behind one mutex: SQLite writes are
 //! serial anyway, and the async workers stay free for TLS and slow clients.
 //!
-//! Every route takes at most [`BODY_LIMIT`]; the photo chunk route (`PATCH /v1/photos/{sha256}`)
-//! raises it to [`CHUNK_LIMIT`] for itself.
+//! Every route takes at most [`BODY_LIMIT`]; the event push and the photo chunk route
+//! (`PATCH /v1/photos/{sha256}`, [`CHUNK_LIMIT`]) raise it for themselves. Event sync's handlers
+//! are in `events`, photo upload's in `photos`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,15 +14,18 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, head, post};
 use chrono::Utc;
+use examgate_store::Store;
 use examgate_sync::clock::{ClockOffset, ClockSample, offset};
 use examgate_sync::photo_wire::CHUNK_LIMIT;
 use examgate_sync::wire::{
-    BODY_LIMIT, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, TimeResponse,
+    BODY_LIMIT, DeviceInfo, EVENTS_BODY_LIMIT, EnrollRequest, EnrollResponse, ErrorBody,
+    TimeResponse,
 };
 use uuid::Uuid;
 
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
+use crate::events;
 use crate::extract::{Authed, WireJson};
 use crate::micros;
 use crate::photo_files::PhotoDir;
@@ -34,6 +38,11 @@ pub(crate) struct AppState(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     db: Mutex<ServerDb>,
+    /// The site's events: the one open store of the server (its catalogue and the union of the
+    /// devices' events). Locked for one request's SQLite work at a time, on the blocking pool.
+    store: Mutex<Store>,
+    /// Bumped whenever events join the store's log: wakes the long polls.
+    arrivals: tokio::sync::watch::Sender<u64>,
     /// The (t2, t3) the server last answered each device's `GET /v1/time` with: `POST /v1/clock`
     /// must report those, so a device cannot invent the server's half of a sample.
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
@@ -42,9 +51,11 @@ struct Inner {
 }
 
 impl AppState {
-    pub(crate) fn new(db: ServerDb, photos: PhotoDir) -> AppState {
+    pub(crate) fn new(db: ServerDb, store: Store, photos: PhotoDir) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
+            store: Mutex::new(store),
+            arrivals: tokio::sync::watch::Sender::new(0),
             issued: Mutex::new(HashMap::new()),
             photos,
         }))
@@ -77,6 +88,33 @@ impl AppState {
         .map_err(|e| ServerError::Internal(e.to_string()))?
     }
 
+    /// Runs `f` on the site's store, on the blocking pool.
+    pub(crate) async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = inner
+                .store
+                .lock()
+                .map_err(|_| ServerError::Internal("store lock poisoned".into()))?;
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| ServerError::Internal(e.to_string()))?
+    }
+
+    /// Tells the long polls that events joined the log.
+    pub(crate) fn arrived(&self) {
+        self.0.arrivals.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that sees every later [`AppState::arrived`].
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.arrivals.subscribe()
+    }
+
     fn issued(&self) -> Result<std::sync::MutexGuard<'_, HashMap<Uuid, (i64, i64)>>> {
         self.0
             .issued
@@ -91,6 +129,13 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/time", get(time))
         .route("/v1/clock", post(clock))
+        .route("/v1/status", get(events::status))
+        .route(
+            "/v1/events",
+            get(events::pull)
+                .post(events::push)
+                .layer(DefaultBodyLimit::max(EVENTS_BODY_LIMIT)),
+        )
         .route("/v1/photos", post(photos::declare))
         .route(
             "/v1/photos/{sha256}",

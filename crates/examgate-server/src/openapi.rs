@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, photos};
+use crate::{api, events, photos};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,9 @@ use crate::{api, photos};
         api::whoami,
         api::time,
         api::clock,
+        events::status,
+        events::push,
+        events::pull,
         photos::declare,
         photos::head,
         photos::patch,

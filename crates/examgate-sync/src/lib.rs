@@ -8,14 +8,19 @@
 mod client;
 pub mod clock;
 mod code;
+pub mod device;
 mod error;
 mod photo_client;
 pub mod photo_wire;
 pub mod photos;
 mod pin;
+mod report;
 pub mod wire;
+mod wire_events;
 
-pub use client::Client;
+pub use client::{Client, PushOutcome};
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
+pub use device::{pull_wait, sync_once};
 pub use error::{Result, SyncError};
 pub use pin::pinned_tls_config;
+pub use report::{Phase, Progress, SyncReport, SyncStatus, sync_status};

@@ -62,11 +62,7 @@ const TRIES: usize = 4;
 fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
     store
         .lock()
-        .map_err(|_| SyncError::Local("store lock poisoned".into()))
-}
-
-fn local(e: impl std::fmt::Display) -> SyncError {
-    SyncError::Local(e.to_string())
+        .map_err(|_| SyncError::StoreLock("lock poisoned".into()))
 }
 
 /// The files that may be `photo`: `<photos_dir>/<sitting folder>/<file>` for each sitting
@@ -112,7 +108,7 @@ pub async fn upload_pending(
     client: &Client,
     progress: &(dyn Fn(PhotoProgress) + Sync),
 ) -> Result<PhotoReport> {
-    let pending = lock(store)?.pending_photo_refs().map_err(local)?;
+    let pending = lock(store)?.pending_photo_refs()?;
     let mut report = PhotoReport::default();
     let sizes: Vec<Option<u64>> = pending
         .iter()
@@ -147,9 +143,7 @@ pub async fn upload_pending(
         };
         match upload_one(client, &photo.sha256, &bytes, sidecar, &mut report, &step).await {
             Ok(held_before) => {
-                lock(store)?
-                    .confirm_photo_upload(&photo.sha256, Utc::now())
-                    .map_err(local)?;
+                lock(store)?.confirm_photo_upload(&photo.sha256, Utc::now())?;
                 if held_before {
                     report.already_held += 1;
                 } else {

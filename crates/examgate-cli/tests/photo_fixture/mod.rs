@@ -1,6 +1,7 @@
 //! The photo-upload tests' fixture: an enrolled door device with real fallback photos, taken
 //! through the door service (`examgate_door::Door`) on the demo exam, so the photos are the
-//! stamped, signed JPEGs the door keeps and its own events name them.
+//! stamped, signed JPEGs the door keeps and its own events name them. The server is the sync
+//! tests' site server (the demo catalogue), the device a proctor of the demo's room 01.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
 use std::path::{Path, PathBuf};
@@ -10,10 +11,10 @@ use examgate_door::{Door, PhotoTarget};
 use examgate_store::Store;
 use examgate_sync::Client;
 
+use crate::support::site::{PROCTOR, SITE, SITTING};
 use crate::support::{Served, device_db, enroll, link, text};
 
-pub const SITTING: &str = "2023春 第一次";
-const SITE: &str = "襄阳电大校本部";
+const ROOM: &str = "01";
 const EXAM_TIME: &str = "2023-04-15T08:40:00+08:00";
 
 /// A device database with photos taken, enrolled with a server.
@@ -46,8 +47,8 @@ pub fn noisy_jpeg(w: usize, h: usize, seed: u32) -> Vec<u8> {
         .to_vec()
 }
 
-/// A device `name` under `dir` with `count` fallback photos of `w`×`h` noise, enrolled with
-/// `server` through a code whose address is `url` (the server's, or a proxy's).
+/// A device `name` under `dir` with `count` fallback photos of `w`×(3/4 `w`) noise, enrolled with
+/// `server` as a proctor of room 01.
 pub fn device(dir: &Path, name: &str, server: &Served, count: usize, w: usize) -> Device {
     let db = device_db(dir, name);
     let mut photos = Vec::new();
@@ -55,10 +56,8 @@ pub fn device(dir: &Path, name: &str, server: &Served, count: usize, w: usize) -
         let door = Door::open(&db).unwrap();
         door.load_demo().unwrap();
         door.set_clock(SITTING, Some(EXAM_TIME), None).unwrap();
-        let staff = door.staff(SITE, Some("01")).unwrap();
-        let proctor = staff.into_iter().find(|s| s.room.is_some()).unwrap().id;
-        let room = door.rooms(SITTING, SITE).unwrap().remove(0).number;
-        let students = door.tally(SITTING, SITE, &room).unwrap().expected;
+        let proctor = PROCTOR.to_owned();
+        let students = door.tally(SITTING, SITE, ROOM).unwrap().expected;
         for (i, student) in students.iter().take(count).enumerate() {
             let student = &student.student_number;
             door.begin_vouch(SITTING, student, &proctor).unwrap();
@@ -80,7 +79,10 @@ pub fn device(dir: &Path, name: &str, server: &Served, count: usize, w: usize) -
             photos.push((examgate_photo::sha256_hex(&bytes), path));
         }
     }
-    let out = enroll(&db, &server.issue(&[]));
+    let out = enroll(
+        &db,
+        &server.issue_at(&server.url, Some(ROOM), "proctor", PROCTOR),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     Device { db, photos }
 }
@@ -118,9 +120,9 @@ impl Device {
         std::fs::read(&self.photos[i].1).unwrap()
     }
 
-    /// `examgate sync-photos --db DB`.
-    pub fn sync_photos(&self) -> std::process::Output {
-        crate::support::examgate(&["sync-photos", "--db", self.db.to_str().unwrap()])
+    /// `examgate sync --db DB`: events, clock, then photos.
+    pub fn sync(&self) -> std::process::Output {
+        crate::support::examgate(&["sync", "--db", self.db.to_str().unwrap()])
     }
 }
 
