@@ -4,6 +4,7 @@
 //! site server and enroll a device with it.
 
 mod bench;
+mod catalogue;
 mod check_id;
 mod enroll;
 mod import;
@@ -65,6 +66,9 @@ enum Command {
     /// Enroll this device's database with a site server, with the code `examgate serve enroll`
     /// printed.
     Enroll(enroll::Args),
+    /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
+    /// server this database is enrolled with, now. Exit 1 when the device refused it.
+    Catalogue(catalogue::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(args),
         Command::Enroll(args) => enroll::run(&args),
+        Command::Catalogue(args) => catalogue::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use chrono::Utc;
+use examgate_store::Store;
 use examgate_sync::clock::{ClockOffset, ClockSample, offset};
 use examgate_sync::wire::{
     BODY_LIMIT, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, TimeResponse,
@@ -30,15 +31,19 @@ pub(crate) struct AppState(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     db: Mutex<ServerDb>,
+    /// The site's events: the one open store of the server (its catalogue and the union of the
+    /// devices' events). Locked for one request's SQLite work at a time, on the blocking pool.
+    store: Mutex<Store>,
     /// The (t2, t3) the server last answered each device's `GET /v1/time` with: `POST /v1/clock`
     /// must report those, so a device cannot invent the server's half of a sample.
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
 }
 
 impl AppState {
-    pub(crate) fn new(db: ServerDb) -> AppState {
+    pub(crate) fn new(db: ServerDb, store: Store) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
+            store: Mutex::new(store),
             issued: Mutex::new(HashMap::new()),
         }))
     }
@@ -60,6 +65,23 @@ impl AppState {
         .map_err(|e| ServerError::Internal(e.to_string()))?
     }
 
+    /// Runs `f` on the site's store, on the blocking pool.
+    pub(crate) async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = inner
+                .store
+                .lock()
+                .map_err(|_| ServerError::Internal("store lock poisoned".into()))?;
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| ServerError::Internal(e.to_string()))?
+    }
+
     fn issued(&self) -> Result<std::sync::MutexGuard<'_, HashMap<Uuid, (i64, i64)>>> {
         self.0
             .issued
@@ -75,6 +97,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/time", get(time))
         .route("/v1/clock", post(clock))
         .route("/openapi.json", get(openapi))
+        .merge(crate::catalogue::routes())
         .fallback(|| async { ServerError::NotFound })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api;
+use crate::{api, catalogue};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +16,15 @@ use crate::api;
             HTTPS only, with a self-signed certificate the device pins by its SHA-256 (from its \
             enrollment code). Every error answers `{code, message}`; the status follows from the code."
     ),
-    paths(api::enroll, api::whoami, api::time, api::clock),
+    paths(
+        api::enroll,
+        api::whoami,
+        api::time,
+        api::clock,
+        catalogue::catalogue,
+        catalogue::version,
+        catalogue::photo
+    ),
     modifiers(&DeviceToken)
 )]
 struct ApiDoc;

@@ -91,7 +91,7 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(|e| ServerError::Internal(e.to_string()))?;
-        let app = router(AppState::new(self.db));
+        let app = router(AppState::new(self.db, self.store));
         axum_server::from_tcp_rustls(listener, tls)
             .serve(app.into_make_service())
             .await

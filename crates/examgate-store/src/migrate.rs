@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T091000_server_link",
         include_str!("../migrations/20261129T091000_server_link.sql"),
     ),
+    (
+        "20261129T101000_catalogue",
+        include_str!("../migrations/20261129T101000_catalogue.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

@@ -35,6 +35,14 @@ pub enum SyncError {
     BadResponse(String),
     #[error("TLS 设置失败 (TLS setup failed): {0}")]
     Tls(String),
+    #[error(
+        "本设备尚未注册到考点服务器，请先注册 (this device is not enrolled with a site server: enroll it first)"
+    )]
+    NotEnrolled,
+    #[error("{0}")]
+    Store(#[from] examgate_store::StoreError),
+    #[error("本机数据库不可用 (the local database is unavailable): {0}")]
+    StoreLock(String),
 }
 
 impl SyncError {

@@ -5,13 +5,17 @@
 //! The client trusts no certificate authority: it talks only to the server whose certificate
 //! fingerprint the enrollment code carries, and never over plain HTTP.
 
+pub mod catalogue;
+mod catalogue_client;
 mod client;
 pub mod clock;
 mod code;
 mod error;
 mod pin;
 pub mod wire;
+mod wire_catalogue;
 
+pub use catalogue::{CatalogueOutcome, client_for, refresh_catalogue};
 pub use client::Client;
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
 pub use error::{Result, SyncError};

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::wire_catalogue::*;
+
 /// Every route of this version starts with this.
 pub const PREFIX: &str = "/v1";
 
