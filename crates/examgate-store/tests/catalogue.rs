@@ -266,7 +266,14 @@ fn moving_a_candidate_with_events_is_allowed_and_reported_and_their_record_stays
     assert_eq!(report.moved[0].to, ("102".to_string(), 7));
     let c = door.candidate(SITTING, "2242300000001").unwrap();
     assert_eq!((c.room.as_str(), c.seat), ("102", 7));
-    assert!(matches!(c.state, examgate_core::fold::CandidateState::Admitted { .. }), "{:?}", c.state);
+    assert!(
+        matches!(
+            c.state,
+            examgate_core::fold::CandidateState::Admitted { .. }
+        ),
+        "{:?}",
+        c.state
+    );
 }
 
 #[test]
