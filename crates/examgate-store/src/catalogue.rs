@@ -132,6 +132,11 @@ impl CatalogueContent {
 }
 
 impl Catalogue {
+    /// SHA-256 (hex) of `bytes`: how a registration photo is named.
+    pub fn sha256_of(bytes: &[u8]) -> String {
+        sha256_hex(bytes)
+    }
+
     pub fn version(&self) -> CatalogueVersion {
         CatalogueVersion {
             site: self.content.site.clone(),

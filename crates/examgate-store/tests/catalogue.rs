@@ -301,3 +301,66 @@ fn the_offices_reimport_never_drops_a_candidate_with_events() {
     assert_eq!(s.room_candidates(SITTING, SITE, "101").unwrap().len(), 2);
     s.candidate(SITTING, "2242300000001").unwrap();
 }
+
+#[test]
+fn another_sites_catalogue_is_refused_on_a_device_enrolled_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = server(dir.path()).catalogue(SITE).unwrap();
+    let mut door = device(dir.path());
+    door.set_server_link(&examgate_store::ServerLink {
+        urls: vec!["https://127.0.0.1:8740".into()],
+        fingerprint: "ab".repeat(32),
+        token: "t".into(),
+        site: "第二考点".into(),
+        room: Some("201".into()),
+        role: "proctor".into(),
+        staff: "P201".into(),
+        enrolled_at: "2026-11-29T09:10:00Z".into(),
+    })
+    .unwrap();
+    assert!(matches!(
+        refusal(door.apply_catalogue(&cat)),
+        CatalogueRefusal::WrongSite { .. }
+    ));
+    assert!(door.sites().unwrap().is_empty());
+}
+
+#[test]
+fn a_catalogue_is_applied_only_with_every_photo_it_names_and_only_the_right_bytes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = server(dir.path()).catalogue(SITE).unwrap();
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
+    let photo = examgate_store::PhotoRef {
+        sha256: Catalogue::sha256_of(&jpeg),
+        content_type: "image/jpeg".into(),
+        size: jpeg.len() as u64,
+    };
+    let with_photo = edited(&v1, 2, |c| {
+        c.content.candidates[0].photo = Some(photo.clone())
+    });
+    let mut door = device(dir.path());
+    assert_eq!(
+        door.catalogue_photos_missing(&with_photo).unwrap(),
+        vec![photo.clone()]
+    );
+    assert_eq!(
+        refusal(door.apply_catalogue(&with_photo)),
+        CatalogueRefusal::PhotosMissing(1)
+    );
+    assert!(door.sites().unwrap().is_empty());
+    // Bytes that are not the photo named are not kept.
+    assert!(matches!(
+        refusal(door.keep_catalogue_photo(&photo, &jpeg[..8])),
+        CatalogueRefusal::Invalid(_)
+    ));
+    door.keep_catalogue_photo(&photo, &jpeg).unwrap();
+    assert!(
+        door.catalogue_photos_missing(&with_photo)
+            .unwrap()
+            .is_empty()
+    );
+    door.apply_catalogue(&with_photo).unwrap();
+    let student = &with_photo.content.candidates[0].student_number;
+    let (kind, bytes) = door.registration_photo(SITTING, student).unwrap().unwrap();
+    assert_eq!((kind.as_str(), bytes.as_slice()), ("image/jpeg", &jpeg[..]));
+}
