@@ -127,7 +127,7 @@ impl Store {
     /// The registration photos `catalogue` names that this device has neither in its seating
     /// lists nor among photos downloaded for it.
     pub fn catalogue_photos_missing(&self, catalogue: &Catalogue) -> Result<Vec<PhotoRef>> {
-        crate::catalogue::fill_photo_hashes(&self.conn)?;
+        crate::catalogue_export::fill_photo_hashes(&self.conn)?;
         let mut seen = HashSet::new();
         let mut missing = Vec::new();
         let mut stmt = self.conn.prepare_cached(
@@ -274,7 +274,7 @@ impl Store {
 /// Puts every photo the catalogue names into the inbox (from the inbox, or a seating list's
 /// photo with the same hash), or refuses when one has not arrived.
 fn stage_photos(conn: &Connection, catalogue: &Catalogue) -> Result<()> {
-    crate::catalogue::fill_photo_hashes(conn)?;
+    crate::catalogue_export::fill_photo_hashes(conn)?;
     let mut missing = HashSet::new();
     for p in catalogue
         .content

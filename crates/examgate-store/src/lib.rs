@@ -12,6 +12,7 @@ mod catalog;
 mod catalogue;
 mod catalogue_apply;
 mod catalogue_check;
+mod catalogue_export;
 mod catalogue_write;
 mod cipher;
 mod dbkey;
