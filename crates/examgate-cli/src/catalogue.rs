@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 use examgate_store::Store;
-use examgate_sync::{CatalogueOutcome, Client, SyncError, client_for, refresh_catalogue};
+use examgate_sync::{CatalogueOutcome, Client, SyncError, clients_for, refresh_catalogue};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -90,7 +90,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let store = Store::open_office(&args.db)
         .with_context(|| format!("cannot open {}", args.db.display()))?;
     let link = store.server_link()?.ok_or(SyncError::NotEnrolled)?;
-    let client = client_for(&link)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    refresh(&runtime, &Mutex::new(store), &client)
+    let store = Mutex::new(store);
+    // The addresses in order: an unreachable one moves on, any other failure ends it.
+    let mut last = None;
+    for client in clients_for(&link)? {
+        match runtime.block_on(refresh_catalogue(&store, &client)) {
+            Ok(outcome) => return Ok(print(&outcome)),
+            Err(e @ SyncError::Unreachable { .. }) => last = Some(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(last.map_or_else(|| anyhow::anyhow!("no server address"), Into::into))
 }

@@ -36,14 +36,19 @@ fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
         .map_err(|e| SyncError::StoreLock(e.to_string()))
 }
 
-/// A client of the server `link` names (its first address), with the device token.
-pub fn client_for(link: &ServerLink) -> Result<Client> {
-    let url = link
-        .urls
-        .first()
-        .ok_or_else(|| SyncError::BadUrl("没有服务器地址 (no server address)".into()))?;
+/// Clients of the server `link` names, one per address in the order to try, with the device
+/// token.
+pub fn clients_for(link: &ServerLink) -> Result<Vec<Client>> {
     let pinned: Fingerprint = link.fingerprint.parse()?;
-    Ok(Client::new(url, pinned)?.with_token(link.token.clone()))
+    if link.urls.is_empty() {
+        return Err(SyncError::BadUrl(
+            "没有服务器地址 (no server address)".into(),
+        ));
+    }
+    link.urls
+        .iter()
+        .map(|url| Ok(Client::new(url, pinned)?.with_token(link.token.clone())))
+        .collect()
 }
 
 fn refused(version: u64, e: StoreError) -> Result<CatalogueOutcome> {

@@ -15,7 +15,7 @@ mod pin;
 pub mod wire;
 mod wire_catalogue;
 
-pub use catalogue::{CatalogueOutcome, client_for, refresh_catalogue};
+pub use catalogue::{CatalogueOutcome, clients_for, refresh_catalogue};
 pub use client::Client;
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
 pub use error::{Result, SyncError};
