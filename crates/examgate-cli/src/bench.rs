@@ -4,6 +4,7 @@
 //! - door: find a candidate by the last 4 digits of the ticket, compare the ID's last 4, and
 //!   record the admission durably (one fsync'd commit), on a 10,000-candidate site.
 //! - import: a 10,000-row seating-list CSV into an empty database, parse to commit.
+//! - `bench sync`: event sync against a real server (`sync_bench`).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,7 +21,10 @@ use examgate_store::{Durability, ImportOptions, Store};
 use crate::measure::{met, ms};
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
     /// Candidates on the generated site.
     #[arg(long, default_value_t = 10_000)]
     candidates: usize,
@@ -30,6 +34,13 @@ pub struct Args {
     /// Imports to time (each into a fresh database).
     #[arg(long, default_value_t = 7)]
     imports: usize,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BenchCommand {
+    /// Event sync against a real server on loopback: one device's 1,000 events against a raw
+    /// transfer of the same bytes, and 200 devices pushing at once.
+    Sync(crate::sync_bench::Args),
 }
 
 /// Percentiles of a set of timings, in ms.
@@ -98,6 +109,9 @@ fn door(
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(BenchCommand::Sync(sync)) = &args.command {
+        return crate::sync_bench::run(sync);
+    }
     let dir = tempfile::tempdir()?;
     let (seating, roster) = large_site(args.candidates);
     let label = sittings()

@@ -1,7 +1,7 @@
 //! `examgate`: the site office's command-line tool, and the scripts' entry to the same code the
 //! app runs: import seating lists and rosters, check document numbers, write the demo exam,
 //! stamp, sign and verify fallback photos, measure the door's and the photo's speed, run the
-//! site server and enroll a device with it.
+//! site server, enroll a device with it and sync.
 
 mod bench;
 mod catalogue;
@@ -14,6 +14,9 @@ mod photo_bench;
 mod pin;
 mod pin_bench;
 mod serve;
+mod sync;
+mod sync_bench;
+mod sync_load;
 mod verify;
 
 use std::path::PathBuf;
@@ -66,6 +69,10 @@ enum Command {
     /// Enroll this device's database with a site server, with the code `examgate serve enroll`
     /// printed.
     Enroll(enroll::Args),
+    /// One full sync with the site server this database is enrolled with: push this device's
+    /// events, pull the site's, measure the clock. Exit status 0 only when the server holds
+    /// everything (1: something is still pending or was refused; 2: the sync failed).
+    Sync(sync::Args),
     /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
     /// server this database is enrolled with, now. Exit 1 when the device refused it.
     Catalogue(catalogue::Args),
@@ -92,6 +99,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Serve(args) => serve::run(args),
         Command::Enroll(args) => enroll::run(&args),
+        Command::Sync(args) => sync::run(&args),
         Command::Catalogue(args) => catalogue::run(&args),
     };
     match result {

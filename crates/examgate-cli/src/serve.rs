@@ -1,5 +1,6 @@
 //! `examgate serve`: run the site server, and the office's commands on its data folder: issue a
-//! one-time enrollment code (text and QR), revoke a device, list devices, print the trust list.
+//! one-time enrollment code (text and QR), revoke a device, list devices, print the trust list,
+//! list the events kept aside (quarantined).
 //! Thin: parsing and printing; the work is in examgate-server.
 
 use std::io::Write;
@@ -43,6 +44,12 @@ enum Command {
     },
     /// List the enrolled devices.
     Devices {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// List the events the server kept aside (quarantined, never merged): an id or (device,
+    /// seq) already held with other content, an act the device may not record, a bad signature.
+    Quarantine {
         #[arg(long)]
         data: PathBuf,
     },
@@ -116,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Devices { data }) => devices(&data),
+        Some(Command::Quarantine { data }) => quarantine(&data),
         Some(Command::Keys {
             data,
             include_revoked,
@@ -251,6 +259,31 @@ fn devices(data: &Path) -> anyhow::Result<ExitCode> {
             d.info.role.as_str(),
             d.info.staff,
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per quarantined event, oldest first: when, which device and seq, why, and what the
+/// event was (its kind and candidate; no ID number is in an event).
+fn quarantine(data: &Path) -> anyhow::Result<ExitCode> {
+    let mut server = open(data)?;
+    let entries = server.store().quarantined()?;
+    for q in &entries {
+        let e = &q.received.event;
+        println!(
+            "{}	{}	{}	{}	{}	{}	{}	{}",
+            q.received_at.to_rfc3339(),
+            e.device,
+            e.seq,
+            q.reason.code(),
+            e.id,
+            e.kind.name(),
+            e.candidate.as_str(),
+            q.reason
+        );
+    }
+    if entries.is_empty() {
+        println!("没有留存的事件 (nothing was kept aside)");
     }
     Ok(ExitCode::SUCCESS)
 }

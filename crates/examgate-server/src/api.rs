@@ -2,7 +2,8 @@
 //! [`ServerDb`]. Database work runs on the blocking pool behind one mutex: SQLite writes are
 //! serial anyway, and the async workers stay free for TLS and slow clients.
 //!
-//! Every route takes at most [`BODY_LIMIT`]; the photo route (to come) raises it for itself.
+//! Every route takes at most [`BODY_LIMIT`]; the event push and the photo route (to come) raise
+//! it for themselves. Event sync's handlers are in `events`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,12 +16,14 @@ use chrono::Utc;
 use examgate_store::Store;
 use examgate_sync::clock::{ClockOffset, ClockSample, offset};
 use examgate_sync::wire::{
-    BODY_LIMIT, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, TimeResponse,
+    BODY_LIMIT, DeviceInfo, EVENTS_BODY_LIMIT, EnrollRequest, EnrollResponse, ErrorBody,
+    TimeResponse,
 };
 use uuid::Uuid;
 
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
+use crate::events;
 use crate::extract::{Authed, WireJson};
 use crate::micros;
 
@@ -34,6 +37,8 @@ struct Inner {
     /// The site's events: the one open store of the server (its catalogue and the union of the
     /// devices' events). Locked for one request's SQLite work at a time, on the blocking pool.
     store: Mutex<Store>,
+    /// Bumped whenever events join the store's log: wakes the long polls.
+    arrivals: tokio::sync::watch::Sender<u64>,
     /// The (t2, t3) the server last answered each device's `GET /v1/time` with: `POST /v1/clock`
     /// must report those, so a device cannot invent the server's half of a sample.
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
@@ -44,6 +49,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
             store: Mutex::new(store),
+            arrivals: tokio::sync::watch::Sender::new(0),
             issued: Mutex::new(HashMap::new()),
         }))
     }
@@ -82,6 +88,16 @@ impl AppState {
         .map_err(|e| ServerError::Internal(e.to_string()))?
     }
 
+    /// Tells the long polls that events joined the log.
+    pub(crate) fn arrived(&self) {
+        self.0.arrivals.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that sees every later [`AppState::arrived`].
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.arrivals.subscribe()
+    }
+
     fn issued(&self) -> Result<std::sync::MutexGuard<'_, HashMap<Uuid, (i64, i64)>>> {
         self.0
             .issued
@@ -96,6 +112,13 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/v1/whoami", get(whoami))
         .route("/v1/time", get(time))
         .route("/v1/clock", post(clock))
+        .route("/v1/status", get(events::status))
+        .route(
+            "/v1/events",
+            get(events::pull)
+                .post(events::push)
+                .layer(DefaultBodyLimit::max(EVENTS_BODY_LIMIT)),
+        )
         .route("/openapi.json", get(openapi))
         .merge(crate::catalogue::routes())
         .fallback(|| async { ServerError::NotFound })

@@ -45,6 +45,10 @@ pub enum ServerError {
     NotFound,
     #[error("该接口不接受此方法 (this route does not take this method)")]
     MethodNotAllowed,
+    #[error("一批最多 {max} 条事件 (a batch carries at most {max} events)")]
+    TooManyEvents { max: usize },
+    #[error("一批事件须按序号递增排列 (a batch's events must be in increasing seq order)")]
+    BatchOutOfOrder,
     #[error("参数无效 (bad argument): {0}")]
     BadArgument(String),
     #[error("{0}")]
@@ -70,7 +74,8 @@ impl ServerError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ServerError::BadJson { .. } | ServerError::BadArgument(_) => ErrorCode::BadJson,
-            ServerError::TooLarge { .. } => ErrorCode::TooLarge,
+            ServerError::TooLarge { .. } | ServerError::TooManyEvents { .. } => ErrorCode::TooLarge,
+            ServerError::BatchOutOfOrder => ErrorCode::BatchOutOfOrder,
             ServerError::Unauthorized => ErrorCode::Unauthorized,
             ServerError::DeviceRevoked => ErrorCode::DeviceRevoked,
             ServerError::EnrollCodeUnknown => ErrorCode::EnrollCodeUnknown,

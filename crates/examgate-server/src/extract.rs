@@ -14,17 +14,19 @@ use serde::de::DeserializeOwned;
 use crate::api::AppState;
 use crate::error::ServerError;
 
-/// A JSON body of type `T`.
+/// A JSON body of type `T`, on a route whose body limit is `LIMIT` (what a 413 names).
 #[derive(Debug)]
-pub(crate) struct WireJson<T>(pub T);
+pub(crate) struct WireJson<T, const LIMIT: usize = BODY_LIMIT>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WireJson<T> {
+impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S>
+    for WireJson<T, LIMIT>
+{
     type Rejection = ServerError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ServerError> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ServerError::TooLarge { limit: BODY_LIMIT }
+                ServerError::TooLarge { limit: LIMIT }
             } else {
                 ServerError::BadJson {
                     field: "(body)".into(),

@@ -11,6 +11,7 @@ mod db;
 mod devices;
 mod enroll;
 mod error;
+mod events;
 mod extract;
 mod openapi;
 mod serve;

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, catalogue};
+use crate::{api, catalogue, events};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,9 @@ use crate::{api, catalogue};
         api::whoami,
         api::time,
         api::clock,
+        events::status,
+        events::push,
+        events::pull,
         catalogue::catalogue,
         catalogue::version,
         catalogue::photo

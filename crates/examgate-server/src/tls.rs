@@ -85,7 +85,7 @@ impl TlsIdentity {
     }
 
     /// A rustls server configuration (ring provider) presenting this certificate.
-    pub(crate) fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
+    pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()

@@ -91,9 +91,10 @@ pub(crate) fn append(conn: &Connection, new: NewEvent<'_>) -> Result<Event> {
 /// Inserts an event (local or received); a second copy of the same id is ignored.
 pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<bool> {
     let body = serde_json::to_string(e).map_err(|err| StoreError::CorruptEvent(err.to_string()))?;
-    let n = conn.execute(
+    let n = conn.prepare_cached(
         "INSERT OR IGNORE INTO event (id, device, seq, wall, hlc, actor, sitting, candidate, kind, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?.execute(
         params![
             e.id.to_string(),
             e.device.to_string(),
@@ -109,10 +110,8 @@ pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<bool> {
     )?;
     if n == 1 {
         // Its place in this store's arrival order: the cursor a pull reads from.
-        conn.execute(
-            "INSERT INTO event_arrival (event_id) VALUES (?1)",
-            [e.id.to_string()],
-        )?;
+        conn.prepare_cached("INSERT INTO event_arrival (event_id) VALUES (?1)")?
+            .execute([e.id.to_string()])?;
     }
     Ok(n == 1)
 }

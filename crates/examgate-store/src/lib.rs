@@ -37,6 +37,7 @@ mod secret_service;
 mod server_link;
 mod staffing;
 mod sync_out;
+mod sync_state;
 
 use std::path::Path;
 
@@ -64,6 +65,7 @@ pub use quarantine::{QuarantineEntry, QuarantineReason, Quarantined};
 pub use receive::ReceiveReport;
 pub use server_link::ServerLink;
 pub use staffing::StaffingWarning;
+pub use sync_state::{SyncState, TrustedDevice};
 
 /// SHA-256 of `bytes` as lower-case hex: migration checksums and the import log.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {

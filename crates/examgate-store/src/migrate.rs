@@ -44,6 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/20261129T091000_server_link.sql"),
     ),
     (
+        "20261129T100000_sync_cursor",
+        include_str!("../migrations/20261129T100000_sync_cursor.sql"),
+    ),
+    (
         "20261129T101000_catalogue",
         include_str!("../migrations/20261129T101000_catalogue.sql"),
     ),

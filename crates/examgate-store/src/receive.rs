@@ -65,25 +65,21 @@ enum Verdict {
 /// The body of the event held (merged or waiting) under `id`.
 fn held_by_id(conn: &Connection, id: EventId) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT body FROM event WHERE id = ?1
              UNION ALL SELECT body FROM event_waiting WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([id.to_string()], |r| r.get(0))
         .optional()?)
 }
 
 fn seq_held(conn: &Connection, device: Uuid, seq: u64) -> Result<bool> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT 1 FROM event WHERE device = ?1 AND seq = ?2
              UNION ALL SELECT 1 FROM event_waiting WHERE device = ?1 AND seq = ?2",
-            params![device.to_string(), seq as i64],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+        )?
+        .exists(params![device.to_string(), seq as i64])?)
 }
 
 /// Duplicate when `held` (a stored body) has the same canonical bytes as `e`, else `otherwise`.
@@ -144,10 +140,8 @@ fn parents_merged(conn: &Connection, e: &Event) -> Result<bool> {
 
 fn merge(conn: &Connection, e: &Event, signature: &str) -> Result<()> {
     insert(conn, e)?;
-    conn.execute(
-        "INSERT INTO event_signature (event_id, signature) VALUES (?1, ?2)",
-        params![e.id.to_string(), signature],
-    )?;
+    conn.prepare_cached("INSERT INTO event_signature (event_id, signature) VALUES (?1, ?2)")?
+        .execute(params![e.id.to_string(), signature])?;
     Ok(())
 }
 

@@ -101,20 +101,17 @@ impl Store {
         for event in events {
             let id = event.id.to_string();
             let held: Option<String> = tx
-                .query_row(
-                    "SELECT signature FROM event_signature WHERE event_id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT signature FROM event_signature WHERE event_id = ?1")?
+                .query_row([&id], |r| r.get(0))
                 .optional()?;
             out.push(match held {
                 Some(signature) => SignedEvent { event, signature },
                 None => {
                     let signed = sign(key, event);
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO event_signature (event_id, signature) VALUES (?1, ?2)",
-                        params![id, signed.signature],
-                    )?;
+                    )?
+                    .execute(params![id, signed.signature])?;
                     signed
                 }
             });
@@ -131,6 +128,53 @@ impl Store {
         &self,
         cursor: u64,
         sitting: Option<&str>,
+        exclude_device: Option<Uuid>,
+        limit: usize,
+    ) -> Result<(Vec<SignedEvent>, u64)> {
+        self.events_after_in(cursor, sitting, None, exclude_device, limit)
+    }
+
+    /// [`Store::events_after`], restricted to the events of candidates seated at `site` (by this
+    /// store's catalogue) when given: what the site server sends a device of that site.
+    pub fn site_events_after(
+        &self,
+        cursor: u64,
+        site: &str,
+        exclude_device: Option<Uuid>,
+        limit: usize,
+    ) -> Result<(Vec<SignedEvent>, u64)> {
+        self.events_after_in(cursor, None, Some(site), exclude_device, limit)
+    }
+
+    /// The end of this store's arrival order: a pull from here has nothing to read yet.
+    pub fn arrival_end(&self) -> Result<u64> {
+        let end: i64 = self.conn.query_row(
+            "SELECT coalesce(max(arrival), 0) FROM event_arrival",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(count(end))
+    }
+
+    /// The site `student` is seated at in `sitting`, by this store's catalogue (`None` when the
+    /// catalogue does not list them): the server checks every event it receives against it.
+    pub fn candidate_site(&self, sitting: &str, student: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT st.name FROM candidate c JOIN sitting si ON si.id = c.sitting_id
+                 JOIN room r ON r.id = c.room_id JOIN site st ON st.id = r.site_id
+                 WHERE si.label = ?1 AND c.student_number = ?2",
+            )?
+            .query_row([sitting, student], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn events_after_in(
+        &self,
+        cursor: u64,
+        sitting: Option<&str>,
+        site: Option<&str>,
         exclude_device: Option<Uuid>,
         limit: usize,
     ) -> Result<(Vec<SignedEvent>, u64)> {
@@ -151,6 +195,12 @@ impl Store {
              LEFT JOIN event_signature s ON s.event_id = a.event_id
              WHERE a.arrival > ?1 AND (?2 IS NULL OR e.sitting = ?2)
                AND (?3 IS NULL OR e.device <> ?3)
+               AND (?5 IS NULL OR EXISTS (
+                   SELECT 1 FROM sitting si
+                   JOIN candidate c ON c.sitting_id = si.id AND c.student_number = e.candidate
+                   JOIN room r ON r.id = c.room_id
+                   JOIN site st ON st.id = r.site_id
+                   WHERE si.label = e.sitting AND st.name = ?5))
              ORDER BY a.arrival LIMIT ?4",
         )?;
         let rows = stmt.query_map(
@@ -158,7 +208,8 @@ impl Store {
                 from,
                 sitting,
                 exclude_device.map(|d| d.to_string()),
-                i64::try_from(limit).unwrap_or(i64::MAX)
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                site
             ],
             |r| {
                 Ok((

@@ -11,7 +11,20 @@ use crate::clock::{ClockOffset, ClockSample};
 use crate::code::{Fingerprint, check_https};
 use crate::error::{Result, SyncError};
 use crate::pin::{Mismatch, pinned_config};
-use crate::wire::{DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, PREFIX, TimeResponse};
+use crate::wire::{
+    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, PREFIX, PullResponse,
+    PushRefused, PushRequest, PushResponse, QuarantinedEvent, StatusResponse, TimeResponse,
+};
+use examgate_core::signed::SignedEvent;
+
+/// What a push did: the server's mark after it, and the events it kept aside (a 409).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushOutcome {
+    pub high_water: u64,
+    pub accepted: u32,
+    pub duplicate: u32,
+    pub quarantined: Vec<QuarantinedEvent>,
+}
 
 /// A client of one site server.
 #[derive(Debug, Clone)]
@@ -85,6 +98,54 @@ impl Client {
         self.send(req).await
     }
 
+    /// The server's view of this device's sync: its high-water mark and the pull cursor's end.
+    pub async fn status(&self) -> Result<StatusResponse> {
+        self.send(self.authed(self.http.get(self.route("/status"))))
+            .await
+    }
+
+    /// Pushes a batch of this device's own signed events. A 409 whose events were kept aside is
+    /// an answer, not a failure: the rest of the batch was kept, and [`PushRefused`] says which.
+    pub async fn push(&self, events: &[SignedEvent]) -> Result<PushOutcome> {
+        let body = PushRequest {
+            events: events.to_vec(),
+        };
+        let req = self.authed(self.http.post(self.route("/events")).json(&body));
+        match self.send::<PushResponse>(req).await {
+            Ok(ok) => Ok(PushOutcome {
+                high_water: ok.high_water,
+                accepted: ok.accepted,
+                duplicate: ok.duplicate,
+                quarantined: Vec::new(),
+            }),
+            Err(SyncError::Refused {
+                code: Some(ErrorCode::EventsQuarantined),
+                message,
+                ..
+            }) => {
+                let refused: PushRefused = serde_json::from_str(&message)
+                    .map_err(|e| SyncError::BadResponse(e.to_string()))?;
+                Ok(PushOutcome {
+                    high_water: refused.high_water,
+                    accepted: refused.accepted,
+                    duplicate: refused.duplicate,
+                    quarantined: refused.quarantined,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The site's other events after `cursor`; with `wait`, the server holds the request up to
+    /// that many seconds until one arrives.
+    pub async fn pull(&self, cursor: u64, wait: Option<u32>) -> Result<PullResponse> {
+        let mut url = format!("{}?cursor={cursor}", self.route("/events"));
+        if let Some(w) = wait {
+            url.push_str(&format!("&wait={w}"));
+        }
+        self.send(self.authed(self.http.get(url))).await
+    }
+
     /// A raw POST of `body` to `path` (under `/v1`), answering the status and the error body if
     /// any: for tools and tests that probe the server's refusals.
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Result<(u16, Option<ErrorBody>)> {
@@ -121,6 +182,14 @@ impl Client {
                 .map_err(|e| SyncError::BadResponse(e.to_string()));
         }
         let body = serde_json::from_slice::<ErrorBody>(&bytes).ok();
+        if body.as_ref().map(|b| b.code) == Some(ErrorCode::EventsQuarantined) {
+            // The whole answer, for `push` to read the list from.
+            return Err(SyncError::Refused {
+                status: status.as_u16(),
+                code: Some(ErrorCode::EventsQuarantined),
+                message: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
         Err(SyncError::Refused {
             status: status.as_u16(),
             code: body.as_ref().map(|b| b.code),

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use crate::wire_catalogue::*;
+pub use crate::wire_events::*;
 
 /// Every route of this version starts with this.
 pub const PREFIX: &str = "/v1";
@@ -138,6 +139,12 @@ pub enum ErrorCode {
     EnrollCodeUsed,
     /// 409: this device id or key is already enrolled differently.
     DeviceConflict,
+    /// 409: events of a push were kept aside (quarantined for the office, never merged): the
+    /// same id or `(device, seq)` with other content, an act this device may not record, or an
+    /// event not signed by this device. The answer lists them ([`PushRefused`]).
+    EventsQuarantined,
+    /// 400: a push whose events are not in strictly increasing seq order.
+    BatchOutOfOrder,
     /// 410: the enrollment code expired.
     EnrollCodeExpired,
     /// 413: the body is larger than the route takes.
@@ -149,12 +156,17 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadJson | ErrorCode::BadClockSample | ErrorCode::KeyProofInvalid => 400,
+            ErrorCode::BadJson
+            | ErrorCode::BadClockSample
+            | ErrorCode::KeyProofInvalid
+            | ErrorCode::BatchOutOfOrder => 400,
             ErrorCode::Unauthorized | ErrorCode::EnrollCodeUnknown => 401,
             ErrorCode::DeviceRevoked => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::EnrollCodeUsed | ErrorCode::DeviceConflict => 409,
+            ErrorCode::EnrollCodeUsed
+            | ErrorCode::DeviceConflict
+            | ErrorCode::EventsQuarantined => 409,
             ErrorCode::EnrollCodeExpired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::Internal => 500,

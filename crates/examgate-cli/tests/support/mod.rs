@@ -30,12 +30,19 @@ impl Drop for Served {
     }
 }
 
+pub mod site;
+
 pub fn serve(dir: &Path) -> Served {
-    let data = dir.join("server");
+    serve_data(&dir.join("server"), "127.0.0.1:0")
+}
+
+/// `examgate serve --data <data> --listen <listen>`, once it listens.
+pub fn serve_data(data: &Path, listen: &str) -> Served {
+    let data = data.to_owned();
     let child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(&data)
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", listen])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -83,6 +90,14 @@ pub fn text(out: &[u8]) -> String {
 }
 
 impl Served {
+    /// SIGKILLs the server and starts it again on the same data and port.
+    pub fn kill_and_restart(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let listen = self.url.trim_start_matches("https://").to_owned();
+        *self = serve_data(&self.data, &listen);
+    }
+
     pub fn data(&self) -> &str {
         self.data.to_str().unwrap()
     }

@@ -1,0 +1,286 @@
+//! Event sync's routes: a device's status, its push of its own signed events, and its pull of the
+//! site's other events (a long poll when asked to wait).
+//!
+//! A push goes through the store's one receive path with the server's rules: the signing key must
+//! be the calling device's enrolled key (an event of another device is kept aside as
+//! `unknown-device`), the candidate must be seated at the device's site in that sitting, and only
+//! a device enrolled as a chief examiner of the site may approve or reject a manual verification
+//! or settle a conflict, whatever the event claims (`not-permitted`). Whatever is kept aside is
+//! listed in a 409 and stays in the store's quarantine for the office; the rest of the batch is
+//! kept as usual.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use ed25519_dalek::VerifyingKey;
+use examgate_core::event::{Event, EventKind};
+use examgate_sync::wire::{
+    DeviceInfo, ErrorBody, ErrorCode, MAX_BATCH, MAX_WAIT_SECONDS, PullQuery, PullResponse,
+    PushRefused, PushRequest, PushResponse, QuarantinedEvent, Role, SiteKey, StatusResponse,
+};
+use rusqlite::params;
+use uuid::Uuid;
+
+use crate::api::AppState;
+use crate::db::ServerDb;
+use crate::error::{Result, ServerError};
+use crate::extract::{Authed, WireJson};
+
+impl ServerDb {
+    /// The enrolled key of `device` (the caller is authenticated, so it is enrolled).
+    pub(crate) fn device_key(&self, device: Uuid) -> Result<VerifyingKey> {
+        let hex_key: String = self.conn.query_row(
+            "SELECT public_key FROM server_device WHERE device_id = ?1",
+            [device.to_string()],
+            |r| r.get(0),
+        )?;
+        parse_key(&hex_key)
+            .ok_or_else(|| ServerError::Internal(format!("enrolled key of {device} unreadable")))
+    }
+
+    /// The keys of every device enrolled at `site`, revoked ones included (flagged): what a
+    /// device checks the site's events against.
+    pub fn site_keys(&self, site: &str) -> Result<Vec<SiteKey>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, public_key, role, room, revoked_at IS NOT NULL FROM server_device
+              WHERE site = ?1 ORDER BY enrolled_at, device_id",
+        )?;
+        let rows = stmt.query_map(params![site], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?;
+        let mut keys = Vec::new();
+        for row in rows {
+            let (id, public_key, role, room, revoked) = row?;
+            keys.push(SiteKey {
+                device_id: Uuid::parse_str(&id)
+                    .map_err(|e| ServerError::Internal(e.to_string()))?,
+                public_key,
+                role: role.parse::<Role>().map_err(ServerError::Internal)?,
+                room,
+                revoked,
+            });
+        }
+        Ok(keys)
+    }
+}
+
+fn parse_key(hex_key: &str) -> Option<VerifyingKey> {
+    let mut raw = [0u8; 32];
+    hex::decode_to_slice(hex_key, &mut raw).ok()?;
+    VerifyingKey::from_bytes(&raw).ok()
+}
+
+/// The acts only a chief examiner's device may record.
+fn chiefs_only(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ManualVerificationApproved
+            | EventKind::ManualVerificationRejected { .. }
+            | EventKind::ConflictResolved { .. }
+    )
+}
+
+/// Whether `device` may record `e`, given the site the server's catalogue seats its candidate at.
+fn permitted(device: &DeviceInfo, seated_at: Option<&str>, e: &Event) -> bool {
+    seated_at == Some(device.site.as_str()) && (device.role == Role::Chief || !chiefs_only(&e.kind))
+}
+
+/// This device's mark and where the server's arrival order ends.
+#[utoipa::path(get, path = "/v1/status", security(("device_token" = [])),
+    responses(
+        (status = 200, body = StatusResponse),
+        (status = 401, body = ErrorBody, description = "unauthorized"),
+        (status = 403, body = ErrorBody, description = "device_revoked")))]
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    Authed(device): Authed,
+) -> Result<Json<StatusResponse>> {
+    let id = device.device_id;
+    let (high_water, cursor_end) = state
+        .store(move |s| Ok((s.high_water(id)?, s.arrival_end()?)))
+        .await?;
+    Ok(Json(StatusResponse {
+        device_id: id,
+        high_water,
+        cursor_end,
+        max_batch: MAX_BATCH as u32,
+    }))
+}
+
+/// Push a batch of this device's own events, in seq order. A repeat is a no-op; an event kept
+/// aside is listed in a 409 (the rest of the batch is kept).
+#[utoipa::path(post, path = "/v1/events", request_body = PushRequest, security(("device_token" = [])),
+    responses(
+        (status = 200, body = PushResponse),
+        (status = 400, body = ErrorBody, description = "bad_json, batch_out_of_order"),
+        (status = 401, body = ErrorBody, description = "unauthorized"),
+        (status = 403, body = ErrorBody, description = "device_revoked"),
+        (status = 409, body = PushRefused, description = "events_quarantined"),
+        (status = 413, body = ErrorBody, description = "too_large")))]
+pub(crate) async fn push(
+    State(state): State<AppState>,
+    Authed(device): Authed,
+    WireJson(req): WireJson<PushRequest, { examgate_sync::wire::EVENTS_BODY_LIMIT }>,
+) -> Result<Response> {
+    let events = req.events;
+    if events.len() > MAX_BATCH {
+        return Err(ServerError::TooManyEvents { max: MAX_BATCH });
+    }
+    if events.windows(2).any(|w| w[0].event.seq >= w[1].event.seq) {
+        return Err(ServerError::BatchOutOfOrder);
+    }
+    let id = device.device_id;
+    let key = state.db(move |db| db.device_key(id)).await?;
+    let (report, high_water) = state
+        .store(move |s| {
+            let mut seated: HashMap<(String, String), Option<String>> = HashMap::new();
+            for e in events.iter().map(|s| &s.event) {
+                let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
+                if let std::collections::hash_map::Entry::Vacant(slot) = seated.entry(k) {
+                    let (sitting, student) = slot.key();
+                    let site = s.candidate_site(sitting, student)?;
+                    slot.insert(site);
+                }
+            }
+            let permit = |e: &Event| {
+                let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
+                permitted(&device, seated.get(&k).and_then(|s| s.as_deref()), e)
+            };
+            let trust = |d: Uuid| (d == id).then_some(key);
+            let now = Utc::now().fixed_offset();
+            let report = s.receive_with(&events, &trust, &permit, now)?;
+            Ok((report, s.high_water(id)?))
+        })
+        .await?;
+    if report.merged > 0 {
+        state.arrived();
+    }
+    let (accepted, duplicate) = (report.accepted as u32, report.duplicate as u32);
+    if report.quarantined.is_empty() {
+        return Ok(Json(PushResponse {
+            high_water,
+            accepted,
+            duplicate,
+        })
+        .into_response());
+    }
+    let quarantined: Vec<QuarantinedEvent> = report
+        .quarantined
+        .iter()
+        .map(|q| QuarantinedEvent {
+            id: q.id.0,
+            seq: q.seq,
+            reason: q.reason.code().to_owned(),
+            message: q.reason.to_string(),
+        })
+        .collect();
+    let body = PushRefused {
+        code: ErrorCode::EventsQuarantined,
+        message: format!(
+            "{} 条事件未被接收，已留存待考点办公室处理 ({} events were kept aside for the site office, not merged)",
+            quarantined.len(),
+            quarantined.len()
+        ),
+        high_water,
+        accepted,
+        duplicate,
+        quarantined,
+    };
+    Ok((StatusCode::CONFLICT, Json(body)).into_response())
+}
+
+/// The site's other events after `cursor`, with the keys that check them; with `wait`, held until
+/// one arrives (at most [`MAX_WAIT_SECONDS`]).
+#[utoipa::path(get, path = "/v1/events", params(PullQuery), security(("device_token" = [])),
+    responses(
+        (status = 200, body = PullResponse),
+        (status = 400, body = ErrorBody, description = "bad_json"),
+        (status = 401, body = ErrorBody, description = "unauthorized"),
+        (status = 403, body = ErrorBody, description = "device_revoked")))]
+pub(crate) async fn pull(
+    State(state): State<AppState>,
+    Authed(device): Authed,
+    query: std::result::Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullResponse>> {
+    let Query(q) = query.map_err(|e| ServerError::BadArgument(e.body_text()))?;
+    let wait = Duration::from_secs(q.wait.unwrap_or(0).min(MAX_WAIT_SECONDS).into());
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut arrivals = state.arrivals();
+    let (id, site) = (device.device_id, device.site.clone());
+    let (events, next_cursor) = loop {
+        // Marked seen before reading, so an arrival after the read wakes the wait below.
+        arrivals.borrow_and_update();
+        let site = site.clone();
+        let page = state
+            .store(move |s| Ok(s.site_events_after(q.cursor, &site, Some(id), MAX_BATCH)?))
+            .await?;
+        if !page.0.is_empty() || wait.is_zero() {
+            break page;
+        }
+        match tokio::time::timeout_at(deadline, arrivals.changed()).await {
+            Ok(Ok(())) => continue,
+            _ => break page,
+        }
+    };
+    let keys = state.db(move |db| db.site_keys(&site)).await?;
+    Ok(Json(PullResponse {
+        more: events.len() == MAX_BATCH,
+        events,
+        next_cursor,
+        keys,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_chief_examiners_device_of_the_candidates_site_may_decide() {
+        let proctor = DeviceInfo {
+            device_id: Uuid::now_v7(),
+            name: "door".into(),
+            site: "甲考点".into(),
+            room: Some("01".into()),
+            role: Role::Proctor,
+            staff: "J1".into(),
+        };
+        let chief = DeviceInfo {
+            role: Role::Chief,
+            room: None,
+            ..proctor.clone()
+        };
+        let event = |kind| Event {
+            id: examgate_core::event::EventId(Uuid::now_v7()),
+            device: proctor.device_id,
+            seq: 1,
+            wall: Utc::now().fixed_offset(),
+            hlc: examgate_core::event::Hlc(1),
+            exam_time: None,
+            actor: "Z01".into(),
+            sitting: "s".into(),
+            candidate: examgate_core::model::StudentNumber::parse("2242100000001").unwrap(),
+            parents: vec![],
+            kind,
+        };
+        let approve = event(EventKind::ManualVerificationApproved);
+        let admit = event(EventKind::Admitted);
+        assert!(!permitted(&proctor, Some("甲考点"), &approve));
+        assert!(permitted(&chief, Some("甲考点"), &approve));
+        assert!(permitted(&proctor, Some("甲考点"), &admit));
+        assert!(!permitted(&proctor, Some("乙考点"), &admit));
+        assert!(!permitted(&chief, None, &approve));
+    }
+}
