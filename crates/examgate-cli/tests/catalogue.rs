@@ -468,3 +468,39 @@ fn a_cut_download_changes_nothing_keeps_the_photos_that_arrived_and_an_unchanged
         "a 304 and a TLS handshake: {unchanged} bytes"
     );
 }
+
+#[test]
+fn a_sync_brings_a_changed_catalogue_along_and_an_unchanged_one_costs_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = site_server(dir.path());
+    let db = device_db(dir.path(), "door");
+    assert!(
+        enroll(&db, &code_for(&server, SITE, "101", "P001"))
+            .status
+            .success()
+    );
+    let sync = || examgate(&["sync", "--db", db.to_str().unwrap()]);
+
+    let out = sync();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("名册未变"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    import(
+        &server,
+        &lists(dir.path(), "later", &[(SITE, "102", 5)], false),
+    );
+    let out = sync();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("名册已更新"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(held(&db).version, 2);
+    let door = Store::open(&db).unwrap();
+    assert_eq!(door.candidate(SITTING, &student(5)).unwrap().room, "102");
+}

@@ -4,7 +4,7 @@
 //! photos have not all arrived, and one that would drop a candidate who already has events (each
 //! named). Moving a candidate with events to another room or seat is allowed and reported: the
 //! office moved them, and their record goes with their student number. The same version again
-//! changes nothing.
+//! changes nothing, and so does an empty one (the server has no seating list for the site yet).
 //!
 //! The catalogue replaces what the device holds for its site only: other sites' rows (a demo
 //! loaded before enrollment) are left alone.
@@ -205,7 +205,9 @@ impl Store {
             staff: k.staff.len(),
             pins_removed: Vec::new(),
         };
-        if !is_newer(held(&tx)?.as_ref(), &catalogue.version())? {
+        // A server with no seating list for the site yet has nothing to offer: what the device
+        // holds (a list imported on it before enrollment) stays until the server has one.
+        if !is_newer(held(&tx)?.as_ref(), &catalogue.version())? || k.rooms.is_empty() {
             report.unchanged = true;
             return Ok(report);
         }

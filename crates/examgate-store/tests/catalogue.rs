@@ -364,3 +364,19 @@ fn a_catalogue_is_applied_only_with_every_photo_it_names_and_only_the_right_byte
     let (kind, bytes) = door.registration_photo(SITTING, student).unwrap().unwrap();
     assert_eq!((kind.as_str(), bytes.as_slice()), ("image/jpeg", &jpeg[..]));
 }
+
+#[test]
+fn an_empty_catalogue_leaves_what_the_device_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut door = device(dir.path());
+    door.import(&[list(&[row(SITE, "101", 1)]), roster()], &options())
+        .unwrap();
+    // The server has lists for other sites only.
+    let mut empty = server(dir.path()).catalogue("没有座次表的考点").unwrap();
+    assert!(empty.content.rooms.is_empty());
+    empty.content.site = SITE.into();
+    empty.sha256 = empty.content.sha256();
+    assert!(door.apply_catalogue(&empty).unwrap().unchanged);
+    assert_eq!(door.room_candidates(SITTING, SITE, "101").unwrap().len(), 1);
+    assert_eq!(door.held_catalogue().unwrap(), None);
+}
