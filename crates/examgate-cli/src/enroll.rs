@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -109,5 +110,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ),
         Err(e) => eprintln!("examgate: 时钟未测 (clock not measured): {e}"),
     }
-    Ok(ExitCode::SUCCESS)
+    // The catalogue at enrollment: the device can work its door from here on, offline too.
+    let store = Mutex::new(store);
+    match crate::catalogue::refresh(&runtime, &store, &client) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!(
+                "examgate: 已注册，但名册未下载，请稍后运行 examgate catalogue (enrolled, but the catalogue was not fetched: run `examgate catalogue` later): {e:#}"
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }

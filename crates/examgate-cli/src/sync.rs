@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 use examgate_photo::DeviceKey;
 use examgate_store::Store;
-use examgate_sync::{Phase, Progress, SyncReport, sync_once};
+use examgate_sync::{CatalogueOutcome, Phase, Progress, SyncReport, sync_once};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,6 +72,29 @@ fn summary(r: &SyncReport) {
             o.device_ahead_us as f64 / 1e6,
             o.error_us as f64 / 1e6
         );
+    }
+    match &r.catalogue {
+        Some(CatalogueOutcome::Applied { report, photos }) => println!(
+            "名册已更新 (catalogue applied): 版本 (version) {}，新增 (added) {}，移除 (removed) {}，调座 (moved) {}，照片 (photos) {photos}",
+            report.version,
+            report.added,
+            report.removed,
+            report.moved.len()
+        ),
+        Some(CatalogueOutcome::Refused {
+            version, reasons, ..
+        }) => {
+            eprintln!(
+                "examgate: 未应用服务器的名册版本 {version}，本机未改动 (catalogue version {version} refused, nothing changed)"
+            );
+            for reason in reasons {
+                eprintln!("  {reason}");
+            }
+        }
+        Some(CatalogueOutcome::Unchanged { version }) => {
+            println!("名册未变 (catalogue unchanged): 版本 (version) {version}")
+        }
+        None => {}
     }
     for q in &r.quarantined {
         println!(

@@ -170,7 +170,7 @@ fn events_part(
     examgate_demo::load(&mut store)?;
     let id = store.device_id()?;
     let token = runtime.block_on(enroll(served, secret, id, key.signing_key()))?;
-    store.set_server_link(&ServerLink {
+    let link = ServerLink {
         urls: vec![served.url.clone()],
         fingerprint: served.fingerprint.to_string(),
         token,
@@ -179,7 +179,8 @@ fn events_part(
         role: "proctor".into(),
         staff: "J2101".into(),
         enrolled_at: Utc::now().to_rfc3339(),
-    })?;
+    };
+    store.set_server_link(&link)?;
     let now = chrono::DateTime::parse_from_rfc3339("2023-04-15T08:40:00+08:00")?;
     let room = store.room_candidates(sitting, SITE, "02")?;
     for i in 0..args.events {
@@ -193,6 +194,13 @@ fn events_part(
         .collect();
 
     let store = Mutex::new(store);
+    // The catalogue first, as at enrollment: the timed sync then moves events only (its
+    // catalogue step is a bodiless 304).
+    let client = examgate_sync::clients_for(&link)?
+        .into_iter()
+        .next()
+        .context("no server address")?;
+    runtime.block_on(examgate_sync::refresh_catalogue(&store, &client))?;
     let pushed_at = Mutex::new(None);
     let t = Instant::now();
     let report = runtime.block_on(sync_once(&store, &key, &|p| {

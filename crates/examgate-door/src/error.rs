@@ -184,6 +184,8 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::UnsignedEvent { .. } => ErrorCode::Internal,
         // Hashing failed, or a screen sent decide_with_pin something other than approve/reject.
         StoreError::Pin(_) => ErrorCode::Internal,
+        // Catalogues are applied by the sync engine, which reports its own refusals.
+        StoreError::Catalogue(_) => ErrorCode::Internal,
     }
 }
 

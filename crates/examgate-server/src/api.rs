@@ -146,6 +146,7 @@ pub(crate) fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(CHUNK_LIMIT)),
         )
         .route("/openapi.json", get(openapi))
+        .merge(crate::catalogue::routes())
         .fallback(|| async { ServerError::NotFound })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

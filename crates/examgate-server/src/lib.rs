@@ -7,6 +7,7 @@
 //! No Tauri here; the `examgate serve` commands are thin calls into this crate.
 
 mod api;
+mod catalogue;
 mod db;
 mod devices;
 mod enroll;

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, events, photos};
+use crate::{api, catalogue, events, photos};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,9 @@ use crate::{api, events, photos};
         events::status,
         events::push,
         events::pull,
+        catalogue::catalogue,
+        catalogue::version,
+        catalogue::photo,
         photos::declare,
         photos::head,
         photos::patch,

@@ -225,6 +225,19 @@ impl Client {
     }
 }
 
+/// What the catalogue's requests (`catalogue_client.rs`) need of the client.
+impl Client {
+    /// An authenticated GET of `path` (under `/v1`).
+    pub(crate) fn authed_get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authed(self.http.get(self.route(path)))
+    }
+
+    /// A failed request as the other methods report it.
+    pub(crate) fn transport_error(&self, e: reqwest::Error) -> SyncError {
+        self.transport(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,10 @@
 //!
 //! A sync asks the server's status, pushes this device's own events after the server's mark in
 //! batches, pulls the site's other events from the stored cursor and merges them through
-//! [`Store::receive`], takes one clock sample, and uploads this device's photos the server does
-//! not hold yet ([`crate::photos`], from `photos/` beside the device key, where the door keeps
-//! them). The store is locked only for short local work,
+//! [`Store::receive`], brings the site's catalogue up to date when its version changed
+//! ([`refresh_catalogue`]), takes one clock sample, and uploads this device's photos the server
+//! does not hold yet ([`crate::photos`], from `photos/` beside the device key, where the door
+//! keeps them). The store is locked only for short local work,
 //! never across a network call: a door act never waits on the network. Every step is idempotent
 //! (a repeated push is a no-op, a repeated pull merges nothing new), so a sync cut anywhere, by
 //! the network or a killed process, is finished by the next one.
@@ -16,6 +17,7 @@ use chrono::{DateTime, FixedOffset, Local, Utc};
 use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store, TrustedDevice};
 
+use crate::catalogue::{CatalogueOutcome, refresh_catalogue};
 use crate::client::Client;
 use crate::code::Fingerprint;
 use crate::error::{Result, SyncError};
@@ -51,6 +53,13 @@ pub async fn sync_once(
                     "服务器拒收本机 {} 条事件，请联系考点办公室 (the server kept {} of this device's events aside: ask the office)",
                     report.quarantined.len(),
                     report.quarantined.len()
+                );
+                s.record_sync_outcome(Some(&note), device_now())?;
+            }
+            if let Some(CatalogueOutcome::Refused { reasons, .. }) = &report.catalogue {
+                let note = format!(
+                    "本机未应用服务器的名册，请联系考点办公室 (this device refused the server's catalogue: ask the office): {}",
+                    reasons.join("；")
                 );
                 s.record_sync_outcome(Some(&note), device_now())?;
             }
@@ -155,6 +164,10 @@ async fn run(
             break;
         }
     }
+
+    // The catalogue, when its version changed (a conditional GET: a bodiless 304 otherwise).
+    // After the pull, so the check that no candidate with events is dropped sees the site's.
+    report.catalogue = Some(refresh_catalogue(store, &client).await?);
 
     progress(Progress {
         phase: Phase::Clock,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_store::Store;
 
+use crate::catalogue::CatalogueOutcome;
 use crate::clock::ClockOffset;
 use crate::error::Result;
 use crate::photos::PhotoReport;
@@ -52,6 +53,8 @@ pub struct SyncReport {
     pub photos: PhotoReport,
     /// The clock offset measured in this sync.
     pub offset: Option<ClockOffset>,
+    /// The site's catalogue: unchanged (a bodiless 304), applied, or refused (nothing changed).
+    pub catalogue: Option<CatalogueOutcome>,
 }
 
 impl SyncReport {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::wire_catalogue::*;
 pub use crate::wire_events::*;
 
 /// Every route of this version starts with this.
