@@ -41,6 +41,9 @@ enum BenchCommand {
     /// Event sync against a real server on loopback: one device's 1,000 events against a raw
     /// transfer of the same bytes, and 200 devices pushing at once.
     Sync(crate::sync_bench::Args),
+    /// Only the photos part of `bench sync`: N photos through a real server against a raw
+    /// transfer, and the bytes a cut mid-photo costs.
+    SyncPhotos(crate::sync_photos_bench::Args),
 }
 
 /// Percentiles of a set of timings, in ms.
@@ -109,6 +112,9 @@ fn door(
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(BenchCommand::SyncPhotos(photos)) = &args.command {
+        return crate::sync_photos_bench::run(photos);
+    }
     if let Some(BenchCommand::Sync(sync)) = &args.command {
         return crate::sync_bench::run(sync);
     }

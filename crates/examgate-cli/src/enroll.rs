@@ -11,7 +11,7 @@ use anyhow::Context;
 use chrono::Utc;
 use examgate_photo::DeviceKey;
 use examgate_store::Store;
-use examgate_sync::EnrollCode;
+use examgate_sync::{Client, EnrollCode};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -64,5 +64,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ),
         Err(e) => eprintln!("examgate: 时钟未测 (clock not measured): {e}"),
     }
-    Ok(ExitCode::SUCCESS)
+    // The catalogue at enrollment: the device can work its door from here on, offline too.
+    let client = Client::new(&done.server, code.fingerprint)?.with_token(done.link.token.clone());
+    match crate::catalogue::refresh(&runtime, &store, &client) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!(
+                "examgate: 已注册，但名册未下载，请稍后运行 examgate catalogue (enrolled, but the catalogue was not fetched: run `examgate catalogue` later): {e:#}"
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! site server, enroll a device with it and sync.
 
 mod bench;
+mod catalogue;
 mod check_id;
 mod enroll;
 mod import;
@@ -16,6 +17,7 @@ mod serve;
 mod sync;
 mod sync_bench;
 mod sync_load;
+mod sync_photos_bench;
 mod verify;
 
 use std::path::PathBuf;
@@ -72,6 +74,9 @@ enum Command {
     /// events, pull the site's, measure the clock. Exit status 0 only when the server holds
     /// everything (1: something is still pending or was refused; 2: the sync failed).
     Sync(sync::Args),
+    /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
+    /// server this database is enrolled with, now. Exit 1 when the device refused it.
+    Catalogue(catalogue::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +101,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Enroll(args) => enroll::run(&args),
         Command::Sync(args) => sync::run(&args),
+        Command::Catalogue(args) => catalogue::run(&args),
     };
     match result {
         Ok(code) => code,

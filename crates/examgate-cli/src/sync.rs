@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 use examgate_photo::DeviceKey;
 use examgate_store::Store;
-use examgate_sync::{Phase, Progress, SyncReport, sync_once};
+use examgate_sync::{CatalogueOutcome, Phase, Progress, SyncReport, sync_once};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,6 +26,7 @@ fn phase_name(p: Phase) -> &'static str {
         Phase::Push => "上传事件 (push)",
         Phase::Pull => "下载事件 (pull)",
         Phase::Clock => "校时 (clock)",
+        Phase::Photos => "上传照片 (photos)",
     }
 }
 
@@ -41,12 +42,17 @@ fn show(p: Progress, terminal: bool) {
         let bar: String = (0..width)
             .map(|i| if i < filled { '#' } else { '-' })
             .collect();
+        let (done, total) = if p.phase == Phase::Photos {
+            // Photo bytes, in MB.
+            let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+            (mb(p.done), mb(p.total))
+        } else {
+            (p.done.to_string(), p.total.to_string())
+        };
         let _ = write!(
             err,
-            "\r{:<18} [{bar}] {}/{}   ",
-            phase_name(p.phase),
-            p.done,
-            p.total
+            "\r{:<18} [{bar}] {done}/{total}   ",
+            phase_name(p.phase)
         );
     } else {
         let _ = writeln!(err, "sync {:?} {}/{}", p.phase, p.done, p.total);
@@ -67,6 +73,29 @@ fn summary(r: &SyncReport) {
             o.error_us as f64 / 1e6
         );
     }
+    match &r.catalogue {
+        Some(CatalogueOutcome::Applied { report, photos }) => println!(
+            "名册已更新 (catalogue applied): 版本 (version) {}，新增 (added) {}，移除 (removed) {}，调座 (moved) {}，照片 (photos) {photos}",
+            report.version,
+            report.added,
+            report.removed,
+            report.moved.len()
+        ),
+        Some(CatalogueOutcome::Refused {
+            version, reasons, ..
+        }) => {
+            eprintln!(
+                "examgate: 未应用服务器的名册版本 {version}，本机未改动 (catalogue version {version} refused, nothing changed)"
+            );
+            for reason in reasons {
+                eprintln!("  {reason}");
+            }
+        }
+        Some(CatalogueOutcome::Unchanged { version }) => {
+            println!("名册未变 (catalogue unchanged): 版本 (version) {version}")
+        }
+        None => {}
+    }
     for q in &r.quarantined {
         println!(
             "服务器拒收 (kept aside by the server): 序号 (seq) {} {} — {}",
@@ -78,6 +107,17 @@ fn summary(r: &SyncReport) {
             "本机拒收 {} 条下载的事件 (this device kept {} pulled events aside)",
             r.pulled_quarantined, r.pulled_quarantined
         );
+    }
+    let photos = &r.photos;
+    println!(
+        "照片 (photos): 上传 {} 张 (uploaded)，服务器已有 {} 张 (already held)，发送 {} 字节 (bytes sent)",
+        photos.uploaded, photos.already_held, photos.sent_bytes
+    );
+    for file in &photos.missing {
+        println!("照片文件缺失 (photo file missing on this device): {file}");
+    }
+    for (file, why) in &photos.refused {
+        println!("服务器拒收照片 (the server refused a photo) {file}: {why}");
     }
     if r.all_acknowledged() {
         println!("已同步 (everything is acknowledged)");

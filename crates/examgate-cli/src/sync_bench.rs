@@ -8,7 +8,7 @@
 //! - load: 200 simulated devices push 100 signed events each, all at once: events/s, p99 per
 //!   batch, and the server's peak RSS (VmHWM from /proc).
 //!
-//! The photo upload adds its part here (helper "photos").
+//! - photos: see `sync_photos_bench` (its own server, so the event figures are not disturbed).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -39,6 +39,8 @@ pub struct Args {
     /// Events each simulated device pushes (one batch).
     #[arg(long, default_value_t = 100)]
     pub(crate) per_device: usize,
+    #[command(flatten)]
+    photos: crate::sync_photos_bench::Args,
 }
 
 const SITE: &str = examgate_demo::SITES[1].0;
@@ -57,7 +59,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(data: &Path) -> anyhow::Result<Served> {
+pub(crate) fn serve(data: &Path) -> anyhow::Result<Served> {
     let child = Command::new(std::env::current_exe()?)
         .args(["serve", "--data"])
         .arg(data)
@@ -147,7 +149,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ),
         None => println!("sync    server peak memory: not available here (/proc)"),
     }
-    Ok(ExitCode::SUCCESS)
+    crate::sync_photos_bench::run(&args.photos)
 }
 
 /// The timed door device's full sync against a raw transfer of its push bodies. Returns the
@@ -168,7 +170,7 @@ fn events_part(
     examgate_demo::load(&mut store)?;
     let id = store.device_id()?;
     let token = runtime.block_on(enroll(served, secret, id, key.signing_key()))?;
-    store.set_server_link(&ServerLink {
+    let link = ServerLink {
         urls: vec![served.url.clone()],
         fingerprint: served.fingerprint.to_string(),
         token,
@@ -177,7 +179,8 @@ fn events_part(
         role: "proctor".into(),
         staff: "J2101".into(),
         enrolled_at: Utc::now().to_rfc3339(),
-    })?;
+    };
+    store.set_server_link(&link)?;
     let now = chrono::DateTime::parse_from_rfc3339("2023-04-15T08:40:00+08:00")?;
     let room = store.room_candidates(sitting, SITE, "02")?;
     for i in 0..args.events {
@@ -191,6 +194,13 @@ fn events_part(
         .collect();
 
     let store = Mutex::new(store);
+    // The catalogue first, as at enrollment: the timed sync then moves events only (its
+    // catalogue step is a bodiless 304).
+    let client = examgate_sync::clients_for(&link)?
+        .into_iter()
+        .next()
+        .context("no server address")?;
+    runtime.block_on(examgate_sync::refresh_catalogue(&store, &client))?;
     let pushed_at = Mutex::new(None);
     let t = Instant::now();
     let report = runtime.block_on(sync_once(&store, &key, &|p| {
@@ -237,13 +247,16 @@ fn events_part(
 }
 
 /// The server's TLS configuration, from its data folder (the certificate devices pin).
-fn served_tls(dir: &Path, _served: &Served) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+pub(crate) fn served_tls(
+    dir: &Path,
+    _served: &Served,
+) -> anyhow::Result<Arc<rustls::ServerConfig>> {
     Ok(TlsIdentity::load_or_create(&dir.join("server").join("tls"))?.server_config()?)
 }
 
 /// Sends `bodies` over one TLS connection to a loopback sink that acknowledges each with one
 /// byte; returns the time from connect to the last acknowledgement.
-fn raw_tls_copy(
+pub(crate) fn raw_tls_copy(
     config: &Arc<rustls::ServerConfig>,
     pinned: Fingerprint,
     bodies: &[Vec<u8>],

@@ -219,9 +219,19 @@ pub fn large_site(candidates: usize) -> (SourceFile, SourceFile) {
     let (site, address, region) = SITES[0];
     let mut seating = vec![header(&SEATING_HEADER)];
     let mut roster = vec![header(&ROSTER_HEADER)];
+    let mut seen = std::collections::HashSet::new();
     for i in 0..candidates {
         let (room, seat) = (i / 30 + 1, i % 30 + 1);
-        let (kind, number) = document(&mut rng, i, region);
+        // Drawn again on a repeat: the import refuses one ID number held by two candidates, and
+        // random birth dates and sequence numbers repeat somewhere in ten thousand.
+        let mut drawn = document(&mut rng, i, region);
+        for _ in 0..1000 {
+            if seen.insert(drawn.1.clone()) {
+                break;
+            }
+            drawn = document(&mut rng, i, region);
+        }
+        let (kind, number) = drawn;
         if seat == 1 {
             for p in 1..=2 {
                 roster.push(vec![

@@ -204,6 +204,8 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::UnsignedEvent { .. } => ErrorCode::Internal,
         // Hashing failed, or a screen sent decide_with_pin something other than approve/reject.
         StoreError::Pin(_) => ErrorCode::Internal,
+        // Catalogues are applied by the sync engine, which reports its own refusals.
+        StoreError::Catalogue(_) => ErrorCode::Internal,
     }
 }
 
@@ -246,6 +248,10 @@ pub(crate) fn server_code(c: ServerCode) -> ErrorCode {
         | ServerCode::DeviceConflict
         | ServerCode::EventsQuarantined
         | ServerCode::BatchOutOfOrder
+        | ServerCode::PhotoNotDeclared
+        | ServerCode::UploadOffsetMismatch
+        | ServerCode::PhotoHashMismatch
+        | ServerCode::PhotoSignatureInvalid
         | ServerCode::TooLarge
         | ServerCode::Internal => ErrorCode::ServerRefused,
     }

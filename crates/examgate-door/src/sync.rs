@@ -236,6 +236,7 @@ mod tests {
         SyncStatus {
             enrolled: true,
             pending,
+            photos_pending: 0,
             last_sync_at: if synced { at } else { None },
             offset: None,
             last_error: error.then(|| "x".to_owned()),

@@ -32,7 +32,9 @@ pub use meta::Metadata;
 pub use sign::{DeviceKey, PhotoSignature, PublicKey, sha256_hex, sidecar_path, sign};
 pub use stamp::{BAND_ALPHA, Band, layout};
 pub use store::{Stored, create_private_dir_all, store, write_photo};
-pub use verify::{Verdict, name_matches_student, parse_trusted, verify_beside, verify_file};
+pub use verify::{
+    Verdict, name_matches_student, parse_trusted, signature_over, verify_beside, verify_file,
+};
 
 /// Default longest edge of a stored photo, in pixels.
 pub const DEFAULT_MAX_EDGE: u32 = 2560;

@@ -130,6 +130,12 @@ impl DeviceKey {
         }
     }
 
+    /// Where the key file is: the door keeps its photos beside it (`photos/`), which is how a
+    /// sync finds the photos to upload.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The key's public half, to put in the site's trust list.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())

@@ -228,6 +228,47 @@ fn verify_bytes(
     }
 }
 
+/// Whether `sig` is a signature, by the key it names, over a photo whose SHA-256 is `sha256`
+/// and over its metadata: what a site server checks when an upload completes, where the file is
+/// named by its hash (so [`verify_file`]'s name check does not apply) and the trust list is the
+/// one key the uploading device enrolled. Answers the signer, or why the signature fails.
+pub fn signature_over(
+    sha256: &str,
+    sig: &PhotoSignature,
+) -> std::result::Result<PublicKey, String> {
+    if sig.format != SIGNATURE_FORMAT || sig.algorithm != "ed25519" {
+        return Err(format!(
+            "未知签名格式 {} / {} (unknown signature format)",
+            sig.format, sig.algorithm
+        ));
+    }
+    if sig.metadata.validate().is_err() {
+        return Err("签名中的照片信息无效 (the signed metadata is invalid)".into());
+    }
+    if !sig.sha256.eq_ignore_ascii_case(sha256) {
+        return Err(format!(
+            "签名针对的是另一张照片 (the signature is for another photo): SHA-256 {}",
+            sig.sha256
+        ));
+    }
+    let (signer, verifying) = sig
+        .public_key
+        .parse::<PublicKey>()
+        .ok()
+        .and_then(|k| Some((k, k.verifying()?)))
+        .ok_or("签名中的公钥无效 (the public key in the signature is invalid)")?;
+    let mut raw = [0u8; 64];
+    hex::decode_to_slice(&sig.signature, &mut raw)
+        .map_err(|_| "签名格式错误 (the signature is malformed)")?;
+    verifying
+        .verify_strict(
+            &sig.metadata.signed_bytes(&sha256.to_ascii_lowercase()),
+            &Signature::from_bytes(&raw),
+        )
+        .map_err(|_| "签名不成立 (the signature does not hold)")?;
+    Ok(signer)
+}
+
 /// Checks the photo at `photo` against its sidecar (`sidecar_path`) and the trust list; an
 /// empty list trusts nobody.
 pub fn verify_file(photo: &Path, trusted: &[PublicKey]) -> Result<Verdict> {

@@ -2,8 +2,9 @@
 //! [`ServerDb`]. Database work runs on the blocking pool behind one mutex: SQLite writes are
 //! serial anyway, and the async workers stay free for TLS and slow clients.
 //!
-//! Every route takes at most [`BODY_LIMIT`]; the event push and the photo route (to come) raise
-//! it for themselves. Event sync's handlers are in `events`.
+//! Every route takes at most [`BODY_LIMIT`]; the event push and the photo chunk route
+//! (`PATCH /v1/photos/{sha256}`, [`CHUNK_LIMIT`]) raise it for themselves. Event sync's handlers
+//! are in `events`, photo upload's in `photos`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,10 +12,11 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use chrono::Utc;
 use examgate_store::Store;
 use examgate_sync::clock::{ClockOffset, ClockSample, offset};
+use examgate_sync::photo_wire::CHUNK_LIMIT;
 use examgate_sync::wire::{
     BODY_LIMIT, DeviceInfo, EVENTS_BODY_LIMIT, EnrollRequest, EnrollResponse, ErrorBody,
     TimeResponse,
@@ -26,6 +28,8 @@ use crate::error::{Result, ServerError};
 use crate::events;
 use crate::extract::{Authed, WireJson};
 use crate::micros;
+use crate::photo_files::PhotoDir;
+use crate::photos;
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -42,16 +46,29 @@ struct Inner {
     /// The (t2, t3) the server last answered each device's `GET /v1/time` with: `POST /v1/clock`
     /// must report those, so a device cannot invent the server's half of a sample.
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
+    /// `DIR/photos`; its files change only under the database lock (see [`AppState::photo_db`]).
+    photos: PhotoDir,
 }
 
 impl AppState {
-    pub(crate) fn new(db: ServerDb, store: Store) -> AppState {
+    pub(crate) fn new(db: ServerDb, store: Store, photos: PhotoDir) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
             store: Mutex::new(store),
             arrivals: tokio::sync::watch::Sender::new(0),
             issued: Mutex::new(HashMap::new()),
+            photos,
         }))
+    }
+
+    /// [`AppState::db`] with the photo folder: an upload's file and its row change together,
+    /// one request at a time, so a retried chunk can never interleave with the original.
+    pub(crate) async fn photo_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut ServerDb, &PhotoDir) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let photos = self.0.photos.clone();
+        self.db(move |db| f(db, &photos)).await
     }
 
     /// Runs `f` on the server's tables, on the blocking pool.
@@ -119,7 +136,17 @@ pub(crate) fn router(state: AppState) -> Router {
                 .post(events::push)
                 .layer(DefaultBodyLimit::max(EVENTS_BODY_LIMIT)),
         )
+        .route("/v1/photos", post(photos::declare))
+        .route(
+            "/v1/photos/{sha256}",
+            head(photos::head)
+                .get(photos::get)
+                .patch(photos::patch)
+                // A chunk and its headers; every other route keeps BODY_LIMIT.
+                .layer(DefaultBodyLimit::max(CHUNK_LIMIT)),
+        )
         .route("/openapi.json", get(openapi))
+        .merge(crate::catalogue::routes())
         .fallback(|| async { ServerError::NotFound })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

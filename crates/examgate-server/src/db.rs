@@ -10,10 +10,16 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::Result;
 
 /// The server's migrations, applied as `server:<name>` after the store's own. Append only.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "20261129T091000_server_tables",
-    include_str!("../migrations/20261129T091000_server_tables.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "20261129T091000_server_tables",
+        include_str!("../migrations/20261129T091000_server_tables.sql"),
+    ),
+    (
+        "20261129T100500_uploads",
+        include_str!("../migrations/20261129T100500_uploads.sql"),
+    ),
+];
 
 /// The connection to the server's tables.
 #[derive(Debug)]

@@ -43,6 +43,22 @@ pub enum ServerError {
     BadClockSample(String),
     #[error("没有这个接口 (no such route)")]
     NotFound,
+    #[error(
+        "本设备没有申报这张照片的上传，请先 POST /v1/photos (no upload of this photo declared by this device)"
+    )]
+    PhotoNotDeclared,
+    #[error("服务器没有这张照片 (the server does not hold this photo)")]
+    PhotoNotHeld,
+    #[error(
+        "上传位置不符：服务器已有 {held} 字节，请求从 {got} 开始 (Upload-Offset {got} is not the server's {held})"
+    )]
+    UploadOffsetMismatch { held: u64, got: u64 },
+    #[error(
+        "照片内容与申报的 SHA-256 不符，已全部丢弃，请重新上传 (the bytes do not have the declared SHA-256 {expected}: nothing was kept)"
+    )]
+    PhotoHashMismatch { expected: String },
+    #[error("照片签名无效，已全部丢弃 (the photo's signature was refused; nothing was kept): {0}")]
+    PhotoSignatureInvalid(String),
     #[error("该接口不接受此方法 (this route does not take this method)")]
     MethodNotAllowed,
     #[error("一批最多 {max} 条事件 (a batch carries at most {max} events)")]
@@ -84,7 +100,11 @@ impl ServerError {
             ServerError::DeviceConflict(_) => ErrorCode::DeviceConflict,
             ServerError::KeyProofInvalid => ErrorCode::KeyProofInvalid,
             ServerError::BadClockSample(_) => ErrorCode::BadClockSample,
-            ServerError::NotFound => ErrorCode::NotFound,
+            ServerError::NotFound | ServerError::PhotoNotHeld => ErrorCode::NotFound,
+            ServerError::PhotoNotDeclared => ErrorCode::PhotoNotDeclared,
+            ServerError::UploadOffsetMismatch { .. } => ErrorCode::UploadOffsetMismatch,
+            ServerError::PhotoHashMismatch { .. } => ErrorCode::PhotoHashMismatch,
+            ServerError::PhotoSignatureInvalid(_) => ErrorCode::PhotoSignatureInvalid,
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServerError::Store(_)
             | ServerError::Sqlite(_)
@@ -109,6 +129,10 @@ impl ServerError {
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
+        let held = match &self {
+            ServerError::UploadOffsetMismatch { held, .. } => Some(*held),
+            _ => None,
+        };
         let body = self.body();
         let status =
             StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -118,6 +142,13 @@ impl IntoResponse for ServerError {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if let Some(held) = held {
+            // tus: a refused offset names the server's, so the device resumes without a HEAD.
+            response.headers_mut().insert(
+                examgate_sync::photo_wire::UPLOAD_OFFSET,
+                axum::http::HeaderValue::from(held),
             );
         }
         response

@@ -55,6 +55,18 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServerError>
     Ok(value)
 }
 
+/// The bearer token of a request, if it carries one.
+pub(crate) fn bearer(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
 /// The enrolled, unrevoked device that sent the request.
 #[derive(Debug)]
 pub(crate) struct Authed(pub DeviceInfo);
@@ -63,15 +75,7 @@ impl FromRequestParts<AppState> for Authed {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .ok_or(ServerError::Unauthorized)?;
+        let token = bearer(parts).ok_or(ServerError::Unauthorized)?;
         state
             .db(move |db| db.device_for_token(&token))
             .await

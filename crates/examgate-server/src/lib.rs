@@ -1,11 +1,13 @@
 //! The site server: one process per exam site that every door device and the chief examiner's
 //! device sync with. It keeps an ordinary examgate store database (the same store the devices
-//! use) plus its own tables (devices, enrollment codes, clock offsets), serves HTTPS with a
-//! self-signed certificate the devices pin, and answers the versioned API of `examgate-sync`.
+//! use) plus its own tables (devices, enrollment codes, clock offsets, uploads) and a folder of
+//! photos named by SHA-256, serves HTTPS with a self-signed certificate the devices pin, and
+//! answers the versioned API of `examgate-sync`.
 //!
 //! No Tauri here; the `examgate serve` commands are thin calls into this crate.
 
 mod api;
+mod catalogue;
 mod db;
 mod devices;
 mod enroll;
@@ -13,8 +15,11 @@ mod error;
 mod events;
 mod extract;
 mod openapi;
+mod photo_files;
+mod photos;
 mod serve;
 mod tls;
+mod uploads;
 
 pub use db::ServerDb;
 pub use devices::{DeviceRow, LastClock};

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, events};
+use crate::{api, catalogue, events, photos};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +23,14 @@ use crate::{api, events};
         api::clock,
         events::status,
         events::push,
-        events::pull
+        events::pull,
+        catalogue::catalogue,
+        catalogue::version,
+        catalogue::photo,
+        photos::declare,
+        photos::head,
+        photos::patch,
+        photos::get
     ),
     modifiers(&DeviceToken)
 )]

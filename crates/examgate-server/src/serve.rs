@@ -11,6 +11,7 @@ use examgate_sync::Fingerprint;
 use crate::api::{AppState, router};
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
+use crate::photo_files::PhotoDir;
 use crate::tls::{TlsIdentity, tls_dir};
 
 /// Where `examgate serve` listens unless told otherwise: every interface, so phones on the
@@ -91,7 +92,8 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(|e| ServerError::Internal(e.to_string()))?;
-        let app = router(AppState::new(self.db, self.store));
+        let photos = PhotoDir::open(&self.dir)?;
+        let app = router(AppState::new(self.db, self.store, photos));
         axum_server::from_tcp_rustls(listener, tls)
             .serve(app.into_make_service())
             .await

@@ -125,7 +125,9 @@ pub(crate) fn insert_sitting(
             drill
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    crate::catalogue::catalogue_changed(conn)?;
+    Ok(id)
 }
 
 impl Store {

@@ -71,6 +71,8 @@ pub enum StoreError {
         "本机第 {seq} 条事件尚未签名，不能供其他设备拉取；请先上传 (this device's event {seq} has not been signed yet: push it first)"
     )]
     UnsignedEvent { seq: u64 },
+    #[error("{0}")]
+    Catalogue(#[from] crate::catalogue_check::CatalogueRefusal),
 }
 
 impl StoreError {
@@ -98,6 +100,7 @@ impl StoreError {
             StoreError::Private { .. } => "private-file",
             StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
             StoreError::UnsignedEvent { .. } => "event-unsigned",
+            StoreError::Catalogue(r) => r.code(),
         }
     }
 }

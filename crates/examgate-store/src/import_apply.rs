@@ -384,9 +384,10 @@ impl Batch<'_, '_> {
             return Ok(());
         };
         self.tx.execute(
-            "INSERT OR REPLACE INTO registration_photo (sitting_id, student_number, content_type, bytes)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![sitting_id, student, content_type, bytes],
+            "INSERT OR REPLACE INTO registration_photo
+                 (sitting_id, student_number, content_type, bytes, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sitting_id, student, content_type, bytes, sha256_hex(&bytes)],
         )?;
         Ok(())
     }
@@ -597,6 +598,7 @@ impl Store {
             // Dropping the transaction rolls it back.
             return Err(StoreError::Import(errors));
         }
+        crate::catalogue::catalogue_changed(&tx)?;
         tx.commit()?;
         report.warnings = self.staffing_warnings()?;
         Ok(report)

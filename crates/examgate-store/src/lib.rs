@@ -9,6 +9,11 @@
 //! keystore (`dbkey`), and it and its key are readable by their owner only (`private`).
 
 mod catalog;
+mod catalogue;
+mod catalogue_apply;
+mod catalogue_check;
+mod catalogue_export;
+mod catalogue_write;
 mod cipher;
 mod dbkey;
 mod door;
@@ -21,6 +26,7 @@ pub mod import;
 mod import_apply;
 pub mod keystore;
 mod migrate;
+mod photo_upload;
 pub mod pin;
 pub mod pin_hash;
 mod pin_lock;
@@ -40,6 +46,14 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
+pub use catalogue::{
+    Catalogue, CatalogueCandidate, CatalogueContent, CatalogueRoom, CatalogueSitting,
+    CatalogueStaff, CatalogueVersion, PhotoRef,
+};
+pub use catalogue_apply::{CatalogueReport, MovedCandidate, is_newer};
+pub use catalogue_check::{
+    CatalogueRefusal, MAX_CATALOGUE_CANDIDATES, MAX_CATALOGUE_TEXT, MAX_REGISTRATION_PHOTO,
+};
 pub use dbkey::{DbKey, KeyLocation, key_file_for, keystore_name};
 pub use door::{ListedCandidate, Recorded};
 pub use error::{Result, StoreError};

@@ -47,6 +47,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T100000_sync_cursor",
         include_str!("../migrations/20261129T100000_sync_cursor.sql"),
     ),
+    (
+        "20261129T100500_photo_upload",
+        include_str!("../migrations/20261129T100500_photo_upload.sql"),
+    ),
+    (
+        "20261129T101000_catalogue",
+        include_str!("../migrations/20261129T101000_catalogue.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

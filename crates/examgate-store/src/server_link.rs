@@ -28,36 +28,40 @@ pub struct ServerLink {
     pub enrolled_at: String,
 }
 
+/// The server the device of `conn` is enrolled with, if any.
+pub(crate) fn link(conn: &rusqlite::Connection) -> Result<Option<ServerLink>> {
+    let row = conn
+        .query_row(
+            "SELECT urls, fingerprint, token, site, room, role, staff, enrolled_at
+               FROM server_link",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    ServerLink {
+                        urls: Vec::new(),
+                        fingerprint: r.get(1)?,
+                        token: r.get(2)?,
+                        site: r.get(3)?,
+                        room: r.get(4)?,
+                        role: r.get(5)?,
+                        staff: r.get(6)?,
+                        enrolled_at: r.get(7)?,
+                    },
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(|(urls, mut link)| {
+        link.urls = urls.lines().map(str::to_owned).collect();
+        link
+    }))
+}
+
 impl Store {
     /// The server this device is enrolled with, if any.
     pub fn server_link(&self) -> Result<Option<ServerLink>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT urls, fingerprint, token, site, room, role, staff, enrolled_at
-                   FROM server_link",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        ServerLink {
-                            urls: Vec::new(),
-                            fingerprint: r.get(1)?,
-                            token: r.get(2)?,
-                            site: r.get(3)?,
-                            room: r.get(4)?,
-                            role: r.get(5)?,
-                            staff: r.get(6)?,
-                            enrolled_at: r.get(7)?,
-                        },
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row.map(|(urls, mut link)| {
-            link.urls = urls.lines().map(str::to_owned).collect();
-            link
-        }))
+        link(&self.conn)
     }
 
     /// Records (replacing any earlier one) the server this device is now enrolled with.

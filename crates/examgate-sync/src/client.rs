@@ -29,7 +29,7 @@ pub struct PushOutcome {
 /// A client of one site server.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     base: String,
     pinned: Fingerprint,
     mismatch: Mismatch,
@@ -159,18 +159,21 @@ impl Client {
         Ok((status, body))
     }
 
-    fn route(&self, path: &str) -> String {
+    pub(crate) fn route(&self, path: &str) -> String {
         format!("{}{PREFIX}{path}", self.base)
     }
 
-    fn authed(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    pub(crate) fn authed(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.token {
             Some(token) => req.bearer_auth(token),
             None => req,
         }
     }
 
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T> {
         let resp = req.send().await.map_err(|e| self.transport(e))?;
         let status = resp.status();
         let bytes = resp
@@ -200,7 +203,7 @@ impl Client {
         })
     }
 
-    fn transport(&self, e: reqwest::Error) -> SyncError {
+    pub(crate) fn transport(&self, e: reqwest::Error) -> SyncError {
         if let Ok(mut seen) = self.mismatch.lock()
             && let Some(got) = seen.take()
         {
@@ -219,6 +222,19 @@ impl Client {
             url: self.base.clone(),
             reason,
         }
+    }
+}
+
+/// What the catalogue's requests (`catalogue_client.rs`) need of the client.
+impl Client {
+    /// An authenticated GET of `path` (under `/v1`).
+    pub(crate) fn authed_get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.authed(self.http.get(self.route(path)))
+    }
+
+    /// A failed request as the other methods report it.
+    pub(crate) fn transport_error(&self, e: reqwest::Error) -> SyncError {
+        self.transport(e)
     }
 }
 

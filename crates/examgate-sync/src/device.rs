@@ -3,7 +3,10 @@
 //!
 //! A sync asks the server's status, pushes this device's own events after the server's mark in
 //! batches, pulls the site's other events from the stored cursor and merges them through
-//! [`Store::receive`], and takes one clock sample. The store is locked only for short local work,
+//! [`Store::receive`], brings the site's catalogue up to date when its version changed
+//! ([`refresh_catalogue`]), takes one clock sample, and uploads this device's photos the server
+//! does not hold yet ([`crate::photos`], from `photos/` beside the device key, where the door
+//! keeps them). The store is locked only for short local work,
 //! never across a network call: a door act never waits on the network. Every step is idempotent
 //! (a repeated push is a no-op, a repeated pull merges nothing new), so a sync cut anywhere, by
 //! the network or a killed process, is finished by the next one.
@@ -14,9 +17,11 @@ use chrono::{DateTime, FixedOffset, Local, Utc};
 use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store, TrustedDevice};
 
+use crate::catalogue::{CatalogueOutcome, refresh_catalogue};
 use crate::client::Client;
 use crate::code::Fingerprint;
 use crate::error::{Result, SyncError};
+use crate::photos::{PhotoProgress, upload_pending};
 use crate::report::{Phase, Progress, SyncReport};
 use crate::wire::{MAX_BATCH, PullResponse, StatusResponse};
 
@@ -48,6 +53,13 @@ pub async fn sync_once(
                     "服务器拒收本机 {} 条事件，请联系考点办公室 (the server kept {} of this device's events aside: ask the office)",
                     report.quarantined.len(),
                     report.quarantined.len()
+                );
+                s.record_sync_outcome(Some(&note), device_now())?;
+            }
+            if let Some(CatalogueOutcome::Refused { reasons, .. }) = &report.catalogue {
+                let note = format!(
+                    "本机未应用服务器的名册，请联系考点办公室 (this device refused the server's catalogue: ask the office): {}",
+                    reasons.join("；")
                 );
                 s.record_sync_outcome(Some(&note), device_now())?;
             }
@@ -153,6 +165,10 @@ async fn run(
         }
     }
 
+    // The catalogue, when its version changed (a conditional GET: a bodiless 304 otherwise).
+    // After the pull, so the check that no candidate with events is dropped sees the site's.
+    report.catalogue = Some(refresh_catalogue(store, &client).await?);
+
     progress(Progress {
         phase: Phase::Clock,
         done: 0,
@@ -164,6 +180,22 @@ async fn run(
     lock(store)?.set_clock_offset(offset.device_ahead_us, offset.error_us, device_now())?;
     report.offset = Some(offset);
     report.pending = lock(store)?.sync_state()?.pending();
+
+    // Photos last: an event may reach the server before its photo (照片上传中), and a long upload
+    // cut by the network still leaves the events and the clock done.
+    let photos = key
+        .path()
+        .parent()
+        .map_or_else(|| "photos".into(), |d| d.join("photos"));
+    let photo_progress = |p: PhotoProgress| {
+        progress(Progress {
+            phase: Phase::Photos,
+            done: p.bytes,
+            total: p.total,
+        })
+    };
+    report.photos = upload_pending(store, &photos, &client, &photo_progress).await?;
+    report.photos_pending = lock(store)?.pending_photos()?;
     Ok(report)
 }
 

@@ -5,17 +5,24 @@
 //! The client trusts no certificate authority: it talks only to the server whose certificate
 //! fingerprint the enrollment code carries, and never over plain HTTP.
 
+pub mod catalogue;
+mod catalogue_client;
 mod client;
 pub mod clock;
 mod code;
 pub mod device;
 pub mod enroll;
 mod error;
+mod photo_client;
+pub mod photo_wire;
+pub mod photos;
 mod pin;
 mod report;
 pub mod wire;
+mod wire_catalogue;
 mod wire_events;
 
+pub use catalogue::{CatalogueOutcome, clients_for, refresh_catalogue};
 pub use client::{Client, PushOutcome};
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};
 pub use device::{pull_wait, sync_once};

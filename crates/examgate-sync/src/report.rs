@@ -5,8 +5,10 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_store::Store;
 
+use crate::catalogue::CatalogueOutcome;
 use crate::clock::ClockOffset;
 use crate::error::Result;
+use crate::photos::PhotoReport;
 use crate::wire::QuarantinedEvent;
 
 /// Which step a sync is in.
@@ -16,10 +18,12 @@ pub enum Phase {
     Push,
     Pull,
     Clock,
+    /// Uploading this device's photos; `done`/`total` count photo bytes.
+    Photos,
 }
 
 /// How far a sync has got: `done` of `total` events of the phase (`total` is a lower bound for a
-/// pull, which learns its size as it goes).
+/// pull, which learns its size as it goes), or of photo bytes in [`Phase::Photos`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub phase: Phase,
@@ -43,10 +47,14 @@ pub struct SyncReport {
     pub quarantined: Vec<QuarantinedEvent>,
     /// Pulled events this device kept aside (a signature that does not check).
     pub pulled_quarantined: u64,
-    /// Photos not yet uploaded. The photo upload fills it; 0 until it does.
+    /// This device's photos the server does not hold yet (after the sync).
     pub photos_pending: u64,
+    /// What the photo upload did.
+    pub photos: PhotoReport,
     /// The clock offset measured in this sync.
     pub offset: Option<ClockOffset>,
+    /// The site's catalogue: unchanged (a bodiless 304), applied, or refused (nothing changed).
+    pub catalogue: Option<CatalogueOutcome>,
 }
 
 impl SyncReport {
@@ -62,6 +70,8 @@ pub struct SyncStatus {
     pub enrolled: bool,
     /// Own events above the server's last acknowledged mark.
     pub pending: u64,
+    /// Own photos the server has not confirmed (待上传 M 张照片).
+    pub photos_pending: u64,
     pub last_sync_at: Option<DateTime<FixedOffset>>,
     pub offset: Option<ClockOffset>,
     pub last_error: Option<String>,
@@ -78,6 +88,7 @@ pub fn sync_status(store: &Store) -> Result<SyncStatus> {
     Ok(SyncStatus {
         enrolled: store.server_link()?.is_some(),
         pending: state.pending(),
+        photos_pending: store.pending_photos()?,
         last_sync_at: state.last_sync_at,
         offset: state.offset_us.map(|(ahead, error)| ClockOffset {
             device_ahead_us: ahead,

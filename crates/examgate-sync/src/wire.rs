@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::wire_catalogue::*;
 pub use crate::wire_events::*;
 
 /// Every route of this version starts with this.
@@ -148,6 +149,15 @@ pub enum ErrorCode {
     EnrollCodeExpired,
     /// 413: the body is larger than the route takes.
     TooLarge,
+    /// 404: no upload of this photo declared by this device (`POST /v1/photos` first).
+    PhotoNotDeclared,
+    /// 409: the `PATCH`'s `Upload-Offset` is not the server's; the answer carries the server's.
+    UploadOffsetMismatch,
+    /// 422: the uploaded bytes do not have the declared SHA-256; nothing was kept.
+    PhotoHashMismatch,
+    /// 422: the photo's signature does not hold, or is not the calling device's enrolled key;
+    /// nothing was kept.
+    PhotoSignatureInvalid,
     /// 500: the server failed; nothing was changed.
     Internal,
 }
@@ -161,13 +171,15 @@ impl ErrorCode {
             | ErrorCode::BatchOutOfOrder => 400,
             ErrorCode::Unauthorized | ErrorCode::EnrollCodeUnknown => 401,
             ErrorCode::DeviceRevoked => 403,
-            ErrorCode::NotFound => 404,
+            ErrorCode::NotFound | ErrorCode::PhotoNotDeclared => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::EnrollCodeUsed
             | ErrorCode::DeviceConflict
-            | ErrorCode::EventsQuarantined => 409,
+            | ErrorCode::EventsQuarantined
+            | ErrorCode::UploadOffsetMismatch => 409,
             ErrorCode::EnrollCodeExpired => 410,
             ErrorCode::TooLarge => 413,
+            ErrorCode::PhotoHashMismatch | ErrorCode::PhotoSignatureInvalid => 422,
             ErrorCode::Internal => 500,
         }
     }

@@ -30,6 +30,7 @@ impl Drop for Served {
     }
 }
 
+pub mod catalogue;
 pub mod site;
 
 pub fn serve(dir: &Path) -> Served {
