@@ -55,12 +55,26 @@ pub struct Stats {
     pub bytes_to_client: u64,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Counters {
     connections: AtomicU64,
     cuts: AtomicU64,
     to_server: AtomicU64,
     to_client: AtomicU64,
+    /// How many more cuts may happen; a connection that reaches its offset with none left passes.
+    cut_budget: AtomicU64,
+}
+
+impl Default for Counters {
+    fn default() -> Counters {
+        Counters {
+            connections: AtomicU64::new(0),
+            cuts: AtomicU64::new(0),
+            to_server: AtomicU64::new(0),
+            to_client: AtomicU64::new(0),
+            cut_budget: AtomicU64::new(u64::MAX),
+        }
+    }
 }
 
 /// A running proxy; dropping it stops accepting and joins the accept thread.
@@ -114,6 +128,13 @@ impl Proxy {
     /// Replaces the plan for connections from now on (e.g. the network heals: `Fault::None`).
     pub fn set_plan(&self, plan: Plan) {
         *self.plan.lock().unwrap_or_else(|e| e.into_inner()) = plan;
+    }
+
+    /// At most `n` more cuts in all: the connection that first reaches its offset is cut, later
+    /// ones pass. For a test that must cut whichever connection carries the bytes it aims at,
+    /// when the client may open more connections than one.
+    pub fn limit_cuts(&self, n: u64) {
+        self.counters.cut_budget.store(n, Ordering::SeqCst);
     }
 
     /// From now on every connection passes untouched.
@@ -181,19 +202,15 @@ fn relay(client: TcpStream, server: TcpStream, fault: Fault, c: &Counters) -> io
         Fault::CutToClientAfter(n) => (None, Some(n), None),
         Fault::Delay(d) => (None, None, Some(d)),
     };
-    let cut = std::thread::scope(|scope| {
-        let down = scope.spawn(|| pump(&server, &client, to_client_limit, delay, &c.to_client));
-        let up = pump(&client, &server, to_server_limit, delay, &c.to_server);
+    std::thread::scope(|scope| {
+        let down = scope.spawn(|| pump(&server, &client, to_client_limit, delay, &c.to_client, c));
+        let up = pump(&client, &server, to_server_limit, delay, &c.to_server, c);
         if matches!(up, Ok(true)) {
             // Unblocks the other direction's read.
             close(&client, &server);
         }
-        let down = down.join().unwrap_or(Ok(false));
-        matches!(up, Ok(true)) || matches!(down, Ok(true))
+        let _ = down.join();
     });
-    if cut {
-        c.cuts.fetch_add(1, Ordering::SeqCst);
-    }
     close(&client, &server);
     Ok(())
 }
@@ -212,11 +229,22 @@ fn pump(
     limit: Option<u64>,
     delay: Option<Duration>,
     count: &AtomicU64,
+    c: &Counters,
 ) -> io::Result<bool> {
     let mut buf = vec![0u8; 16 * 1024];
     let mut passed = 0u64;
+    let mut limit = limit;
     loop {
+        if limit.is_some_and(|l| passed >= l)
+            && c.cut_budget
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+                .is_err()
+        {
+            limit = None;
+        }
         if limit.is_some_and(|l| passed >= l) {
+            // Counted before the sockets close, so whoever sees the cut sees it counted.
+            c.cuts.fetch_add(1, Ordering::SeqCst);
             let _ = to.flush();
             let _ = from.shutdown(Shutdown::Both);
             let _ = to.shutdown(Shutdown::Both);
@@ -290,6 +318,22 @@ mod tests {
         assert!(cut.is_empty(), "the cut connection got no answer");
         assert_eq!(got[1], request, "the next connection passed untouched");
         assert_eq!(whole, [request.clone(), request].concat());
+        assert_eq!(proxy.stats().cuts, 1);
+    }
+
+    #[test]
+    fn with_a_budget_of_one_cut_only_the_first_connection_to_reach_the_offset_is_cut() {
+        let (upstream, server) = echo_twice();
+        let proxy = Proxy::start(upstream, Box::new(|_| Fault::CutToServerAfter(100))).unwrap();
+        proxy.limit_cuts(1);
+        let request = vec![7u8; 1000];
+
+        exchange(&proxy, &request[..50]);
+        exchange(&proxy, &request);
+
+        let got = server.join().unwrap();
+        assert_eq!(got[0].len(), 50, "short of the offset: passed");
+        assert_eq!(got[1].len(), 100, "the first to reach the offset is cut");
         assert_eq!(proxy.stats().cuts, 1);
     }
 
