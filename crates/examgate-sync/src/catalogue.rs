@@ -3,13 +3,13 @@
 //! transaction. The store's lock is never held across the network: it is taken to read what is
 //! held, to keep each photo as it arrives (a cut download keeps those), and to apply.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use examgate_store::{CatalogueReport, CatalogueVersion, ServerLink, Store, StoreError, is_newer};
 
 use crate::client::Client;
 use crate::code::Fingerprint;
-use crate::error::{Result, SyncError};
+use crate::error::{Result, SyncError, lock};
 use crate::wire;
 
 /// What a refresh did.
@@ -28,12 +28,6 @@ pub enum CatalogueOutcome {
         code: &'static str,
         reasons: Vec<String>,
     },
-}
-
-fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
-    store
-        .lock()
-        .map_err(|e| SyncError::StoreLock(e.to_string()))
 }
 
 /// Clients of the server `link` names, one per address in the order to try, with the device

@@ -11,25 +11,18 @@
 //! (a repeated push is a no-op, a repeated pull merges nothing new), so a sync cut anywhere, by
 //! the network or a killed process, is finished by the next one.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use examgate_photo::DeviceKey;
 use examgate_store::{ServerLink, Store, TrustedDevice};
 
-use crate::catalogue::{CatalogueOutcome, refresh_catalogue};
+use crate::catalogue::{CatalogueOutcome, clients_for, refresh_catalogue};
 use crate::client::Client;
-use crate::code::Fingerprint;
-use crate::error::{Result, SyncError};
+use crate::error::{Result, SyncError, lock};
 use crate::photos::{PhotoProgress, upload_pending};
 use crate::report::{Phase, Progress, SyncReport};
 use crate::wire::{MAX_BATCH, PullResponse, StatusResponse};
-
-fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
-    store
-        .lock()
-        .map_err(|_| SyncError::StoreLock("lock poisoned".into()))
-}
 
 fn device_now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
@@ -83,10 +76,8 @@ pub async fn pull_wait(store: &Mutex<Store>, wait: u32) -> Result<u64> {
 
 /// A client of the first of the link's servers that answers, with its status.
 async fn connect(link: &ServerLink) -> Result<(Client, StatusResponse)> {
-    let fingerprint: Fingerprint = link.fingerprint.parse()?;
     let mut last = None;
-    for url in &link.urls {
-        let client = Client::new(url, fingerprint)?.with_token(link.token.clone());
+    for client in clients_for(link)? {
         match client.status().await {
             Ok(status) => return Ok((client, status)),
             Err(e @ SyncError::Unreachable { .. }) => last = Some(e),

@@ -54,3 +54,12 @@ impl SyncError {
         }
     }
 }
+
+/// The device's store, locked for one local step (never across a network call).
+pub(crate) fn lock(
+    store: &std::sync::Mutex<examgate_store::Store>,
+) -> Result<std::sync::MutexGuard<'_, examgate_store::Store>> {
+    store
+        .lock()
+        .map_err(|_| SyncError::StoreLock("lock poisoned".into()))
+}

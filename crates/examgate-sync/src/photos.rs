@@ -8,14 +8,14 @@
 //! across a network call: the door keeps working while photos upload.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use chrono::Utc;
 use examgate_core::event::PhotoRef;
 use examgate_store::Store;
 
 use crate::client::Client;
-use crate::error::{Result, SyncError};
+use crate::error::{Result, SyncError, lock};
 use crate::photo_wire::{CHUNK, PhotoDeclare, PhotoStatus};
 use crate::wire::ErrorCode;
 
@@ -58,12 +58,6 @@ impl PhotoReport {
 /// Consecutive transport failures without progress before a run gives up (the network is gone;
 /// the next sync resumes at the server's offset).
 const TRIES: usize = 4;
-
-fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>> {
-    store
-        .lock()
-        .map_err(|_| SyncError::StoreLock("lock poisoned".into()))
-}
 
 /// The files that may be `photo`: `<photos_dir>/<sitting folder>/<file>` for each sitting
 /// folder. The folder name is the door's business (`examgate_door`); the hash decides which
