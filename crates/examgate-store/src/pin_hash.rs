@@ -8,10 +8,18 @@
 //! while a phone still checks a typed PIN in about 0.4 s. The parameters live in each stored
 //! hash (PHC string), so a hash made with older ones still verifies, and is replaced with a
 //! current one at the next successful check ([`needs_rehash`]).
+//!
+//! A PIN set at the site server also makes a chief's *proof key* ([`proof_key`]): argon2id with
+//! the same parameters over the PIN and a second, random salt the catalogue carries. The server
+//! keeps the key; a door device makes it again from the PIN the chief types, to prove an approval
+//! (`examgate_core::chief_proof`). Its parameters are fixed here, not carried with the salt: the
+//! server and every device must make the same key, so changing them needs a new salt format.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+
+use examgate_core::chief_proof::ProofKey;
 
 use crate::error::{Result, StoreError};
 
@@ -36,6 +44,35 @@ pub fn hash(pin: &str) -> Result<String> {
         .map_err(|e| StoreError::Pin(format!("{e}")))
 }
 
+/// Bytes of a proof-key salt (the catalogue carries it as 32 hex digits).
+pub const PROOF_SALT_BYTES: usize = 16;
+
+/// A fresh random proof-key salt, hex.
+pub(crate) fn new_proof_salt() -> Result<String> {
+    let mut salt = [0u8; PROOF_SALT_BYTES];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Pin(format!("{e}")))?;
+    Ok(hex::encode(salt))
+}
+
+/// Whether `salt` is a proof-key salt as [`new_proof_salt`] makes them.
+pub(crate) fn is_proof_salt(salt: &str) -> bool {
+    salt.len() == 2 * PROOF_SALT_BYTES
+        && salt.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The chief's proof key: argon2id(`pin`, `salt`) at this module's parameters, 32 bytes.
+pub fn proof_key(pin: &str, salt: &str) -> Result<ProofKey> {
+    if !is_proof_salt(salt) {
+        return Err(StoreError::Pin("proof salt is not 32 hex digits".into()));
+    }
+    let raw = hex::decode(salt).map_err(|e| StoreError::Pin(format!("{e}")))?;
+    let mut key = [0u8; 32];
+    hasher()?
+        .hash_password_into(pin.as_bytes(), &raw, &mut key)
+        .map_err(|e| StoreError::Pin(format!("{e}")))?;
+    Ok(key)
+}
+
 /// Whether `pin` is the one `stored` was made from, whatever parameters made it.
 pub(crate) fn matches(pin: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
@@ -45,6 +82,18 @@ pub(crate) fn matches(pin: &str, stored: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// Whether `verifier` is an argon2id PHC string of reasonable length (what a catalogue may
+/// install as a chief's PIN).
+pub(crate) fn is_verifier(verifier: &str) -> bool {
+    // Bounded cost too: a typed PIN is checked against it on a phone.
+    verifier.len() <= 200
+        && PasswordHash::new(verifier).is_ok_and(|h| {
+            h.algorithm.as_str() == "argon2id"
+                && Params::try_from(&h)
+                    .is_ok_and(|p| p.m_cost() <= 4 * M_COST_KIB && p.t_cost() <= 4 * T_COST)
+        })
 }
 
 /// Whether `stored` was made with other than today's algorithm and parameters.
