@@ -117,10 +117,12 @@ pub struct CatalogueStaff {
     pub pin: Option<ChiefPin>,
 }
 
-/// What a device needs of a chief's PIN set at the server: the argon2 PHC string it checks a
-/// typed PIN against, and the salt it makes the chief's proof key with. Never the proof key.
+/// What a device needs of a chief's PIN set at the server: the salt it makes the chief's proof
+/// key with from a typed PIN, and the key's verifier it checks that key against
+/// ([`crate::pin_hash`]). Never the proof key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChiefPin {
+    /// SHA-256 of the proof key with its domain, 64 hex digits.
     pub verifier: String,
     /// 32 hex digits.
     pub salt: String,

@@ -11,13 +11,14 @@
 //! one, so that setting the phone's clock forward cannot end it early ([`crate::pin_lock`]).
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::chief_proof::ProofKey;
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
-use crate::pin_hash::{hash, matches, needs_rehash, proof_key};
+use crate::pin_hash::{hash, matches, needs_rehash, proof_key, proof_verifier};
 pub use crate::pin_lock::LOCK_MINUTES;
 use crate::pin_lock::{BootReading, DeviceTime, Lock};
 use crate::{Recorded, Store};
@@ -158,9 +159,7 @@ impl Store {
             DoorAct::Reject { .. } => Purpose::Reject,
             _ => return Err(StoreError::Pin("only approve or reject".into())),
         };
-        let salt = self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
-        // Made after the try is committed: a second argon2 run need not hold the write lock.
-        let key = salt.map(|s| proof_key(pin, &s)).transpose()?;
+        let key = self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
         self.act_proven(sitting, student, chief, act, now.wall, key.as_ref())
     }
 
@@ -169,7 +168,7 @@ impl Store {
     /// locks the chief out until 5 minutes have passed on the boot clock (on the wall clock after
     /// a reboot or where there is none: [`Lock::remaining`]). The record, the count and the lock
     /// are committed before this returns, so a restart neither forgets nor resets them. A right
-    /// PIN set at the site server answers its proof-key salt.
+    /// PIN set at the site server answers the proof key it made.
     pub(crate) fn check_pin(
         &mut self,
         chief: &str,
@@ -177,7 +176,7 @@ impl Store {
         now: &DeviceTime,
         purpose: Purpose,
         about: Option<(&str, &str)>,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<ProofKey>> {
         require_chief(&self.conn, chief)?;
         let tx = self
             .conn
@@ -217,10 +216,19 @@ impl Store {
                 seconds: (left.num_milliseconds() + 999) / 1000,
             });
         }
-        if matches(pin, &stored) {
+        // A PIN set at the server is right when the proof key it makes has the stored verifier;
+        // one set on this device when it matches its PHC string.
+        let right = match &proof_salt {
+            Some(salt) => {
+                let key = proof_key(pin, salt)?;
+                (proof_verifier(&key) == stored).then_some(Some(key))
+            }
+            None => matches(pin, &stored).then_some(None),
+        };
+        if let Some(key) = right {
             save_failures(&tx, chief, 0, None)?;
             // A hash made with older, cheaper parameters is replaced now that the PIN is known;
-            // not one set at the server, which is the catalogue's to replace.
+            // not a verifier set at the server, which is no PHC string and the catalogue's.
             if proof_salt.is_none() && needs_rehash(&stored) {
                 tx.execute(
                     "UPDATE chief_pin SET hash = ?1 WHERE staff_id = ?2",
@@ -229,7 +237,7 @@ impl Store {
             }
             record("accepted")?;
             tx.commit()?;
-            return Ok(proof_salt);
+            return Ok(key);
         }
         let failures = failures + 1;
         let locks = failures >= MAX_FAILURES;

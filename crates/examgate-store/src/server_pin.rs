@@ -2,12 +2,13 @@
 //!
 //! A PIN set on a door device "at first use" is set by whoever holds the device, and an approval
 //! it allows cannot be proven to anyone else. So on a site with a server the office sets each
-//! chief's PIN there (`examgate serve chief-pin`): the server's store keeps the PIN's argon2
-//! verifier, a random salt and the chief's proof key `K = argon2id(PIN, salt)`
-//! ([`crate::pin_hash::proof_key`]). The catalogue carries the verifier and the salt, never `K`;
-//! a device applying it installs them as that chief's PIN, replacing one set on the device. When
-//! the chief approves at a door with the PIN, the device makes `K` again from the PIN typed and
-//! the event carries a proof the server checks with its `K` (`examgate_core::chief_proof`).
+//! chief's PIN there (`examgate serve chief-pin`): the server's store keeps a random salt, the
+//! chief's proof key `K = argon2id(PIN, salt)` and its verifier ([`crate::pin_hash`]). The
+//! catalogue carries the verifier and the salt, never `K`; a device applying it installs them as
+//! that chief's PIN (the verifier in `chief_pin.hash`, told from a PHC string by its salt),
+//! replacing one set on the device. When the chief approves at a door with the PIN, the device
+//! makes `K` from the PIN typed, checks it against the verifier, and the event carries a proof the
+//! server checks with its `K` (`examgate_core::chief_proof`).
 //!
 //! On a device enrolled with a server, the catalogue is the only source of chiefs' PINs: setting
 //! one on the device is refused, and one set there before enrolling goes when a catalogue is
@@ -25,7 +26,7 @@ use crate::catalog::staff_member;
 use crate::catalogue::{CatalogueStaff, catalogue_changed};
 use crate::error::{Result, StoreError};
 use crate::pin::check_pin_strength;
-use crate::pin_hash::{hash, new_proof_salt, proof_key};
+use crate::pin_hash::{new_proof_salt, proof_key, proof_verifier};
 
 /// Installs the site's chiefs' PINs from an applied catalogue's `staff`, inside the apply's
 /// transaction; the chiefs whose PIN on this device was removed go to `pins_removed`.
@@ -89,7 +90,7 @@ impl Store {
         }
         let salt = new_proof_salt()?;
         let key = proof_key(pin, &salt)?;
-        let verifier = hash(pin)?;
+        let verifier = proof_verifier(&key);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -98,12 +98,13 @@ pub struct CatalogueStaff {
     pub pin: Option<ChiefPin>,
 }
 
-/// What a device checks a chief's typed PIN against, and the salt it makes the chief's proof key
-/// with (argon2id, the verifier's parameters). The proof key itself never leaves the server.
+/// What a device checks a chief's typed PIN with: the salt it makes the chief's proof key with
+/// (argon2id of the PIN) and the key's verifier (SHA-256 with a domain). The proof key itself
+/// never leaves the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChiefPin {
-    /// argon2id PHC string
+    /// 64 hex digits
     pub verifier: String,
     /// 32 hex digits
     pub salt: String,
