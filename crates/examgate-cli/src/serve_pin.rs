@@ -56,9 +56,10 @@ fn ask(prompt: &str) -> anyhow::Result<String> {
             "标准输入不是终端：脚本请用 --pin-stdin (standard input is not a terminal: use --pin-stdin)"
         );
     }
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
     let line = without_echo(|| {
+        eprint!("{prompt}");
+        std::io::stderr().flush()?;
         let mut line = String::new();
         stdin.lock().read_line(&mut line).map(|_| line)
     })?;

@@ -328,3 +328,83 @@ fn a_pin_is_set_at_the_server_for_a_chief_only_and_never_on_an_enrolled_device()
         .decide_with_pin(SITTING, &student, CHIEF, PIN, &DoorAct::Approve, at(8, 46))
         .unwrap();
 }
+
+/// `examgate serve chief-pin` at a terminal (a pty): types `first`, then `again`, each once its
+/// prompt shows. Returns the exit status and what the terminal echoed.
+fn chief_pin_at_a_terminal(server: &Served, first: &str, again: &str) -> (bool, String) {
+    use std::io::Read;
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "chief-pin",
+            "--data",
+            server.data(),
+            "--staff",
+            CHIEF,
+        ])
+        .stdin(Stdio::from(pty.slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut byte = [0u8; 1];
+        while stderr.read(&mut byte).is_ok_and(|n| n == 1) {
+            if tx.send(byte[0]).is_err() {
+                break;
+            }
+        }
+    });
+    let mut master = std::fs::File::from(pty.master);
+    for typed in [first, again] {
+        // The prompt ends with ": " and shows only once echo is off.
+        let mut seen = Vec::new();
+        while !seen.ends_with(b": ") {
+            seen.push(rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap());
+        }
+        writeln!(master, "{typed}").unwrap();
+    }
+    let ok = child.wait().unwrap().success();
+    // Everything the terminal showed: the echo, if any (EIO once the child has closed it).
+    let mut echoed = Vec::new();
+    let _ = master.read_to_end(&mut echoed);
+    (ok, String::from_utf8_lossy(&echoed).into_owned())
+}
+
+#[test]
+fn a_pin_typed_at_the_terminal_is_not_echoed_and_must_be_typed_twice_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = site_server(dir.path());
+    let (ok, echoed) = chief_pin_at_a_terminal(&server, PIN, "246811");
+    assert!(!ok, "two different PINs set nothing");
+    assert!(!echoed.contains("24681"), "{echoed:?}");
+    assert_eq!(server.store().chief_proof_key(SITE, CHIEF).unwrap(), None);
+
+    let (ok, echoed) = chief_pin_at_a_terminal(&server, PIN, PIN);
+    assert!(ok);
+    assert!(!echoed.contains("24681"), "{echoed:?}");
+    let key = server
+        .store()
+        .chief_proof_key(SITE, CHIEF)
+        .unwrap()
+        .unwrap();
+    let salt = server
+        .store()
+        .catalogue(SITE)
+        .unwrap()
+        .content
+        .staff
+        .into_iter()
+        .find(|s| s.id == CHIEF)
+        .and_then(|s| s.pin)
+        .unwrap()
+        .salt;
+    assert_eq!(
+        proof_key(PIN, &salt).unwrap(),
+        key,
+        "the PIN typed is the one set"
+    );
+}
