@@ -113,7 +113,7 @@ impl Store {
     /// Sets a chief examiner's PIN (digits, at least 6) on a standalone device. Refused for
     /// anyone who is not a chief examiner, when one is set already unless `replace` (the office
     /// resetting it), and on a device enrolled with a site server, where the office sets it at
-    /// the server ([`Store::set_pin_at_server`]).
+    /// the server ([`Store::set_pin_at_server`]), as on the server for a PIN set that way.
     pub fn set_pin(
         &mut self,
         chief: &str,
@@ -122,7 +122,11 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
         require_chief(&self.conn, chief)?;
-        if crate::server_pin::enrolled(&self.conn)? {
+        // Enrolled, or the site server's own database holding a PIN set with `serve chief-pin`
+        // (which this would silently withdraw from every device).
+        if crate::server_pin::enrolled(&self.conn)?
+            || crate::server_pin::set_at_server(&self.conn, chief)?
+        {
             return Err(StoreError::PinSetAtServer(chief.to_string()));
         }
         check_pin_strength(pin)?;

@@ -70,6 +70,18 @@ pub(crate) fn enrolled(conn: &Connection) -> Result<bool> {
     Ok(crate::server_link::link(conn)?.is_some())
 }
 
+/// Whether `chief`'s PIN here was set at the site server (`serve chief-pin`).
+pub(crate) fn set_at_server(conn: &Connection, chief: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT proof_salt IS NOT NULL FROM chief_pin WHERE staff_id = ?1",
+            [chief],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false))
+}
+
 impl Store {
     /// The site server's side: sets (or replaces: the office resetting it) a chief examiner's
     /// PIN, with a fresh proof-key salt and key, and moves the catalogue on so the site's devices

@@ -154,6 +154,19 @@ fn a_pin_set_at_the_server_travels_as_verifier_and_salt_never_as_its_key() {
         examgate_store::pin_hash::proof_verifier(&key(&s))
     );
     assert_ne!(pin.verifier, hex::encode(key(&s)));
+    assert_eq!(
+        s.chief_proof_key("第二考点", CHIEF).unwrap(),
+        None,
+        "a chief of this site only"
+    );
+    // `examgate pin set --replace` run on the server's database would withdraw it: refused.
+    let got = s.set_pin(CHIEF, "135790", true, at(8, 0));
+    assert!(matches!(got, Err(StoreError::PinSetAtServer(_))), "{got:?}");
+    assert_eq!(
+        s.catalogue(SITE).unwrap().version,
+        after.version,
+        "nothing changed"
+    );
 }
 
 #[test]
