@@ -15,3 +15,4 @@ pub mod signed;
 pub mod staffing;
 pub mod text;
 pub mod timeline;
+pub mod verified;
