@@ -170,7 +170,10 @@ impl PhotoDir {
             self.remove_partial(sha256, device);
             return Ok(());
         }
-        File::open(&partial)
+        // Opened for writing: Windows flushes only a handle with write access.
+        OpenOptions::new()
+            .write(true)
+            .open(&partial)
             .and_then(|f| f.sync_data())
             .map_err(io(&partial))?;
         let side = self.sidecar(sha256);
