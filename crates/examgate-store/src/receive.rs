@@ -8,7 +8,10 @@
 //!    inserted, or this device's next act would collide with it;
 //! 2. its signature must verify against the key the caller's trust list holds for its device
 //!    (`unknown-device`, `bad-signature` otherwise), and the caller's rules must let that device
-//!    record it (`not-permitted`: the server takes approvals from chief examiners' devices only);
+//!    record it (`not-permitted`: the server takes approvals from chief examiners' devices only).
+//!    The signatures are checked before the transaction, on every core, by
+//!    `examgate_core::verified::check_all`: [`Store::receive_with`] calls it, and the site server
+//!    calls it itself outside the store's lock, then [`Store::receive_checked`];
 //! 3. the same id held with the same canonical bytes is a duplicate, a no-op; the same id, or the
 //!    same `(device, seq)`, held with other content is quarantined (`changed-content`,
 //!    `seq-taken`) and the held event stays as it was. Quarantined events are kept as received in
