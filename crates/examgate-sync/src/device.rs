@@ -210,21 +210,12 @@ async fn push(
         s.sync_state()?.pending()
     };
     let mut from = status.high_water;
-    let mut batch = lock(store)?.own_signed_after(from, batch_size, key.signing_key())?;
     loop {
+        let batch = lock(store)?.own_signed_after(from, batch_size, key.signing_key())?;
         let Some(last) = batch.last().map(|s| s.event.seq) else {
             return Ok(());
         };
-        // The next batch is read and signed while this one is on the wire and at the server
-        // (the connection is driven by the runtime's other workers): the device's signing and
-        // the server's verifying overlap instead of taking turns. The store lock is held only
-        // inside the block, which does not await.
-        let (outcome, next) = tokio::join!(client.push(&batch), async {
-            lock(store)?
-                .own_signed_after(last, batch_size, key.signing_key())
-                .map_err(SyncError::from)
-        });
-        let outcome = outcome?;
+        let outcome = client.push(&batch).await?;
         lock(store)?.set_acked_seq(outcome.high_water)?;
         report.pushed += u64::from(outcome.accepted);
         report.quarantined.extend(outcome.quarantined);
@@ -234,7 +225,6 @@ async fn push(
             done: from - status.high_water,
             total: total.max(from - status.high_water),
         });
-        batch = next?;
     }
 }
 
