@@ -2,7 +2,8 @@
 //! `examgate serve` through the fault-injecting TCP proxy. A connection cut mid-photo costs at
 //! most one chunk of re-sent bytes; a device process killed (SIGKILL) mid-upload resumes from
 //! the server's offset, not from the start. Either way the server ends with the photo
-//! byte-identical.
+//! byte-identical. A server killed (SIGKILL) right after it answered a photo complete still holds
+//! it whole, with its signature, when it is back.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 
@@ -14,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use examgate_sync::photo_wire::CHUNK;
+use examgate_sync::photos::{PhotoReport, upload_one};
 use examgate_testkit::proxy::{Fault, Proxy};
 use photo_fixture::{device, held, server_files};
 use support::*;
@@ -136,4 +138,39 @@ fn a_device_killed_mid_upload_resumes_from_the_servers_offset() {
     );
     assert_eq!(held(&server, &door.photos[0].0).unwrap(), door.bytes(0));
     assert_eq!(door.pending(), 0);
+}
+
+#[test]
+fn a_photo_answered_complete_survives_the_server_being_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = site::site_server(dir.path());
+    let door = device(dir.path(), "door", &server, 1, 1600);
+    let (sha, bytes) = (door.photos[0].0.clone(), door.bytes(0));
+    assert!(
+        bytes.len() > 2 * CHUNK,
+        "the photo spans chunks: {}",
+        bytes.len()
+    );
+    let mut report = PhotoReport::default();
+    let client = door.client(&server);
+    let upload = upload_one(&client, &sha, &bytes, door.sidecar(0), &mut report, &|_| {});
+    assert!(!block_on(upload).unwrap(), "new to the server");
+    server.kill_and_restart(); // SIGKILL, right after the complete answer
+
+    assert_eq!(held(&server, &sha).unwrap(), bytes, "whole, byte-identical");
+    let sidecar = server
+        .data
+        .join("photos")
+        .join(format!("{sha}.jpg.sig.json"));
+    assert_eq!(std::fs::read_to_string(sidecar).unwrap(), door.sidecar(0));
+    assert_eq!(server_files(&server).1, Vec::<String>::new(), "no partial");
+    let status = block_on(door.client(&server).photo_head(&sha))
+        .unwrap()
+        .unwrap();
+    assert!(status.complete, "{status:?}");
+    // The server's record says so too: the photo fetch (the chief's screen) serves it.
+    assert_eq!(
+        block_on(door.client(&server).photo_get(&sha)).unwrap(),
+        bytes
+    );
 }

@@ -68,6 +68,45 @@ fn a_full_upload_is_byte_identical_on_the_server_and_acknowledged_on_the_device(
 }
 
 #[test]
+fn a_new_photo_costs_one_request_besides_its_chunks() {
+    // The declaration answers where the server stands: no HEAD round trip before it.
+    let dir = tempfile::tempdir().unwrap();
+    let server = site::site_server(dir.path());
+    let door = device(dir.path(), "door", &server, 1, 1200);
+    let bytes = door.bytes(0);
+    let chunks = bytes.len().div_ceil(CHUNK) as u64;
+    assert!(chunks > 1, "the photo spans chunks: {}", bytes.len());
+    let client = door.client(&server);
+    let mut report = PhotoReport::default();
+    let held_before = block_on(upload_one(
+        &client,
+        &door.photos[0].0,
+        &bytes,
+        door.sidecar(0),
+        &mut report,
+        &|_| {},
+    ))
+    .unwrap();
+    assert!(!held_before);
+    assert_eq!(held(&server, &door.photos[0].0).unwrap(), bytes);
+    assert_eq!(report.requests, 1 + chunks, "{report:?}");
+
+    // Already held: the declaration alone answers complete.
+    let mut again = PhotoReport::default();
+    let held_before = block_on(upload_one(
+        &client,
+        &door.photos[0].0,
+        &bytes,
+        door.sidecar(0),
+        &mut again,
+        &|_| {},
+    ))
+    .unwrap();
+    assert!(held_before);
+    assert_eq!((again.requests, again.sent_bytes), (1, 0), "{again:?}");
+}
+
+#[test]
 fn a_patch_at_the_wrong_offset_is_409_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = site::site_server(dir.path());

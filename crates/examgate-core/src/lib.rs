@@ -16,3 +16,4 @@ pub mod signed;
 pub mod staffing;
 pub mod text;
 pub mod timeline;
+pub mod verified;

@@ -22,6 +22,7 @@ use chrono::Utc;
 use ed25519_dalek::VerifyingKey;
 use examgate_core::chief_proof::{self, ProofKey};
 use examgate_core::event::{Event, EventKind};
+use examgate_core::verified::{Checked, check_all};
 use examgate_sync::wire::{
     DeviceInfo, ErrorBody, ErrorCode, MAX_BATCH, MAX_WAIT_SECONDS, PullQuery, PullResponse,
     PushRefused, PushRequest, PushResponse, QuarantinedEvent, Role, SiteKey, StatusResponse,
@@ -156,10 +157,16 @@ pub(crate) async fn push(
     }
     let id = device.device_id;
     let key = state.db(move |db| db.device_key(id)).await?;
+    // The signatures first, on every core and outside the store's lock: the lock then covers
+    // only the SQLite work (see `examgate_core::verified`).
+    let trust = move |d: Uuid| (d == id).then_some(key);
+    let events = tokio::task::spawn_blocking(move || check_all(events, &trust))
+        .await
+        .map_err(|e| ServerError::Internal(e.to_string()))?;
     let (report, high_water) = state
         .store(move |s| {
             let mut seated: HashMap<(String, String), Option<String>> = HashMap::new();
-            for e in events.iter().map(|s| &s.event) {
+            for e in events.iter().map(Checked::event) {
                 let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
                 if let std::collections::hash_map::Entry::Vacant(slot) = seated.entry(k) {
                     let (sitting, student) = slot.key();
@@ -173,9 +180,8 @@ pub(crate) async fn push(
                 let seated_at = seated.get(&k).and_then(|s| s.as_deref());
                 permitted(&device, seated_at, e, keys.get(&e.actor))
             };
-            let trust = |d: Uuid| (d == id).then_some(key);
             let now = Utc::now().fixed_offset();
-            let report = s.receive_with(&events, &trust, &permit, now)?;
+            let report = s.receive_checked(&events, &permit, now)?;
             Ok((report, s.high_water(id)?))
         })
         .await?;

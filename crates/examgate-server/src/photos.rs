@@ -6,6 +6,10 @@
 //!
 //! Chunks are read whole before they are appended, so a connection cut mid-chunk leaves nothing
 //! of it and costs at most that chunk. Only `PATCH` takes bodies above the API's 64 KiB limit.
+//! The answer that completes an upload comes after the photo is durable; the answers before it
+//! say how far the upload got (see `photo_files` for why chunks are not fsynced one by one).
+//! A device declares first (`POST`, idempotent, answered with where the server stands), so a new
+//! photo costs one request besides its chunks.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -203,9 +207,9 @@ pub(crate) async fn declare(
 }
 
 /// Appends one chunk (≤ 1 MiB) at `Upload-Offset`, which must be the server's (409 otherwise,
-/// naming the server's in `Upload-Offset`); durable before the answer. The chunk that reaches the
-/// declared length completes the upload: SHA-256 and signature are checked, and a failure
-/// removes everything of the upload.
+/// naming the server's in `Upload-Offset`). The chunk that reaches the declared length completes
+/// the upload: SHA-256 and signature are checked, a failure removes everything of the upload,
+/// and the photo is durable before the completing answer.
 #[utoipa::path(patch, path = "/v1/photos/{sha256}", security(("device_token" = [])),
     params(
         ("sha256" = String, Path, description = "SHA-256 of the photo, 64 lower-case hex digits"),

@@ -8,7 +8,10 @@
 //!    inserted, or this device's next act would collide with it;
 //! 2. its signature must verify against the key the caller's trust list holds for its device
 //!    (`unknown-device`, `bad-signature` otherwise), and the caller's rules must let that device
-//!    record it (`not-permitted`: the server takes approvals from chief examiners' devices only);
+//!    record it (`not-permitted`: the server takes approvals from chief examiners' devices only).
+//!    The signatures are checked before the transaction, on every core, by
+//!    `examgate_core::verified::check_all`: [`Store::receive_with`] calls it, and the site server
+//!    calls it itself outside the store's lock, then [`Store::receive_checked`];
 //! 3. the same id held with the same canonical bytes is a duplicate, a no-op; the same id, or the
 //!    same `(device, seq)`, held with other content is quarantined (`changed-content`,
 //!    `seq-taken`) and the held event stays as it was. Quarantined events are kept as received in
@@ -32,6 +35,7 @@ use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::VerifyingKey;
 use examgate_core::event::{Event, EventId, Hlc};
 use examgate_core::signed::{SignedEvent, canonical_bytes};
+use examgate_core::verified::{Checked, check_all};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -91,27 +95,25 @@ fn same_or(held: &str, e: &Event, otherwise: QuarantineReason) -> Result<Verdict
     })
 }
 
-/// The caller's checks: whose key an event must carry, and whether its device may record it.
+/// The caller's checks: this store's own device, and whether a device may record an event.
 struct Rules<'a> {
     own: Uuid,
-    trust: &'a dyn Fn(Uuid) -> Option<VerifyingKey>,
     permit: &'a dyn Fn(&Event) -> bool,
 }
 
-fn classify(conn: &Connection, s: &SignedEvent, rules: &Rules<'_>) -> Result<Verdict> {
+fn classify(conn: &Connection, c: &Checked, rules: &Rules<'_>) -> Result<Verdict> {
     use QuarantineReason as R;
-    let e = &s.event;
+    let e = c.event();
     if e.device == rules.own {
         return match held_by_id(conn, e.id)? {
             Some(held) => same_or(&held, e, R::OwnDevice),
             None => Ok(Verdict::Quarantine(R::OwnDevice)),
         };
     }
-    let Some(key) = (rules.trust)(e.device) else {
-        return Ok(Verdict::Quarantine(R::UnknownDevice));
-    };
-    if s.verify(&key).is_err() {
-        return Ok(Verdict::Quarantine(R::BadSignature));
+    match c {
+        Checked::Verified(_) => {}
+        Checked::UnknownDevice(_) => return Ok(Verdict::Quarantine(R::UnknownDevice)),
+        Checked::BadSignature(_) => return Ok(Verdict::Quarantine(R::BadSignature)),
     }
     if !(rules.permit)(e) {
         return Ok(Verdict::Quarantine(R::NotPermitted));
@@ -224,19 +226,33 @@ impl Store {
         permit: &dyn Fn(&Event) -> bool,
         now: DateTime<FixedOffset>,
     ) -> Result<ReceiveReport> {
+        let checked = check_all(batch.to_vec(), trust);
+        self.receive_checked(&checked, permit, now)
+    }
+
+    /// [`Store::receive_with`] for a batch whose signatures were checked beforehand, outside
+    /// this store's lock ([`check_all`]): the site server verifies a push on every core while
+    /// the store serves others, then merges here. Only [`check_all`] makes a
+    /// [`Checked::Verified`], so nothing unverified can pass for verified.
+    pub fn receive_checked(
+        &mut self,
+        batch: &[Checked],
+        permit: &dyn Fn(&Event) -> bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<ReceiveReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let rules = Rules {
             own: device_id(&tx)?,
-            trust,
             permit,
         };
         let mut report = ReceiveReport::default();
         let mut newest: Option<Hlc> = None;
         let mut merged_any = false;
-        for s in batch {
-            match classify(&tx, s, &rules)? {
+        for c in batch {
+            let s = c.signed();
+            match classify(&tx, c, &rules)? {
                 Verdict::Duplicate => report.duplicate += 1,
                 Verdict::Quarantine(reason) => {
                     quarantine(&tx, s, reason, now)?;

@@ -1,6 +1,6 @@
 //! The device's side of photo upload: the photos this device's own events name (`PhotoRef`s)
-//! that the server has not acknowledged, each sent as `HEAD` (where does the server stand?) then
-//! `PATCH`es of [`CHUNK`] from there. A cut costs the chunk in flight and the next run (or the
+//! that the server has not acknowledged, each sent as `POST` (the declaration, answered with where
+//! the server stands) then `PATCH`es of [`CHUNK`] from there. A cut costs the chunk in flight and the next run (or the
 //! retry here) resumes at the server's offset; the store records each photo the server confirms
 //! so the next sync does not ask about it again.
 //!
@@ -42,6 +42,8 @@ pub struct PhotoReport {
     pub sent_bytes: u64,
     /// The bytes of the photos this run had to send.
     pub total_bytes: u64,
+    /// HTTP requests made for photos: one declaration per attempt plus one per chunk.
+    pub requests: u64,
     /// Files named by an event that are not (or no longer) on this device, by file name.
     pub missing: Vec<String>,
     /// Photos the server refused (hash or signature), with its reason; they stay pending.
@@ -163,7 +165,7 @@ fn upload_is_send(store: &Mutex<Store>, dir: &Path, client: &Client) {
     send(upload_pending(store, dir, client, &|_| {}));
 }
 
-/// Whether to try again from a fresh `HEAD`: the connection failed, the offset moved under us,
+/// Whether to try again from a fresh declaration: the connection failed, the offset moved under us,
 /// or the server failed without changing anything.
 fn retryable(e: &SyncError) -> bool {
     match e {
@@ -205,8 +207,10 @@ pub async fn upload_one(
     }
 }
 
-/// One attempt: `HEAD` (declaring if the server knows nothing of it), then the chunks from the
-/// server's offset. The error says whether any chunk got through before it.
+/// One attempt: `POST` the declaration, which answers where the server stands (complete if it
+/// holds the photo, the bytes it holds of this same declaration, else 0 for a new one), then the
+/// chunks from the server's offset. One request before the chunks, not a `HEAD` and then a
+/// `POST`: the declaration is idempotent. The error says whether any chunk got through before it.
 async fn resume(
     client: &Client,
     declare: &PhotoDeclare,
@@ -216,14 +220,11 @@ async fn resume(
     first: &mut bool,
 ) -> std::result::Result<bool, (SyncError, bool)> {
     let sha = declare.sha256.as_str();
-    let head = client.photo_head(sha).await.map_err(|e| (e, false))?;
-    let mut status: PhotoStatus = match head {
-        Some(s) if s.complete || s.length == declare.length => s,
-        _ => client
-            .photo_declare(declare)
-            .await
-            .map_err(|e| (e, false))?,
-    };
+    report.requests += 1;
+    let mut status: PhotoStatus = client
+        .photo_declare(declare)
+        .await
+        .map_err(|e| (e, false))?;
     // Held before only if the very first answer says so (not after our own cut last chunk).
     let held_before = status.complete && std::mem::take(first);
     let mut moved = false;
@@ -231,6 +232,7 @@ async fn resume(
         let start = status.offset.min(declare.length) as usize;
         let end = (start + CHUNK).min(bytes.len());
         report.sent_bytes += (end - start) as u64;
+        report.requests += 1;
         status = client
             .photo_patch(sha, start as u64, bytes[start..end].to_vec())
             .await
