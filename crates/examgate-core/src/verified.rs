@@ -149,6 +149,7 @@ mod tests {
             candidate: StudentNumber::parse("2242200000101").unwrap(),
             parents: vec![],
             kind: EventKind::Admitted,
+            chief_proof: None,
         }
     }
 

@@ -174,7 +174,7 @@ pub(crate) async fn push(
                     slot.insert(site);
                 }
             }
-            let keys = proof_keys(s, &device.site, events.iter().map(|s| &s.event))?;
+            let keys = proof_keys(s, &device.site, events.iter().map(Checked::event))?;
             let permit = |e: &Event| {
                 let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
                 let seated_at = seated.get(&k).and_then(|s| s.as_deref());
