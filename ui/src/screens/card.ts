@@ -25,6 +25,10 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
   onSent = opts.onSent;
   on("lang", () => card && build());
   on("phase", () => card && update());
+  // Another device decided (the chief's approval arrived with the sync): show it without a tap.
+  on("changed", () => {
+    if (card && !flow.busy) void reload(card.student_number);
+  });
   // Leaving the door screen turns the camera off.
   on("screen", () => app.screen !== "door" && closeCapture());
   initApproval({

@@ -52,6 +52,8 @@ export function initStart(): void {
     renderLoaded();
     void refreshLists();
   });
+  // The site's catalogue may have arrived with a sync.
+  on("changed", () => void refreshLists());
   void refreshLists().then(() => {
     document.body.dataset.ready = "true";
   });
