@@ -77,21 +77,27 @@ if [[ ! -d "$ROOT/node_modules/webdriverio" ]]; then
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/examgate-e2e.XXXXXX")"
-DRIVER_PID=""
+DRIVER_PIDS=()
 cleanup() {
   local rc=$?
-  if [[ -n "$DRIVER_PID" ]] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-    kill -TERM "$DRIVER_PID" 2>/dev/null || true
+  local pid log
+  for pid in "${DRIVER_PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${DRIVER_PIDS[@]}"; do
     # Give it time to close the session and stop WebKitWebDriver; it exits on its own.
     for _ in $(seq 1 50); do
-      kill -0 "$DRIVER_PID" 2>/dev/null || break
+      kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
-    wait "$DRIVER_PID" 2>/dev/null || true
-  fi
-  if ((rc != 0)) && [[ -s "$WORK/tauri-driver.log" ]]; then
-    say "tauri-driver's log (last 40 lines):"
-    tail -n 40 "$WORK/tauri-driver.log" >&2 || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((rc != 0)); then
+    for log in "$WORK"/tauri-driver*.log; do
+      [[ -s "$log" ]] || continue
+      say "$(basename "$log") (last 40 lines):"
+      tail -n 40 "$log" >&2 || true
+    done
   fi
   if [[ "${E2E_KEEP_WORK:-}" == 1 ]]; then
     say "kept $WORK"
@@ -143,39 +149,70 @@ fi
   exit 1
 }
 
-# ── 4. tauri-driver on free ports. ──────────────────────────────────────────────────────────────
+# ── 4. Two tauri-drivers on free ports. ───────────────────────────────────────────────────────
+# Two, because a site-server test drives two app windows at once (a door and the chief examiner):
+# one WebKitWebDriver holds one session. Each driver's apps get their own XDG dirs, so the two
+# windows keep their web storage and app data apart as two phones would.
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
-PORT="${E2E_PORT:-$(free_port)}"
-NATIVE_PORT="${E2E_NATIVE_PORT:-$(free_port)}"
-while [[ "$NATIVE_PORT" == "$PORT" ]]; do NATIVE_PORT="$(free_port)"; done
+TAKEN=()
+fresh_port() {
+  local port
+  for _ in $(seq 1 20); do
+    port="$(free_port)"
+    if [[ " ${TAKEN[*]} " != *" $port "* ]]; then
+      TAKEN+=("$port")
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  say "error: no free port after 20 tries"
+  return 1
+}
 
-# The app is tauri-driver's grandchild and inherits this environment: its own XDG dirs keep the
-# web view's storage and the app data dir of this run away from the user's real ones.
-mkdir -p "$WORK/xdg/data" "$WORK/xdg/config" "$WORK/xdg/cache"
-say "starting tauri-driver on :$PORT (WebKitWebDriver on :$NATIVE_PORT), display $DISPLAY"
-XDG_DATA_HOME="$WORK/xdg/data" XDG_CONFIG_HOME="$WORK/xdg/config" XDG_CACHE_HOME="$WORK/xdg/cache" \
-  "$TAURI_DRIVER" --port "$PORT" --native-port "$NATIVE_PORT" --native-driver "$NATIVE_DRIVER" \
-  >"$WORK/tauri-driver.log" 2>&1 &
-DRIVER_PID=$!
+# start_driver N: tauri-driver number N (1, 2) on a fresh port; sets DRIVER_PORT_N.
+start_driver() {
+  local n=$1 port native xdg pid
+  port="$(fresh_port)"
+  native="$(fresh_port)"
+  TAKEN+=("$port" "$native")
+  if [[ "$n" == 1 ]]; then
+    port="${E2E_PORT:-$port}"
+    native="${E2E_NATIVE_PORT:-$native}"
+    xdg="$WORK/xdg"
+  else
+    xdg="$WORK/xdg-$n"
+  fi
+  mkdir -p "$xdg/data" "$xdg/config" "$xdg/cache"
+  say "starting tauri-driver $n on :$port (WebKitWebDriver on :$native), display $DISPLAY"
+  # The app is tauri-driver's grandchild and inherits this environment: its own XDG dirs keep the
+  # web view's storage and the app data dir of this run away from the user's real ones.
+  XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
+    "$TAURI_DRIVER" --port "$port" --native-port "$native" --native-driver "$NATIVE_DRIVER" \
+    >"$WORK/tauri-driver$([[ "$n" == 1 ]] || echo "-$n").log" 2>&1 &
+  pid=$!
+  DRIVER_PIDS+=("$pid")
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      break
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "error: tauri-driver $n exited before listening"
+      exit 1
+    fi
+    if ((i == 100)); then
+      say "error: tauri-driver $n did not listen on :$port within 10 s"
+      exit 1
+    fi
+    sleep 0.1
+  done
+  printf -v "DRIVER_PORT_$n" '%s' "$port"
+}
+start_driver 1
+start_driver 2
 
-for i in $(seq 1 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    break
-  fi
-  if ! kill -0 "$DRIVER_PID" 2>/dev/null; then
-    say "error: tauri-driver exited before listening"
-    exit 1
-  fi
-  if ((i == 100)); then
-    say "error: tauri-driver did not listen on :$PORT within 10 s"
-    exit 1
-  fi
-  sleep 0.1
-done
-
-# ── 5. The tests: one file at a time (one app window at a time), each with a fresh database. ────
+# ── 5. The tests: one file at a time, each with fresh databases. ───────────────────────────────
 FILES=()
 if (($# > 0)); then
   for f in "$@"; do FILES+=("$E2E_DIR/${f#tests/e2e/}"); done
@@ -188,6 +225,6 @@ rm -f "$ROOT"/artifacts/e2e/failed-*.png # last run's failures are not this run'
 say "running ${#FILES[@]} test file(s)"
 # --foreground keeps node in this process group: an outer `timeout` (scripts/test.sh) signals the
 # whole group, and node must get that signal too, not sit in a group of its own.
-E2E_APP_BINARY="$APP" E2E_EXAMGATE_BINARY="$EXAMGATE" E2E_WORK="$WORK" E2E_DRIVER_PORT="$PORT" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
+E2E_APP_BINARY="$APP" E2E_EXAMGATE_BINARY="$EXAMGATE" E2E_WORK="$WORK" E2E_DRIVER_PORT="$DRIVER_PORT_1" E2E_DRIVER_PORT_2="$DRIVER_PORT_2" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
   timeout --foreground --signal=TERM --kill-after=15 "${E2E_NODE_TIMEOUT:-600}" \
   node --test --test-concurrency=1 --test-timeout="${E2E_TEST_TIMEOUT_MS:-180000}" --test-reporter=spec "${FILES[@]}"

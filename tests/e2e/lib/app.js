@@ -40,15 +40,17 @@ function env(name) {
 
 /**
  * Starts the app in a new WebDriver session on a database of its own (`--db`), so every test
- * file begins from an empty app whatever ran before it.
+ * file begins from an empty app whatever ran before it. `driver: 2` starts it through run.sh's
+ * second tauri-driver (its own XDG dirs): a second window beside the first, as a second phone.
  */
-export async function startApp(name) {
+export async function startApp(name, { driver = 1 } = {}) {
+  const portVar = driver === 2 ? "E2E_DRIVER_PORT_2" : "E2E_DRIVER_PORT";
   const dir = join(env("E2E_WORK"), name);
   mkdirSync(dir, { recursive: true });
   const db = join(dir, "examgate.db");
   const browser = await remote({
     hostname: "127.0.0.1",
-    port: Number(env("E2E_DRIVER_PORT")),
+    port: Number(env(portVar)),
     logLevel: "error",
     connectionRetryTimeout: 60_000,
     connectionRetryCount: 1,
