@@ -18,6 +18,7 @@ const TABLE = {
   "tabs.label": { zh: "页面", en: "Screens" },
 
   "context.none": { zh: "未选择考场", en: "No room chosen" },
+  "context.chief": { zh: "{site} · 主考 {staff}", en: "{site} · chief examiner {staff}" },
   "context.proctor": { zh: "监考：{name}", en: "Proctor: {name}" },
   "context.room": { zh: "{room} 考场", en: "Room {room}" },
   "clock.none": { zh: "--:--:--", en: "--:--:--" },

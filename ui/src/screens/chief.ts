@@ -13,6 +13,7 @@ import { askAgain, isChief, photoSlot, pickSitting, roomCounts, siteTotals, vouc
 import { newPinProblem, pinEntered, rejectNoteReady } from "../approval";
 import { app, on } from "../state";
 import { currentServer } from "./connect";
+import { refreshClock } from "./header";
 
 /** A fallback while the screen is open, should a `changed` event be missed (a local read). */
 const POLL_MS = 15_000;
@@ -41,7 +42,7 @@ export function initChief(): void {
     }
     overview = null;
     open = null;
-    void refreshOverview();
+    void refreshAll();
   });
   $("#chief-pending").addEventListener("click", (ev) => {
     const target = ev.target as HTMLElement;
@@ -88,6 +89,11 @@ async function refreshAll(): Promise<void> {
       select.dataset.options = sittings.join("\n");
     }
     if (chosen !== null) select.value = chosen;
+    // Away from any door, the header's exam clock follows the sitting the overview shows.
+    if (app.here === null && select.value && app.sitting !== select.value) {
+      app.sitting = select.value;
+      void refreshClock();
+    }
   } catch (e) {
     say(msg(), "error", asIpcError(e).message, asIpcError(e).code);
   }
