@@ -122,6 +122,12 @@ describe("a door and the chief examiner, two windows, one site server", () => {
       timeout: UI_TIMEOUT,
       timeoutMsg: "the overview never listed the site's rooms",
     });
+    // The header names the site and the chief, and runs the exam clock of the sitting on show.
+    assert.equal((await (await chief.$("#context")).getText()).trim(), `${DEMO.site} · 主考 ${CHIEF}`);
+    await chief.waitUntil(async () => (await (await chief.$("#clock")).getText()).trim() !== "--:--:--", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the chief's header shows no exam clock",
+    });
     const room01 = await shown(chief, `#chief-rooms .chief-room[data-room="${DEMO.room}"]`);
     await chief.waitUntil(async () => (await room01.getAttribute("data-pending")) === "1", {
       timeout: UI_TIMEOUT,
@@ -185,5 +191,16 @@ describe("a door and the chief examiner, two windows, one site server", () => {
       async () => !(await (await chief.$(`#chief-pending .chief-item[data-student="${VOUCHED}"]`)).isExisting()),
       { timeout: UI_TIMEOUT, timeoutMsg: "the approved verification stayed on the chief's list" },
     );
+  });
+
+  step("the overview switches to English like every screen", async () => {
+    await click(chief, "#lang");
+    await chief.waitUntil(async () => (await (await chief.$("#chief-title")).getText()).trim() === "Chief examiner's overview", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the overview's title did not switch to English",
+    });
+    const room01 = await shown(chief, `#chief-rooms .chief-room[data-room="${DEMO.room}"]`);
+    assert.ok((await room01.getText()).includes("1 admitted"), await room01.getText());
+    await screenshot(chief, "chief-overview-en");
   });
 });

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
-use examgate_core::event::{EventKind, PhotoRef};
+use examgate_core::event::{EventKind, Hlc, PhotoRef};
 use examgate_store::Store;
 use examgate_sync::{SyncError, clients_for};
 use serde::Serialize;
@@ -100,14 +100,19 @@ impl ChiefDesk {
     }
 }
 
-/// The latest vouch among a candidate's events: who and when.
-fn latest_vouch(store: &Store, sitting: &str, student: &str) -> Result<Option<(String, String)>> {
+/// The latest vouch among a candidate's events: who, when (that device's clock) and its place in
+/// the site's hybrid-clock order.
+fn latest_vouch(
+    store: &Store,
+    sitting: &str,
+    student: &str,
+) -> Result<Option<(String, String, Hlc)>> {
     Ok(store
         .events_of(sitting, student)?
         .into_iter()
         .filter(|e| matches!(e.kind, EventKind::ManualVerificationRequested { .. }))
         .max_by_key(|e| e.hlc)
-        .map(|e| (e.actor, e.wall.to_rfc3339())))
+        .map(|e| (e.actor, e.wall.to_rfc3339(), e.hlc)))
 }
 
 fn uploading() -> IpcError {
@@ -146,26 +151,28 @@ impl Door {
             pending: Vec::new(),
             conflicts: Vec::new(),
         };
+        let mut pending = Vec::new();
         for room in store.rooms(sitting, &site)? {
             let tally = Tally::of(store.room_candidates(sitting, &site, &room.number)?);
             overview
                 .rooms
                 .push(RoomCounts::of(room.number, room.address, &tally));
             for card in tally.pending {
-                let (by, at) =
+                let (by, at, hlc) =
                     latest_vouch(&store, sitting, &card.student_number)?.unwrap_or_default();
-                overview.pending.push(PendingApproval {
+                let waiting = PendingApproval {
                     vouched_by_name: names.get(&by).cloned(),
                     vouched_by: by,
                     vouched_at: at,
                     card,
-                });
+                };
+                pending.push((hlc, waiting));
             }
             overview.conflicts.extend(tally.conflict);
         }
-        overview
-            .pending
-            .sort_by(|a, b| a.vouched_at.cmp(&b.vouched_at));
+        // The oldest vouch first, in the site's causal order (device clocks may disagree).
+        pending.sort_by_key(|(hlc, _)| *hlc);
+        overview.pending = pending.into_iter().map(|(_, p)| p).collect();
         Ok(overview)
     }
 

@@ -153,6 +153,8 @@ fn the_chiefs_overview_counts_every_room_and_lists_the_vouch_with_who_and_when()
     let students = room_01(&door);
     door.act(SITTING, &students[0], PROCTORS[0], &DoorAct::Admit)
         .unwrap();
+    // Seat 3 is vouched for before seat 2: the older vouch is listed first.
+    vouch(&door, PROCTORS[0], &students[2]);
     vouch(&door, PROCTORS[0], &students[1]);
     site.sync(&door);
 
@@ -166,18 +168,22 @@ fn the_chiefs_overview_counts_every_room_and_lists_the_vouch_with_who_and_when()
         listed.iter().map(|r| r.number.as_str()).collect::<Vec<_>>()
     );
     let r01 = &overview.rooms[0];
-    assert_eq!((r01.admitted, r01.pending), (1, 1));
-    assert_eq!(r01.expected as usize, students.len() - 2);
+    assert_eq!((r01.admitted, r01.pending), (1, 2));
+    assert_eq!(r01.expected as usize, students.len() - 3);
     assert!(
         overview.rooms[1..]
             .iter()
             .all(|r| r.admitted + r.pending == 0)
     );
 
-    assert_eq!(overview.pending.len(), 1);
+    let order: Vec<_> = overview
+        .pending
+        .iter()
+        .map(|p| p.card.student_number.as_str())
+        .collect();
+    assert_eq!(order, vec![students[2].as_str(), students[1].as_str()]);
     let waiting = &overview.pending[0];
-    assert_eq!(waiting.card.student_number, students[1]);
-    assert_eq!((waiting.card.room.as_str(), waiting.card.seat), ("01", 2));
+    assert_eq!((waiting.card.room.as_str(), waiting.card.seat), ("01", 3));
     assert_eq!(waiting.vouched_by, PROCTORS[0]);
     assert!(waiting.vouched_by_name.is_some());
     assert!(!waiting.vouched_at.is_empty());
