@@ -247,6 +247,12 @@ fn a_photo_the_server_does_not_hold_yet_is_said_to_be_uploading() {
         .block_on(chief.pending_photo(SITTING, &student))
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::PhotoUploading, "{err}");
+    // No approval until the chief has been shown the photo (a rejection needs none).
+    chief.set_pin(CHIEF, PIN).unwrap();
+    let unseen = chief
+        .decide_with_pin(SITTING, &student, CHIEF, PIN, &DoorAct::Approve)
+        .unwrap_err();
+    assert_eq!(unseen.code, ErrorCode::PhotoMissing, "{unseen}");
 
     // Once the door uploads it, the chief sees it.
     std::fs::rename(site.data("held-back.jpg"), &file).unwrap();
@@ -334,4 +340,29 @@ fn the_overview_needs_a_device_connected_to_a_site_server() {
     let door = common::demo(dir.path());
     let err = door.site_overview(SITTING).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotEnrolled);
+}
+
+#[test]
+fn the_chief_rejects_with_a_note_from_the_chiefs_device_and_the_door_sees_the_refusal() {
+    let site = site();
+    let door = site.door("door", PROCTORS[0]);
+    let student = room_01(&door)[7].clone();
+    vouch(&door, PROCTORS[0], &student);
+    site.sync(&door);
+    let chief = site.chief();
+    chief.set_pin(CHIEF, PIN).unwrap();
+    let reject = DoorAct::Reject {
+        note: "非本人".into(),
+    };
+    let rejected = chief
+        .decide_with_pin(SITTING, &student, CHIEF, PIN, &reject)
+        .unwrap();
+    let refused = CandidateState::Refused {
+        reason: examgate_core::event::RefusalReason::ManualVerificationRejected,
+    };
+    assert_eq!(rejected.state, refused);
+    assert!(chief.site_overview(SITTING).unwrap().pending.is_empty());
+    site.sync(&chief);
+    site.sync(&door);
+    assert_eq!(door.card(SITTING, &student).unwrap().state, refused);
 }
