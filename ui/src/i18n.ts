@@ -340,7 +340,10 @@ const TABLE = {
   "chief.photo-error": { zh: "照片无法读取", en: "The photo cannot be read" },
   "chief.photo": { zh: "人工核验照片", en: "Manual-verification photo" },
   "chief.decide": { zh: "审批", en: "Decide" },
-  "chief.set-pin": { zh: "首次使用：请考点办公室为主考 {chief} 设置口令", en: "First use: the site office sets chief examiner {chief}'s PIN" },
+  "chief.no-pin": {
+    zh: "本机尚无主考 {chief} 的口令：请考点办公室在考点服务器上设置（examgate serve chief-pin），本机同步后即可审批。",
+    en: "This device has no PIN for chief examiner {chief} yet: the site office sets it at the site server (examgate serve chief-pin); once this device syncs, decide here.",
+  },
   "chief.pin": { zh: "主考口令（{chief}）", en: "Chief examiner's PIN ({chief})" },
   "chief.approved": { zh: "已批准：{name} 入场", en: "Approved: {name} admitted" },
   "chief.rejected": { zh: "已驳回：{name}", en: "Rejected: {name}" },

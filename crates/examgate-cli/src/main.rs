@@ -14,6 +14,7 @@ mod photo_bench;
 mod pin;
 mod pin_bench;
 mod serve;
+mod serve_pin;
 mod sync;
 mod sync_bench;
 mod sync_load;

@@ -1,6 +1,7 @@
-//! `examgate pin set`: the site office sets (or resets) a chief examiner's PIN on a door device's
-//! database. The PIN is read from standard input, never from the command line (it would stay in
-//! the shell's history and the process list).
+//! `examgate pin set`: the site office sets (or resets) a chief examiner's PIN on a standalone
+//! door device's database (on a device enrolled with a site server it is refused: the PIN is set
+//! there, with `examgate serve chief-pin`). The PIN is read from standard input, never from the
+//! command line (it would stay in the shell's history and the process list).
 
 use std::io::BufRead;
 use std::path::PathBuf;

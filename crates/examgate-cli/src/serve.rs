@@ -1,6 +1,6 @@
 //! `examgate serve`: run the site server, and the office's commands on its data folder: issue a
 //! one-time enrollment code (text and QR), revoke a device, list devices, print the trust list,
-//! list the events kept aside (quarantined).
+//! list the events kept aside (quarantined), set a chief examiner's PIN (`serve_pin`).
 //! Thin: parsing and printing; the work is in examgate-server.
 
 use std::io::Write;
@@ -53,6 +53,9 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Set (or reset) a chief examiner's PIN at the server; the site's devices get it with their
+    /// next catalogue, and an approval typed with it at a door device then syncs.
+    ChiefPin(crate::serve_pin::Args),
     /// Print the site's trust list (enrolled device keys) in the form `examgate verify --trust`
     /// reads.
     Keys {
@@ -124,6 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Devices { data }) => devices(&data),
         Some(Command::Quarantine { data }) => quarantine(&data),
+        Some(Command::ChiefPin(a)) => crate::serve_pin::run(&a),
         Some(Command::Keys {
             data,
             include_revoked,

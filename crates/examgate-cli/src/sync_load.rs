@@ -42,6 +42,7 @@ fn simulated_events(
                 kind: EventKind::Redirected {
                     to_room: "02".into(),
                 },
+                chief_proof: None,
             };
             Ok(sign(key, event))
         })

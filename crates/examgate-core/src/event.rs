@@ -223,6 +223,12 @@ pub struct Event {
     /// Status events of this candidate that the device had seen (its heads) when it acted.
     pub parents: Vec<EventId>,
     pub kind: EventKind,
+    /// A chief examiner's PIN proof, on an approval, rejection or resolution typed on a door
+    /// device with the chief's PIN ([`crate::chief_proof`]): hex HMAC-SHA256 over the event's
+    /// canonical bytes without it, keyed by a key only that PIN and the site server can make.
+    /// Absent otherwise, and then left out of the JSON, so every other event keeps its bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chief_proof: Option<String>,
 }
 
 #[cfg(test)]
@@ -249,6 +255,7 @@ mod tests {
         let old = r#"{"id":"01890000-0000-7000-8000-000000000001","device":"01890000-0000-7000-8000-000000000002","seq":1,"wall":"2023-04-15T09:45:00+08:00","hlc":1,"actor":"J2101","sitting":"2023春 第一次","candidate":"2242200000101","parents":[],"kind":{"type":"admitted"}}"#;
         let e: Event = serde_json::from_str(old).unwrap();
         assert_eq!(e.exam_time, None);
+        assert_eq!(e.chief_proof, None);
         assert!(!serde_json::to_string(&e).unwrap().contains("exam_time"));
     }
 

@@ -130,6 +130,7 @@ mod tests {
                 .map(|p| EventId(Uuid::from_u128(*p)))
                 .collect(),
             kind,
+            chief_proof: None,
         }
     }
 

@@ -4,6 +4,7 @@
 //! and the tests share one definition of "valid document", "late", "proctors needed" and "state
 //! of a candidate". Time is always passed in.
 
+pub mod chief_proof;
 pub mod clock;
 pub mod documents;
 pub mod door;

@@ -11,8 +11,8 @@
 //! - `serde_json` writes a struct's fields in declaration order, with no whitespace, strings with
 //!   the minimal escapes and non-ASCII as raw UTF-8; `Event` holds no maps and no floats, so
 //!   there is no key order or number formatting to vary;
-//! - the optional `exam_time` is left out when absent (`skip_serializing_if`), so an event written
-//!   before the field existed has the bytes it was signed with;
+//! - the optional `exam_time` and `chief_proof` are left out when absent (`skip_serializing_if`),
+//!   so an event written before the field existed has the bytes it was signed with;
 //! - reading an event and writing it again gives the same bytes (tested below), so a receiver can
 //!   recompute them from the JSON it got;
 //! - `event_bytes_are_pinned` fixes the exact bytes of one event: a refactor that renames, reorders
@@ -110,6 +110,7 @@ mod tests {
                     note: "证件\"过期\"".into(),
                 },
             },
+            chief_proof: None,
         }
     }
 
@@ -130,6 +131,26 @@ mod tests {
             r#""kind":{"type":"refused","reason":{"reason":"other","note":"证件\"过期\""}}}"#,
         );
         assert_eq!(String::from_utf8(bytes).unwrap(), expected);
+    }
+
+    #[test]
+    fn event_bytes_with_a_chief_proof_are_pinned() {
+        let mut e = event();
+        e.kind = EventKind::ManualVerificationApproved;
+        e.chief_proof = Some("0f".repeat(32));
+        let expected = concat!(
+            "examgate-event-v1\n",
+            r#"{"id":"01890000-0000-7000-8000-000000000001","#,
+            r#""device":"01890000-0000-7000-8000-000000000002","seq":7,"#,
+            r#""wall":"2023-04-15T08:45:00+08:00","hlc":110330000000000000,"#,
+            r#""actor":"J2101","sitting":"2023春 第一次","candidate":"2242200000101","#,
+            r#""parents":["00000000-0000-0000-0000-000000000003"],"#,
+            r#""kind":{"type":"manual-verification-approved"},"#,
+            r#""chief_proof":"0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"}"#,
+        );
+        assert_eq!(String::from_utf8(canonical_bytes(&e)).unwrap(), expected);
+        let back: Event = serde_json::from_str(&expected["examgate-event-v1\n".len()..]).unwrap();
+        assert_eq!(back, e);
     }
 
     #[test]

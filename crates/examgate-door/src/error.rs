@@ -74,6 +74,8 @@ error_codes! {
     // PINs and the chief examiner's authority.
     WeakPin = "weak-pin",
     PinAlreadySet = "pin-already-set",
+    /// An enrolled device: the chief's PIN is set at the site server (`examgate serve chief-pin`).
+    PinSetAtServer = "pin-set-at-server",
     NoPin = "no-pin",
     WrongPin = "wrong-pin",
     /// Too many wrong PINs: the message says how many seconds to wait.
@@ -190,6 +192,7 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::NotChief(_) => ErrorCode::NotChiefExaminer,
         StoreError::WeakPin => ErrorCode::WeakPin,
         StoreError::PinAlreadySet(_) => ErrorCode::PinAlreadySet,
+        StoreError::PinSetAtServer(_) => ErrorCode::PinSetAtServer,
         StoreError::NoPin(_) => ErrorCode::NoPin,
         StoreError::WrongPin { .. } => ErrorCode::WrongPin,
         StoreError::PinLocked { .. } => ErrorCode::PinLocked,
@@ -353,6 +356,7 @@ mod tests {
             StoreError::NotChief(s()),
             StoreError::WeakPin,
             StoreError::PinAlreadySet(s()),
+            StoreError::PinSetAtServer(s()),
             StoreError::NoPin(s()),
             StoreError::WrongPin { left: 1 },
             StoreError::PinLocked { seconds: 1 },

@@ -418,8 +418,9 @@ impl Door {
         Ok(self.store()?.has_pin(chief)?)
     }
 
-    /// Sets a chief examiner's PIN at first use on this device (the site office does this);
-    /// replacing one is the office tool's job (`examgate pin set --replace`).
+    /// Sets a chief examiner's PIN at first use on a standalone device (the site office does
+    /// this); replacing one is the office tool's job (`examgate pin set --replace`). Refused on a
+    /// device enrolled with a site server: the office sets it there (`examgate serve chief-pin`).
     pub fn set_pin(&self, chief: &str, pin: &str) -> Result<()> {
         let mut store = self.store()?;
         let now = self.now(examgate_core::timeline::CHINA_OFFSET);

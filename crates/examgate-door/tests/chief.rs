@@ -3,8 +3,9 @@
 //! chief's device, enrolled with real codes. The chief's device has no demo loaded: its site comes
 //! from the server. It sees every room counted, the vouch with who and when, the photo fetched
 //! from the server (never written to its disk), 照片上传中 while the server lacks it, conflicts
-//! between devices; it approves with the PIN; and the door's background sync announces the
-//! decision on its `store_changes` watch. Waits are bounded; nothing sleeps.
+//! between devices; it approves with the PIN the office set at the server; and the door's
+//! background sync announces the decision on its `store_changes` watch. Waits are bounded;
+//! nothing sleeps.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 
@@ -46,6 +47,11 @@ fn site() -> Site {
     let root = dir.path().to_path_buf();
     let mut server = Server::open(&root.join("server")).unwrap();
     examgate_demo::load(server.store()).unwrap();
+    // The office sets the chief's PIN at the server (`examgate serve chief-pin`); the chief's
+    // device gets it with the catalogue.
+    server
+        .set_chief_pin(CHIEF, PIN, Utc::now().fixed_offset())
+        .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());
     let mut codes = HashMap::new();
@@ -200,7 +206,10 @@ fn the_chief_approves_a_photo_fetched_from_the_server_which_never_lands_on_the_c
     vouch(&door, PROCTORS[0], &student);
     site.sync(&door);
     let chief = site.chief();
-    chief.set_pin(CHIEF, PIN).unwrap();
+    assert!(
+        chief.has_pin(CHIEF).unwrap(),
+        "the PIN set at the server came with the catalogue"
+    );
 
     // Not shown, not approved: the chief approves only a photo the screen showed.
     let unseen = chief
@@ -248,7 +257,10 @@ fn a_photo_the_server_does_not_hold_yet_is_said_to_be_uploading() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::PhotoUploading, "{err}");
     // No approval until the chief has been shown the photo (a rejection needs none).
-    chief.set_pin(CHIEF, PIN).unwrap();
+    assert!(
+        chief.has_pin(CHIEF).unwrap(),
+        "the PIN set at the server came with the catalogue"
+    );
     let unseen = chief
         .decide_with_pin(SITTING, &student, CHIEF, PIN, &DoorAct::Approve)
         .unwrap_err();
@@ -299,7 +311,10 @@ fn the_chiefs_decision_merged_by_the_doors_background_sync_is_announced_to_the_w
     vouch(&door, PROCTORS[0], &student);
     site.sync(&door);
     let chief = site.chief();
-    chief.set_pin(CHIEF, PIN).unwrap();
+    assert!(
+        chief.has_pin(CHIEF).unwrap(),
+        "the PIN set at the server came with the catalogue"
+    );
     site.runtime
         .block_on(chief.pending_photo(SITTING, &student))
         .unwrap();
@@ -350,7 +365,10 @@ fn the_chief_rejects_with_a_note_from_the_chiefs_device_and_the_door_sees_the_re
     vouch(&door, PROCTORS[0], &student);
     site.sync(&door);
     let chief = site.chief();
-    chief.set_pin(CHIEF, PIN).unwrap();
+    assert!(
+        chief.has_pin(CHIEF).unwrap(),
+        "the PIN set at the server came with the catalogue"
+    );
     let reject = DoorAct::Reject {
         note: "非本人".into(),
     };

@@ -5,7 +5,8 @@
 //! be the calling device's enrolled key (an event of another device is kept aside as
 //! `unknown-device`), the candidate must be seated at the device's site in that sitting, and only
 //! a device enrolled as a chief examiner of the site may approve or reject a manual verification
-//! or settle a conflict, whatever the event claims (`not-permitted`). Whatever is kept aside is
+//! or settle a conflict, whatever the event claims, unless the event carries the proof that its
+//! actor, a chief examiner of the site, typed their PIN (`chief_pins`; else `not-permitted`). Whatever is kept aside is
 //! listed in a 409 and stays in the store's quarantine for the office; the rest of the batch is
 //! kept as usual.
 
@@ -19,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use ed25519_dalek::VerifyingKey;
+use examgate_core::chief_proof::{self, ProofKey};
 use examgate_core::event::{Event, EventKind};
 use examgate_sync::wire::{
     DeviceInfo, ErrorBody, ErrorCode, MAX_BATCH, MAX_WAIT_SECONDS, PullQuery, PullResponse,
@@ -28,6 +30,7 @@ use rusqlite::params;
 use uuid::Uuid;
 
 use crate::api::AppState;
+use crate::chief_pins::proof_keys;
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
 use crate::extract::{Authed, WireJson};
@@ -92,9 +95,19 @@ fn chiefs_only(kind: &EventKind) -> bool {
     )
 }
 
-/// Whether `device` may record `e`, given the site the server's catalogue seats its candidate at.
-fn permitted(device: &DeviceInfo, seated_at: Option<&str>, e: &Event) -> bool {
-    seated_at == Some(device.site.as_str()) && (device.role == Role::Chief || !chiefs_only(&e.kind))
+/// Whether `device` may record `e`, given the site the server's catalogue seats its candidate at
+/// and the proof key of its actor when they are a chief examiner of the site with a PIN set here
+/// (a decision typed at a door with the chief's PIN carries a proof made with it).
+fn permitted(
+    device: &DeviceInfo,
+    seated_at: Option<&str>,
+    e: &Event,
+    actor_key: Option<&ProofKey>,
+) -> bool {
+    seated_at == Some(device.site.as_str())
+        && (device.role == Role::Chief
+            || !chiefs_only(&e.kind)
+            || actor_key.is_some_and(|k| chief_proof::verifies(k, e)))
 }
 
 /// This device's mark and where the server's arrival order ends.
@@ -154,9 +167,11 @@ pub(crate) async fn push(
                     slot.insert(site);
                 }
             }
+            let keys = proof_keys(s, &device.site, events.iter().map(|s| &s.event))?;
             let permit = |e: &Event| {
                 let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
-                permitted(&device, seated.get(&k).and_then(|s| s.as_deref()), e)
+                let seated_at = seated.get(&k).and_then(|s| s.as_deref());
+                permitted(&device, seated_at, e, keys.get(&e.actor))
             };
             let trust = |d: Uuid| (d == id).then_some(key);
             let now = Utc::now().fixed_offset();
@@ -274,13 +289,52 @@ mod tests {
             candidate: examgate_core::model::StudentNumber::parse("2242100000001").unwrap(),
             parents: vec![],
             kind,
+            chief_proof: None,
         };
         let approve = event(EventKind::ManualVerificationApproved);
         let admit = event(EventKind::Admitted);
-        assert!(!permitted(&proctor, Some("甲考点"), &approve));
-        assert!(permitted(&chief, Some("甲考点"), &approve));
-        assert!(permitted(&proctor, Some("甲考点"), &admit));
-        assert!(!permitted(&proctor, Some("乙考点"), &admit));
-        assert!(!permitted(&chief, None, &approve));
+        assert!(!permitted(&proctor, Some("甲考点"), &approve, None));
+        assert!(permitted(&chief, Some("甲考点"), &approve, None));
+        assert!(permitted(&proctor, Some("甲考点"), &admit, None));
+        assert!(!permitted(&proctor, Some("乙考点"), &admit, None));
+        assert!(!permitted(&chief, None, &approve, None));
+    }
+
+    #[test]
+    fn a_proctors_device_may_send_a_decision_its_actors_pin_proof_checks_out_for() {
+        let proctor = DeviceInfo {
+            device_id: Uuid::now_v7(),
+            name: "door".into(),
+            site: "甲考点".into(),
+            room: Some("01".into()),
+            role: Role::Proctor,
+            staff: "J1".into(),
+        };
+        let k: ProofKey = [5; 32];
+        let approve = Event {
+            id: examgate_core::event::EventId(Uuid::now_v7()),
+            device: proctor.device_id,
+            seq: 1,
+            wall: Utc::now().fixed_offset(),
+            hlc: examgate_core::event::Hlc(1),
+            exam_time: None,
+            actor: "Z01".into(),
+            sitting: "s".into(),
+            candidate: examgate_core::model::StudentNumber::parse("2242100000001").unwrap(),
+            parents: vec![],
+            kind: EventKind::ManualVerificationApproved,
+            chief_proof: None,
+        };
+        let proven = chief_proof::with_proof(&k, approve.clone());
+        assert!(permitted(&proctor, Some("甲考点"), &proven, Some(&k)));
+        assert!(!permitted(
+            &proctor,
+            Some("甲考点"),
+            &proven,
+            Some(&[6; 32])
+        ));
+        assert!(!permitted(&proctor, Some("甲考点"), &proven, None));
+        assert!(!permitted(&proctor, Some("乙考点"), &proven, Some(&k)));
+        assert!(!permitted(&proctor, Some("甲考点"), &approve, Some(&k)));
     }
 }

@@ -8,6 +8,7 @@
 
 mod api;
 mod catalogue;
+mod chief_pins;
 mod db;
 mod devices;
 mod enroll;

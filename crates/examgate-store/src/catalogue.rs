@@ -1,7 +1,8 @@
 //! The catalogue a site server hands its devices: for one site, the sittings it has candidates
 //! in, the site and its rooms, the candidates of those rooms (with their whole document numbers:
-//! the door compares typed IDs against them), the site's staff and the registration photos by
-//! content hash. The server's side (reading it out of a store and numbering it) is in
+//! the door compares typed IDs against them), the site's staff (with each chief examiner's PIN
+//! verifier and proof-key salt when the office set the PIN at the server: never the proof key)
+//! and the registration photos by content hash. The server's side (reading it out of a store and numbering it) is in
 //! `catalogue_export`, the device's in `catalogue_apply`.
 //!
 //! **The version** is a per-site counter plus the SHA-256 of the content. The counter lets a
@@ -109,6 +110,22 @@ pub struct CatalogueStaff {
     pub role: String,
     /// None for a chief examiner.
     pub room: Option<String>,
+    /// A chief examiner's PIN as the office set it at the site server; `None` for a proctor and
+    /// for a chief whose PIN is not set there. Left out when `None`, so a catalogue without PINs
+    /// hashes as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<ChiefPin>,
+}
+
+/// What a device needs of a chief's PIN set at the server: the salt it makes the chief's proof
+/// key with from a typed PIN, and the key's verifier it checks that key against
+/// ([`crate::pin_hash`]). Never the proof key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChiefPin {
+    /// SHA-256 of the proof key with its domain, 64 hex digits.
+    pub verifier: String,
+    /// 32 hex digits.
+    pub salt: String,
 }
 
 /// Which catalogue: what a device holds, what a server has.

@@ -35,7 +35,8 @@ pub struct CatalogueReport {
     /// Candidates now in another room or seat (those with events included: their record stays).
     pub moved: Vec<MovedCandidate>,
     pub staff: usize,
-    /// Chief examiners no longer on the roster whose PIN on this device was removed.
+    /// Chief examiners whose PIN on this device was removed: no longer on the roster, or no PIN
+    /// in the catalogue (one set at the server withdrawn, or one set on this enrolled device).
     pub pins_removed: Vec<String>,
 }
 

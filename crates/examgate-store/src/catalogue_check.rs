@@ -9,6 +9,7 @@ use examgate_core::documents::DocumentKind;
 use examgate_core::model::{Role, StudentNumber};
 
 use crate::catalogue::Catalogue;
+use crate::pin_hash::{is_proof_salt, is_proof_verifier};
 
 /// The most a catalogue may hold: far above a real site (the import allows 20,000 rows a file).
 pub const MAX_CATALOGUE_CANDIDATES: usize = 200_000;
@@ -154,7 +155,14 @@ pub(crate) fn check(c: &Catalogue) -> Result<(), CatalogueRefusal> {
         text("工号 (staff number)", &s.id)?;
         text("姓名 (name)", &s.name)?;
         let room_ok = s.room.as_deref().is_none_or(|r| rooms.contains(r));
-        if Role::parse(&s.role).is_none() || !room_ok || !staff.insert(s.id.as_str()) {
+        let role = Role::parse(&s.role);
+        // A PIN only for a chief examiner, as the server makes them.
+        let pin_ok = s.pin.as_ref().is_none_or(|p| {
+            role == Some(Role::ChiefExaminer)
+                && is_proof_verifier(&p.verifier)
+                && is_proof_salt(&p.salt)
+        });
+        if role.is_none() || !room_ok || !pin_ok || !staff.insert(s.id.as_str()) {
             return Err(invalid(format!(
                 "工号 {} 的条目无效或重复 (bad or repeated staff)",
                 s.id

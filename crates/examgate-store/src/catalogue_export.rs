@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::catalogue::{
     Catalogue, CatalogueCandidate, CatalogueContent, CatalogueRoom, CatalogueSitting,
-    CatalogueStaff, CatalogueVersion, PhotoRef,
+    CatalogueStaff, CatalogueVersion, ChiefPin, PhotoRef,
 };
 use crate::error::Result;
 use crate::{Store, sha256_hex};
@@ -118,17 +118,26 @@ pub(crate) fn content(conn: &Connection, site: &str) -> Result<CatalogueContent>
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // A chief's PIN set at the server: its verifier and salt (never `proof_key`).
     let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.role, r.number FROM staff p LEFT JOIN room r ON r.id = p.room_id
+        "SELECT p.id, p.name, p.role, r.number, k.hash, k.proof_salt
+         FROM staff p LEFT JOIN room r ON r.id = p.room_id
+         LEFT JOIN chief_pin k ON k.staff_id = p.id AND k.proof_salt IS NOT NULL
+                              AND p.role = 'chief-examiner'
          WHERE p.site_id = ?1 ORDER BY p.id",
     )?;
     out.staff = stmt
         .query_map([site_id], |r| {
+            let verifier: Option<String> = r.get(4)?;
+            let salt: Option<String> = r.get(5)?;
             Ok(CatalogueStaff {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 role: r.get(2)?,
                 room: r.get(3)?,
+                pin: verifier
+                    .zip(salt)
+                    .map(|(verifier, salt)| ChiefPin { verifier, salt }),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

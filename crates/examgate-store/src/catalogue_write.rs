@@ -1,6 +1,6 @@
 //! Writes a checked catalogue into the catalogue tables, inside the apply's transaction: the
-//! sittings and the site upserted, the site's rooms, candidates, staff and registration photos
-//! replaced by the catalogue's. The caller has already refused what must not happen (dropping a
+//! sittings and the site upserted, the site's rooms, candidates, staff (with the chiefs' PINs set
+//! at the server) and registration photos replaced by the catalogue's. The caller has already refused what must not happen (dropping a
 //! candidate with events) and staged every photo in the inbox.
 
 use std::collections::{HashMap, HashSet};
@@ -142,6 +142,8 @@ pub(crate) fn write(
             params![s.id, s.name, role_code(&s.role), site_id, room],
         )?;
     }
+    // The chiefs' PINs set at the server come with them (and replace ones set on the device).
+    crate::server_pin::install(conn, &k.staff, pins_removed)?;
     let gone: Vec<String> = {
         let mut stmt = conn.prepare("SELECT id FROM staff WHERE site_id = ?1")?;
         let ids = stmt.query_map([site_id], |r| r.get::<_, String>(0))?;

@@ -11,6 +11,7 @@
 //! them by the door service (`examgate-door`), which is the one that speaks to the UI.
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::chief_proof::ProofKey;
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
 use examgate_core::event::{Event, EventKind, PhotoSource};
@@ -111,6 +112,8 @@ struct DoorContext<'a> {
     now: DateTime<FixedOffset>,
     /// The exam time the rules read, when a set one is in force (else the device clock).
     exam: Option<DateTime<FixedOffset>>,
+    /// The chief's proof key, when the act was proven with a PIN set at the site server.
+    proof: Option<&'a ProofKey>,
 }
 
 impl DoorContext<'_> {
@@ -145,6 +148,7 @@ impl DoorContext<'_> {
                 kind,
                 now: self.now,
                 exam_time: self.exam,
+                proof: self.proof,
             },
         )
     }
@@ -240,6 +244,7 @@ impl ActInputs {
             timeline: &self.timeline,
             now,
             exam: self.exam,
+            proof: None,
         }
     }
 
@@ -378,11 +383,45 @@ impl Store {
         now: DateTime<FixedOffset>,
         decided: Option<DecisionTime>,
     ) -> Result<Recorded> {
+        self.record_act(sitting, student, actor, act, now, decided, None)
+    }
+
+    /// [`Store::act`] by a chief examiner whose PIN was just checked: with the proof key that PIN
+    /// made (a PIN set at the site server), the event carries the chief's proof.
+    pub(crate) fn act_proven(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+        proof: Option<&ProofKey>,
+    ) -> Result<Recorded> {
+        self.record_act(sitting, student, actor, act, now, None, proof)
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the two public entries name them all"
+    )]
+    fn record_act(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        act: &DoorAct,
+        now: DateTime<FixedOffset>,
+        decided: Option<DecisionTime>,
+        proof: Option<&ProofKey>,
+    ) -> Result<Recorded> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let inputs = ActInputs::read(&tx, sitting, student, actor, now, decided)?;
-        let door = inputs.door(sitting, now);
+        let door = DoorContext {
+            proof,
+            ..inputs.door(sitting, now)
+        };
         let event = door.record(&tx, &inputs.number, inputs.before.clone(), act)?;
         let after = fold(inputs.events.iter().chain(std::iter::once(&event)));
         tx.commit()?;
@@ -417,6 +456,7 @@ impl Store {
                 },
                 now,
                 exam_time: exam_time_at(&tx, sitting, now)?,
+                proof: None,
             },
         )?;
         tx.commit()?;
@@ -451,6 +491,7 @@ impl Store {
             timeline: &timeline,
             now,
             exam: exam_time_at(&tx, sitting, now)?,
+            proof: None,
         };
         let mut marked = 0;
         for student in &expected {

@@ -36,6 +36,10 @@ pub enum StoreError {
     )]
     PinAlreadySet(String),
     #[error(
+        "主考密码须在考点服务器设置（examgate serve chief-pin），本设备已连接考点服务器 (the chief's PIN is set at the site server: this device is enrolled with one)"
+    )]
+    PinSetAtServer(String),
+    #[error(
         "主考 {0} 尚未在本设备设置口令，请考点办公室先设置 (no PIN set for this chief on this device yet)"
     )]
     NoPin(String),
@@ -90,6 +94,7 @@ impl StoreError {
             StoreError::NotChief(_) => "not-chief-examiner",
             StoreError::WeakPin => "weak-pin",
             StoreError::PinAlreadySet(_) => "pin-already-set",
+            StoreError::PinSetAtServer(_) => "pin-set-at-server",
             StoreError::NoPin(_) => "no-pin",
             StoreError::WrongPin { .. } => "wrong-pin",
             StoreError::PinLocked { .. } => "pin-locked",

@@ -5,6 +5,7 @@
 //! and the clock never goes backwards, even across restarts and wall-clock changes.
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::chief_proof::{ProofKey, with_proof};
 use examgate_core::event::{Event, EventId, EventKind, Hlc};
 use examgate_core::fold::{Folded, fold};
 use examgate_core::model::StudentNumber;
@@ -41,6 +42,8 @@ pub(crate) struct NewEvent<'a> {
     pub now: DateTime<FixedOffset>,
     /// The exam time the act was decided at, when it is not the device clock.
     pub exam_time: Option<DateTime<FixedOffset>>,
+    /// A chief's proof key (PIN set at the site server): the event carries the chief's proof.
+    pub proof: Option<&'a ProofKey>,
 }
 
 /// A UUIDv7 whose timestamp is the device time `now`.
@@ -82,6 +85,11 @@ pub(crate) fn append(conn: &Connection, new: NewEvent<'_>) -> Result<Event> {
         candidate: new.candidate.clone(),
         parents: new.parents,
         kind: new.kind,
+        chief_proof: None,
+    };
+    let event = match new.proof {
+        Some(key) => with_proof(key, event),
+        None => event,
     };
     insert(conn, &event)?;
     conn.execute("UPDATE device SET last_seq = ?1", params![seq as i64])?;

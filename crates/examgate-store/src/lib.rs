@@ -36,6 +36,7 @@ mod receive;
 #[cfg(target_os = "linux")]
 mod secret_service;
 mod server_link;
+mod server_pin;
 mod staffing;
 mod sync_out;
 mod sync_state;
@@ -48,7 +49,7 @@ use sha2::{Digest, Sha256};
 pub use catalog::{RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 pub use catalogue::{
     Catalogue, CatalogueCandidate, CatalogueContent, CatalogueRoom, CatalogueSitting,
-    CatalogueStaff, CatalogueVersion, PhotoRef,
+    CatalogueStaff, CatalogueVersion, ChiefPin, PhotoRef,
 };
 pub use catalogue_apply::{CatalogueReport, MovedCandidate, is_newer};
 pub use catalogue_check::{

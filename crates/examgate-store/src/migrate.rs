@@ -55,6 +55,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T101000_catalogue",
         include_str!("../migrations/20261129T101000_catalogue.sql"),
     ),
+    (
+        "20261129T113000_chief_pin_at_server",
+        include_str!("../migrations/20261129T113000_chief_pin_at_server.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

@@ -1,7 +1,9 @@
 //! Chief examiners' PINs: how a manual verification is approved on the door device.
 //!
-//! The site office sets a chief examiner's PIN on the device at first use; only its argon2 hash is
-//! stored. Approving or rejecting needs the PIN: a wrong one is refused and counted, and the 5th
+//! On a device enrolled with a site server, a chief's PIN comes with the catalogue: the office
+//! set it at the server ([`crate::server_pin`]), and an approval made with it carries a proof the
+//! server checks. A device with no server (standalone) has its chiefs' PINs set on it by the site
+//! office at first use. Only a PIN's argon2 hash is stored. Approving or rejecting needs the PIN: a wrong one is refused and counted, and the 5th
 //! wrong try in a row locks that chief out for 5 minutes. Only a chief examiner can hold a PIN, so
 //! a proctor's credential can never approve. Every try is recorded (`pin_attempt`: chief, device
 //! time, candidate, outcome) and committed with the count even when the approval is not. The
@@ -9,13 +11,14 @@
 //! one, so that setting the phone's clock forward cannot end it early ([`crate::pin_lock`]).
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::chief_proof::ProofKey;
 use examgate_core::door::DoorAct;
 use examgate_core::model::Role;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
-use crate::pin_hash::{hash, matches, needs_rehash};
+use crate::pin_hash::{hash, matches, needs_rehash, proof_key, proof_verifier};
 pub use crate::pin_lock::LOCK_MINUTES;
 use crate::pin_lock::{BootReading, DeviceTime, Lock};
 use crate::{Recorded, Store};
@@ -33,11 +36,29 @@ fn require_chief(conn: &Connection, chief: &str) -> Result<()> {
     Ok(())
 }
 
-/// `chief`'s PIN hash, count of wrong tries in a row and lock; `None` if they have no PIN.
-fn pin_state(conn: &Connection, chief: &str) -> Result<Option<(String, u32, Option<Lock>)>> {
+/// Refuses a PIN that is not at least [`MIN_PIN_LEN`] digits.
+pub(crate) fn check_pin_strength(pin: &str) -> Result<()> {
+    if pin.len() < MIN_PIN_LEN || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(StoreError::WeakPin);
+    }
+    Ok(())
+}
+
+/// A chief's PIN as this device holds it.
+struct PinState {
+    hash: String,
+    failures: u32,
+    lock: Option<Lock>,
+    /// The proof-key salt, for a PIN set at the site server.
+    proof_salt: Option<String>,
+}
+
+/// `chief`'s PIN hash, count of wrong tries in a row, lock and proof-key salt; `None` if they
+/// have no PIN.
+fn pin_state(conn: &Connection, chief: &str) -> Result<Option<PinState>> {
     Ok(conn
         .query_row(
-            "SELECT hash, failures, locked_until, locked_boot_id, locked_boot_ms
+            "SELECT hash, failures, locked_until, locked_boot_id, locked_boot_ms, proof_salt
              FROM chief_pin WHERE staff_id = ?1",
             [chief],
             |r| {
@@ -46,7 +67,12 @@ fn pin_state(conn: &Connection, chief: &str) -> Result<Option<(String, u32, Opti
                 let lock = until
                     .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
                     .map(|until| Lock { until, boot });
-                Ok((r.get(0)?, r.get(1)?, lock))
+                Ok(PinState {
+                    hash: r.get(0)?,
+                    failures: r.get(1)?,
+                    lock,
+                    proof_salt: r.get(5)?,
+                })
             },
         )
         .optional()?)
@@ -84,8 +110,10 @@ impl Store {
         Ok(n.is_some())
     }
 
-    /// Sets a chief examiner's PIN (digits, at least 6). Refused for anyone who is not a chief
-    /// examiner, and when one is set already unless `replace` (the office resetting it).
+    /// Sets a chief examiner's PIN (digits, at least 6) on a standalone device. Refused for
+    /// anyone who is not a chief examiner, when one is set already unless `replace` (the office
+    /// resetting it), and on a device enrolled with a site server, where the office sets it at
+    /// the server ([`Store::set_pin_at_server`]), as on the server for a PIN set that way.
     pub fn set_pin(
         &mut self,
         chief: &str,
@@ -94,16 +122,22 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
         require_chief(&self.conn, chief)?;
-        if pin.len() < MIN_PIN_LEN || !pin.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(StoreError::WeakPin);
+        // Enrolled, or the site server's own database holding a PIN set with `serve chief-pin`
+        // (which this would silently withdraw from every device).
+        if crate::server_pin::enrolled(&self.conn)?
+            || crate::server_pin::set_at_server(&self.conn, chief)?
+        {
+            return Err(StoreError::PinSetAtServer(chief.to_string()));
         }
+        check_pin_strength(pin)?;
         if !replace && self.has_pin(chief)? {
             return Err(StoreError::PinAlreadySet(chief.to_string()));
         }
         self.conn.execute(
             "INSERT INTO chief_pin (staff_id, hash, set_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (staff_id) DO UPDATE SET hash = ?2, set_at = ?3, failures = 0,
-                 locked_until = NULL, locked_boot_id = NULL, locked_boot_ms = NULL",
+                 locked_until = NULL, locked_boot_id = NULL, locked_boot_ms = NULL,
+                 proof_salt = NULL, proof_key = NULL",
             params![chief, hash(pin)?, now.to_rfc3339()],
         )?;
         Ok(())
@@ -112,7 +146,8 @@ impl Store {
     /// Approves (`act` = Approve) or rejects (`act` = Reject) a pending manual verification as
     /// the chief examiner `chief`, proven by `pin`. `now` is the device's time (its wall clock,
     /// and its boot clock where it has one): the lock-out and the record of the try run on it,
-    /// never on a set exam time.
+    /// never on a set exam time. When the PIN was set at the site server, the event carries the
+    /// chief's proof, made with the key the PIN typed makes ([`crate::server_pin`]).
     pub fn decide_with_pin(
         &mut self,
         sitting: &str,
@@ -128,15 +163,16 @@ impl Store {
             DoorAct::Reject { .. } => Purpose::Reject,
             _ => return Err(StoreError::Pin("only approve or reject".into())),
         };
-        self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
-        self.act(sitting, student, chief, act, now.wall)
+        let key = self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
+        self.act_proven(sitting, student, chief, act, now.wall, key.as_ref())
     }
 
     /// Checks `chief`'s PIN at device time `now` for `purpose` (about one candidate of a sitting,
     /// or none), records the try whatever its outcome, and counts a wrong one: the 5th in a row
     /// locks the chief out until 5 minutes have passed on the boot clock (on the wall clock after
     /// a reboot or where there is none: [`Lock::remaining`]). The record, the count and the lock
-    /// are committed before this returns, so a restart neither forgets nor resets them.
+    /// are committed before this returns, so a restart neither forgets nor resets them. A right
+    /// PIN set at the site server answers the proof key it made.
     pub(crate) fn check_pin(
         &mut self,
         chief: &str,
@@ -144,12 +180,18 @@ impl Store {
         now: &DeviceTime,
         purpose: Purpose,
         about: Option<(&str, &str)>,
-    ) -> Result<()> {
+    ) -> Result<Option<ProofKey>> {
         require_chief(&self.conn, chief)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let Some((stored, failures, lock)) = pin_state(&tx, chief)? else {
+        let Some(PinState {
+            hash: stored,
+            failures,
+            lock,
+            proof_salt,
+        }) = pin_state(&tx, chief)?
+        else {
             return Err(StoreError::NoPin(chief.to_string()));
         };
         let record = |outcome: &str| -> Result<()> {
@@ -178,10 +220,20 @@ impl Store {
                 seconds: (left.num_milliseconds() + 999) / 1000,
             });
         }
-        if matches(pin, &stored) {
+        // A PIN set at the server is right when the proof key it makes has the stored verifier;
+        // one set on this device when it matches its PHC string.
+        let right = match &proof_salt {
+            Some(salt) => {
+                let key = proof_key(pin, salt)?;
+                (proof_verifier(&key) == stored).then_some(Some(key))
+            }
+            None => matches(pin, &stored).then_some(None),
+        };
+        if let Some(key) = right {
             save_failures(&tx, chief, 0, None)?;
-            // A hash made with older, cheaper parameters is replaced now that the PIN is known.
-            if needs_rehash(&stored) {
+            // A hash made with older, cheaper parameters is replaced now that the PIN is known;
+            // not a verifier set at the server, which is no PHC string and the catalogue's.
+            if proof_salt.is_none() && needs_rehash(&stored) {
                 tx.execute(
                     "UPDATE chief_pin SET hash = ?1 WHERE staff_id = ?2",
                     params![hash(pin)?, chief],
@@ -189,7 +241,7 @@ impl Store {
             }
             record("accepted")?;
             tx.commit()?;
-            return Ok(());
+            return Ok(key);
         }
         let failures = failures + 1;
         let locks = failures >= MAX_FAILURES;

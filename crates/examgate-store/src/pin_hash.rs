@@ -8,10 +8,23 @@
 //! while a phone still checks a typed PIN in about 0.4 s. The parameters live in each stored
 //! hash (PHC string), so a hash made with older ones still verifies, and is replaced with a
 //! current one at the next successful check ([`needs_rehash`]).
+//!
+//! A PIN set at the site server is kept differently: as the chief's *proof key*
+//! `K = argon2id(PIN, salt)` ([`proof_key`], the same parameters, a random salt the catalogue
+//! carries), which the server keeps, and its verifier `SHA-256(domain ‖ K)` ([`proof_verifier`]),
+//! which the catalogue carries to the devices. A door device checks a typed PIN by making `K` and
+//! comparing its verifier, and then proves the approval with that same `K`
+//! (`examgate_core::chief_proof`): one argon2 run per try instead of two (a PHC check, then the
+//! key), with the same cost per guess for whoever steals the verifier and salt. The parameters
+//! are fixed here, not carried with the salt: the server and every device must make the same key,
+//! so changing them needs a new salt format.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+
+use examgate_core::chief_proof::ProofKey;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 
@@ -36,6 +49,35 @@ pub fn hash(pin: &str) -> Result<String> {
         .map_err(|e| StoreError::Pin(format!("{e}")))
 }
 
+/// Bytes of a proof-key salt (the catalogue carries it as 32 hex digits).
+pub const PROOF_SALT_BYTES: usize = 16;
+
+/// A fresh random proof-key salt, hex.
+pub(crate) fn new_proof_salt() -> Result<String> {
+    let mut salt = [0u8; PROOF_SALT_BYTES];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Pin(format!("{e}")))?;
+    Ok(hex::encode(salt))
+}
+
+/// Whether `salt` is a proof-key salt as [`new_proof_salt`] makes them.
+pub(crate) fn is_proof_salt(salt: &str) -> bool {
+    salt.len() == 2 * PROOF_SALT_BYTES
+        && salt.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The chief's proof key: argon2id(`pin`, `salt`) at this module's parameters, 32 bytes.
+pub fn proof_key(pin: &str, salt: &str) -> Result<ProofKey> {
+    if !is_proof_salt(salt) {
+        return Err(StoreError::Pin("proof salt is not 32 hex digits".into()));
+    }
+    let raw = hex::decode(salt).map_err(|e| StoreError::Pin(format!("{e}")))?;
+    let mut key = [0u8; 32];
+    hasher()?
+        .hash_password_into(pin.as_bytes(), &raw, &mut key)
+        .map_err(|e| StoreError::Pin(format!("{e}")))?;
+    Ok(key)
+}
+
 /// Whether `pin` is the one `stored` was made from, whatever parameters made it.
 pub(crate) fn matches(pin: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
@@ -45,6 +87,26 @@ pub(crate) fn matches(pin: &str, stored: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// What separates a proof key's verifier from any other hash of the key.
+const VERIFIER_DOMAIN: &[u8] = b"examgate-chief-pin-verifier-v1\n";
+
+/// The verifier of a chief's proof key: SHA-256(domain ‖ `key`), lower-case hex. The device
+/// holds it; a typed PIN is right when the key it makes has this verifier.
+pub fn proof_verifier(key: &ProofKey) -> String {
+    let mut h = Sha256::new();
+    h.update(VERIFIER_DOMAIN);
+    h.update(key);
+    hex::encode(h.finalize())
+}
+
+/// Whether `verifier` is a proof key's verifier as [`proof_verifier`] writes them.
+pub(crate) fn is_proof_verifier(verifier: &str) -> bool {
+    verifier.len() == 64
+        && verifier
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Whether `stored` was made with other than today's algorithm and parameters.

@@ -74,6 +74,7 @@ fn only_this_devices_unconfirmed_photos_are_pending_each_once() {
         candidate: StudentNumber::parse(&expected[2]).unwrap(),
         parents: vec![],
         kind: EventKind::ManualVerificationRequested { photo: photo(3) },
+        chief_proof: None,
     };
     let key: VerifyingKey = other.verifying_key();
     let trust = move |id: Uuid| (id == other_id).then_some(key);

@@ -51,6 +51,7 @@ impl Device {
             candidate: StudentNumber::parse(STUDENT).unwrap(),
             parents: parents.to_vec(),
             kind,
+            chief_proof: None,
         }
     }
 

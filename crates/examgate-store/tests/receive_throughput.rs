@@ -47,6 +47,7 @@ fn receive_throughput() {
                 candidate: StudentNumber::parse(&format!("{seq:013}")).unwrap(),
                 parents: parent.into_iter().collect(),
                 kind: EventKind::Admitted,
+                chief_proof: None,
             };
             // Chains of four: each event but every fourth names the one before as its parent.
             parent = (seq % 4 != 0).then_some(e.id);

@@ -92,6 +92,22 @@ pub struct CatalogueStaff {
     /// `proctor` or `chief-examiner`
     pub role: String,
     pub room: Option<String>,
+    /// A chief examiner's PIN as the office set it at the server (`examgate serve chief-pin`);
+    /// absent for a proctor and for a chief whose PIN is not set there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<ChiefPin>,
+}
+
+/// What a device checks a chief's typed PIN with: the salt it makes the chief's proof key with
+/// (argon2id of the PIN) and the key's verifier (SHA-256 with a domain). The proof key itself
+/// never leaves the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChiefPin {
+    /// 64 hex digits
+    pub verifier: String,
+    /// 32 hex digits
+    pub salt: String,
 }
 
 /// `GET /v1/catalogue/version`: which catalogue the server has for the device's site.
@@ -138,8 +154,32 @@ mirror!(store::CatalogueRoom => CatalogueRoom { number, address, seats });
 mirror!(CatalogueRoom => store::CatalogueRoom { number, address, seats });
 mirror!(store::PhotoRef => PhotoRef { sha256, content_type, size });
 mirror!(PhotoRef => store::PhotoRef { sha256, content_type, size });
-mirror!(store::CatalogueStaff => CatalogueStaff { id, name, role, room });
-mirror!(CatalogueStaff => store::CatalogueStaff { id, name, role, room });
+mirror!(store::ChiefPin => ChiefPin { verifier, salt });
+mirror!(ChiefPin => store::ChiefPin { verifier, salt });
+
+impl From<store::CatalogueStaff> for CatalogueStaff {
+    fn from(x: store::CatalogueStaff) -> Self {
+        CatalogueStaff {
+            id: x.id,
+            name: x.name,
+            role: x.role,
+            room: x.room,
+            pin: x.pin.map(Into::into),
+        }
+    }
+}
+
+impl From<CatalogueStaff> for store::CatalogueStaff {
+    fn from(x: CatalogueStaff) -> Self {
+        store::CatalogueStaff {
+            id: x.id,
+            name: x.name,
+            role: x.role,
+            room: x.room,
+            pin: x.pin.map(Into::into),
+        }
+    }
+}
 
 impl From<store::CatalogueCandidate> for CatalogueCandidate {
     fn from(x: store::CatalogueCandidate) -> Self {

@@ -2,7 +2,8 @@
 // examiner the app opens here. Every room of the site at a glance, the manual verifications
 // waiting across the site (who, where, the ID masked, who vouched and when, the stamped photo
 // fetched from the site server or 照片上传中), and the conflicts between devices. The chief opens
-// one pending verification and approves or rejects it with the PIN, on this device. The overview
+// one pending verification and approves or rejects it with the PIN (set by the office at the site
+// server, `examgate serve chief-pin`, and brought by the sync), on this device. The overview
 // is read again when the background sync merges other devices' events (`changed`), after each
 // decision, and when the screen opens. Photos live only as object URLs in this page.
 import { api, asIpcError, ErrorCode, type PendingApproval, type RoomCounts, type SiteOverview } from "../ipc";
@@ -10,7 +11,7 @@ import { $, clear, h, say, UiCode } from "../dom";
 import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
 import { askAgain, isChief, photoSlot, pickSitting, roomCounts, siteTotals, vouchedLine, type PhotoSlot } from "../chief";
-import { newPinProblem, pinEntered, rejectNoteReady } from "../approval";
+import { pinEntered, rejectNoteReady } from "../approval";
 import { app, on } from "../state";
 import { currentServer } from "./connect";
 import { refreshClock } from "./header";
@@ -52,7 +53,6 @@ export function initChief(): void {
     if (target.closest(".chief-open")) toggle(student);
     else if (target.closest(".chief-approve")) void decide(student, "approve");
     else if (target.closest(".chief-reject")) void decide(student, "reject");
-    else if (target.closest(".chief-pin-set")) void setPin();
     else if (target.closest(".note-chip")) {
       const note = $<HTMLInputElement>(".chief-reject-note", item);
       note.value = target.closest<HTMLElement>(".note-chip")?.dataset.note ?? "";
@@ -130,7 +130,8 @@ async function refreshOverview(): Promise<void> {
   for (const p of overview?.pending ?? []) {
     if (askAgain(photos.get(p.card.student_number)?.slot)) void loadPhoto(sitting, p.card.student_number);
   }
-  if (open !== null && hasPin === null) void askPin();
+  // The PIN set at the site server arrives with a sync: ask again until this device has it.
+  if (open !== null && hasPin !== true) void askPin();
 }
 
 /** Releases the photos of candidates no longer pending. */
@@ -214,7 +215,7 @@ function renderPending(pending: PendingApproval[]): void {
   const list = $("#chief-pending");
   list.dataset.count = String(pending.length);
   // What the chief is typing stays across a refresh (a sync may land mid-PIN); only in the inputs.
-  const typed = [".chief-pin", ".chief-pin-new", ".chief-pin-confirm", ".chief-reject-note"].map((sel) => {
+  const typed = [".chief-pin", ".chief-reject-note"].map((sel) => {
     const el = document.querySelector<HTMLInputElement>(sel);
     return { sel, value: el?.value ?? "", focused: el !== null && document.activeElement === el };
   });
@@ -275,25 +276,21 @@ function renderPhoto(student: string): void {
   $(".chief-photo-note", fig).textContent = t(notes[slot]);
 }
 
-/** The decision panel under the open verification: a first PIN (set by the office), or the PIN
- * with approve and reject. */
+/** The decision panel under the open verification: the PIN with approve and reject, or, while
+ * this device has no PIN for the chief (the office sets it at the site server, it comes with a
+ * sync), what to do. */
 function decidePanel(): HTMLElement {
   const chief = currentServer()?.staff ?? "";
-  const pinInput = (cls: string) =>
-    h("input", {
-      class: `field-input pin-input mono ${cls}`, type: "password", inputmode: "numeric", autocomplete: "off",
-      autocapitalize: "off", spellcheck: "false", maxlength: 32, disabled: busy,
-    });
   if (hasPin === false) {
-    return h("div", { class: "chief-decide", "data-step": "set-pin" },
-      h("p", { class: "help" }, t("chief.set-pin", { chief })),
-      h("label", { class: "step-title" }, t("approval.set.new"), pinInput("chief-pin-new")),
-      h("label", { class: "step-title" }, t("approval.set.confirm"), pinInput("chief-pin-confirm")),
-      h("button", { class: "btn btn-primary btn-wide chief-pin-set", type: "button", disabled: busy }, t("approval.set.go")),
-    );
+    return h("div", { class: "chief-decide", "data-step": "no-pin" },
+      h("p", { class: "banner", "data-tone": "bad", role: "alert" }, t("chief.no-pin", { chief })));
   }
+  const pinInput = h("input", {
+    class: "field-input pin-input mono chief-pin", type: "password", inputmode: "numeric", autocomplete: "off",
+    autocapitalize: "off", spellcheck: "false", maxlength: 32, disabled: busy,
+  });
   return h("div", { class: "chief-decide", "data-step": hasPin ? "enter-pin" : "loading" },
-    h("label", { class: "step-title" }, t("chief.pin", { chief }), pinInput("chief-pin")),
+    h("label", { class: "step-title" }, t("chief.pin", { chief }), pinInput),
     h("button", { class: "btn btn-admit btn-wide btn-tall chief-approve", type: "button", disabled: busy || !hasPin }, t("approval.approve")),
     h("label", { class: "step-title" }, t("approval.reject-note"),
       h("input", { class: "field-input chief-reject-note", type: "text", autocomplete: "off", maxlength: 200, disabled: busy })),
@@ -324,35 +321,6 @@ async function askPin(): Promise<void> {
     say(msg(), "error", asIpcError(e).message, asIpcError(e).code);
   }
   render();
-}
-
-async function setPin(): Promise<void> {
-  const chief = currentServer()?.staff;
-  const first = document.querySelector<HTMLInputElement>(".chief-pin-new");
-  const second = document.querySelector<HTMLInputElement>(".chief-pin-confirm");
-  if (!chief || !first || !second || busy) return;
-  const pin = first.value;
-  const again = second.value;
-  first.value = "";
-  second.value = "";
-  const problem = newPinProblem(pin, again);
-  if (problem) {
-    say(msg(), "error", t(`approval.set.${problem}`), problem === "mismatch" ? UiCode.PinMismatch : problem === "empty" ? UiCode.PinNeeded : ErrorCode.WeakPin);
-    return;
-  }
-  busy = true;
-  try {
-    await api.setPin(chief, pin);
-    hasPin = true;
-    say(msg(), "ok", t("result.pin-set"));
-  } catch (e) {
-    const err = asIpcError(e);
-    if (err.code === ErrorCode.PinAlreadySet) hasPin = true;
-    say(msg(), "error", err.message, err.code);
-  } finally {
-    busy = false;
-    render();
-  }
 }
 
 async function decide(student: string, kind: "approve" | "reject"): Promise<void> {
