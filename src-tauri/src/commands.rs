@@ -10,7 +10,7 @@ use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
-use examgate_door::{EnrollView, ServerView, SyncView};
+use examgate_door::{EnrollView, ServerView, SiteOverview, SyncView};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -233,6 +233,23 @@ pub fn sync_status(door: State<'_, Door>) -> R<SyncView> {
 #[tauri::command]
 pub async fn sync_now(door: State<'_, Door>) -> R<SyncView> {
     door.sync_now().await
+}
+
+/// The chief examiner's overview of the enrolled site in `sitting`: every room's counts, the
+/// manual verifications waiting with who vouched and when, and the conflicts between devices.
+#[tauri::command]
+pub fn site_overview(door: State<'_, Door>, sitting: String) -> R<SiteOverview> {
+    door.site_overview(&sitting)
+}
+
+/// The stamped photo of a pending verification as raw bytes: this device's own, else fetched
+/// from the site server (kept in memory only); `photo-uploading` while the server lacks it.
+/// Async: the network is waited for off the window's thread.
+#[tauri::command]
+pub async fn pending_photo(door: State<'_, Door>, sitting: String, student: String) -> R<Response> {
+    door.pending_photo(&sitting, &student)
+        .await
+        .map(Response::new)
 }
 
 fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {

@@ -9,12 +9,16 @@ mod commands;
 use std::path::PathBuf;
 
 use examgate_door::{Door, SyncSchedule};
-use tauri::{Manager, Runtime};
+use tauri::{Emitter, Manager, Runtime};
 
 pub use args::{ArgError, DB_ENV, db_path_from};
 
 /// A font file for the photo stamp, instead of searching the system's fonts.
 pub const STAMP_FONT_ENV: &str = "EXAMGATE_STAMP_FONT";
+
+/// The event the window hears when a sync merged other devices' events (or a new catalogue): it
+/// reads again what it shows (the open card, the tally, the chief's overview).
+pub const STORE_CHANGED_EVENT: &str = "store-changed";
 
 /// File name of the database in the app's data directory when neither `--db` nor `EXAMGATE_DB`
 /// names one.
@@ -52,6 +56,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::read_enroll_qr,
             commands::sync_status,
             commands::sync_now,
+            commands::site_overview,
+            commands::pending_photo,
         ])
 }
 
@@ -104,6 +110,14 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let door = handle.state::<Door>();
                 door.run_background_sync(SyncSchedule::default()).await;
+            });
+            // Tells the window whenever that sync merged something, so open screens refresh.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let mut changes = handle.state::<Door>().store_changes();
+                while changes.changed().await.is_ok() {
+                    let _ = handle.emit(STORE_CHANGED_EVENT, ());
+                }
             });
             if let Some(window) = app.get_webview_window("main") {
                 camera::allow_camera(&window)?;

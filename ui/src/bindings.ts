@@ -74,7 +74,7 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
 
 export type EventId = string;
 
@@ -91,6 +91,20 @@ export type IpcError = { code: ErrorCode, message: string, details: Array<string
 export type Outcome = { "outcome": "admitted", manual: boolean, } | { "outcome": "pending-manual-verification" } | { "outcome": "refused", reason: RefusalReason, } | { "outcome": "absent", refused_late: boolean, };
 
 export type Phase = "before-staff" | "preparing" | "door-open" | "started" | "late-cutoff-passed" | "ended";
+
+export type PendingApproval = { card: CandidateCard, 
+/**
+ * 工号 of the proctor who vouched.
+ */
+vouched_by: string, 
+/**
+ * Their name from the roster, when listed.
+ */
+vouched_by_name: string | null, 
+/**
+ * When the proctor's device recorded the vouch (RFC 3339, that device's clock).
+ */
+vouched_at: string, };
 
 export type PhotoRef = { 
 /**
@@ -125,6 +139,8 @@ actor: string, source: PhotoSource, };
 export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
 
 export type Role = "proctor" | "chief-examiner";
+
+export type RoomCounts = { room: string, address: string, expected: number, admitted: number, pending: number, refused: number, absent: number, conflict: number, };
 
 export type RoomInfo = { site: string, number: string, address: string, seats: number | null, 
 /**
@@ -187,6 +203,20 @@ export type SigningKey = { "state": "ready", public_key: string, } | { "state": 
 
 export type SiteInfo = { name: string, address: string, rooms: number, };
 
+export type SiteOverview = { sitting: string, site: string, 
+/**
+ * Every room of the site, by number.
+ */
+rooms: Array<RoomCounts>, 
+/**
+ * The manual verifications waiting across the site, the oldest vouch first.
+ */
+pending: Array<PendingApproval>, 
+/**
+ * Candidates the devices disagree about.
+ */
+conflicts: Array<CandidateCard>, };
+
 export type StaffInfo = { id: string, name: string, role: Role, site: string, room: string | null, };
 
 export type StaffingWarning = { site: string, room: string, seats: number, needed: number, assigned: number, };
@@ -198,6 +228,14 @@ export type SyncView = { state: SyncState,
  * This device's events the server has not acknowledged.
  */
 pending: number, 
+/**
+ * This device's photos the server has not confirmed (待上传 M 张照片).
+ */
+photos_pending: number, 
+/**
+ * The photo upload running now, if any: the header's progress bar.
+ */
+upload: UploadProgress | null, 
 /**
  * When the last sync succeeded (RFC 3339, device clock).
  */
@@ -234,6 +272,16 @@ notice: string, start: string,
  * T+30: later than this a candidate is refused and marked absent; the count check runs.
  */
 late_cutoff: string, end: string, };
+
+export type UploadProgress = { 
+/**
+ * Photo bytes the server has acknowledged this round.
+ */
+sent: number, 
+/**
+ * The bytes of the photos this round has to send.
+ */
+total: number, };
 
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
@@ -277,6 +325,7 @@ export const ErrorCode = {
   DeviceKey: "device-key",
   PhotoAltered: "photo-altered",
   PhotoMissing: "photo-missing",
+  PhotoUploading: "photo-uploading",
   BadEnrollCode: "bad-enroll-code",
   EnrollCodeSpent: "enroll-code-spent",
   ServerUnreachable: "server-unreachable",

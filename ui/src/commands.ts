@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -35,6 +35,8 @@ export const COMMANDS = [
   "read_enroll_qr",
   "sync_status",
   "sync_now",
+  "site_overview",
+  "pending_photo",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -176,4 +178,17 @@ export function syncStatus(): Promise<SyncView> {
  * thread; door acts go on meanwhile. */
 export function syncNow(): Promise<SyncView> {
   return invoke<SyncView>("sync_now");
+}
+
+/** The chief examiner's overview of the enrolled site in `sitting`: every room's counts, the
+ * manual verifications waiting with who vouched and when, and the conflicts between devices. */
+export function siteOverview(sitting: string): Promise<SiteOverview> {
+  return invoke<SiteOverview>("site_overview", { sitting });
+}
+
+/** The stamped photo of a pending verification as raw bytes: this device's own, else fetched
+ * from the site server (kept in memory only); `photo-uploading` while the server lacks it.
+ * Async: the network is waited for off the window's thread. */
+export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
+  return invoke<ArrayBuffer>("pending_photo", { sitting, student });
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CandidateCard, CandidateState } from "./bindings";
 import { setLang, t } from "./i18n";
-import { documentLabel, isOpen, resultLine, stateLabel, stateTone, wrongRoomLine } from "./labels";
+import { decidedElsewhereLine, documentLabel, isOpen, resultLine, stateLabel, stateTone, wrongRoomLine } from "./labels";
 
 afterEach(() => setLang("zh", null));
 
@@ -106,5 +106,24 @@ describe("the wrong-room banner", () => {
 
   it("has nothing to say for a candidate of this room", () => {
     expect(wrongRoomLine(card, { site: card.site, room: "02" })).toBeNull();
+  });
+});
+
+describe("a decision made on another device", () => {
+  const pending: CandidateState = { state: "pending-manual-verification" };
+  it("says the chief approved or rejected the open card's pending verification", () => {
+    setLang("zh", null);
+    const approved = decidedElsewhereLine(pending, { ...card, state: { state: "admitted", manual: true } })!;
+    expect(t(approved.key, approved.params)).toContain("主考已批准");
+    const rejected = decidedElsewhereLine(pending, {
+      ...card,
+      state: { state: "refused", reason: { reason: "manual-verification-rejected" } },
+    })!;
+    expect(rejected.key).toBe("result.refused");
+  });
+
+  it("says nothing for any other change", () => {
+    expect(decidedElsewhereLine({ state: "expected" }, { ...card, state: { state: "admitted", manual: false } })).toBeNull();
+    expect(decidedElsewhereLine(pending, { ...card, state: pending })).toBeNull();
   });
 });

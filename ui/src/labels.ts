@@ -83,6 +83,17 @@ export function resultLine(card: CandidateCard, act: ActLike, result: ActResult)
   }
 }
 
+/** The line for a decision another device made on the open card (the chief's approval arriving
+ * with the sync): a pending verification approved or rejected; null for any other change. */
+export function decidedElsewhereLine(before: CandidateState, after: CandidateCard): Line | null {
+  if (before.state !== "pending-manual-verification") return null;
+  const s = after.state;
+  const who = { name: after.name, seat: after.seat };
+  if (s.state === "admitted") return { key: "result.approved", params: who };
+  if (s.state === "refused") return { key: "result.refused", params: { ...who, reason: reasonLabel(s.reason) } };
+  return null;
+}
+
 /** Where the candidate really sits when it is not this room, or null when it is this room. */
 export function wrongRoomLine(card: CandidateCard, here: { site: string; room: string }): Line | null {
   const params = { site: card.site, room: card.room, address: card.room_address };

@@ -12,7 +12,7 @@ export interface Here {
   proctor: StaffInfo;
 }
 
-export type Screen = "start" | "door" | "tally" | "settings";
+export type Screen = "start" | "door" | "tally" | "settings" | "chief";
 
 export const app: {
   here: Here | null;
@@ -22,7 +22,9 @@ export const app: {
   screen: Screen;
 } = { here: null, sitting: "", clock: null, screen: "start" };
 
-export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted" | "server";
+/** `changed`: the background sync merged other devices' events (Rust's `store-changed`): the
+ * open screens read again what they show. */
+export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted" | "server" | "changed";
 
 const listeners = new Map<AppEvent, Array<() => void>>();
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, type SyncView } from "./bindings";
-import { clockValue, clockWarning, hhmm, syncErrorKey, syncLine } from "./sync";
+import { clockValue, clockWarning, hhmm, syncErrorKey, syncLine, uploadBar } from "./sync";
 import { translate } from "./i18n";
 
 const base: SyncView = {
   state: "synced",
   pending: 0,
+  photos_pending: 0,
+  upload: null,
   last_sync_at: "2026-11-29T09:12:05+08:00",
   offline_since: null,
   last_error: null,
@@ -27,6 +29,30 @@ describe("the header's sync line", () => {
     expect(syncLine({ ...base, state: "not-enrolled" })).toBeNull();
     const en = syncLine({ ...base, state: "offline", offline_since: base.last_sync_at })!;
     expect(translate("en", en.key, en.params)).toBe("Offline since 09:12");
+  });
+
+  it("counts the photos waiting beside the events: 待上传 N 条事件、M 张照片", () => {
+    expect(zh({ ...base, state: "pending", pending: 3, photos_pending: 2 })).toBe("待上传 3 条事件、2 张照片");
+    expect(zh({ ...base, state: "pending", photos_pending: 1 })).toBe("待上传 1 张照片");
+    expect(zh({ ...base, state: "offline", photos_pending: 4, offline_since: base.last_sync_at })).toBe(
+      "离线（自 09:12），待上传 4 张照片",
+    );
+    expect(zh({ ...base, state: "offline", pending: 1, photos_pending: 4, offline_since: base.last_sync_at })).toBe(
+      "离线（自 09:12），待上传 1 条事件、4 张照片",
+    );
+    const en = syncLine({ ...base, state: "pending", pending: 3, photos_pending: 2 })!;
+    expect(translate("en", en.key, en.params)).toBe("3 events and 2 photos to upload");
+  });
+
+  it("shows the upload bar only while photos upload, as bytes sent of the round's total", () => {
+    expect(uploadBar(base)).toBeNull();
+    expect(uploadBar(null)).toBeNull();
+    expect(uploadBar({ ...base, upload: { sent: 0, total: 0 } })).toBeNull();
+    const bar = uploadBar({ ...base, upload: { sent: 1_572_864, total: 6_291_456 } })!;
+    expect(bar.percent).toBe(25);
+    expect(translate("zh", bar.line.key, bar.line.params)).toBe("正在上传照片 1.5 / 6.0 MB");
+    // A report past the total (a re-sent chunk) never shows more than 100 %.
+    expect(uploadBar({ ...base, upload: { sent: 7_000_000, total: 6_291_456 } })!.percent).toBe(100);
   });
 
   it("reads HH:MM in the offset the device wrote, not the webview's", () => {

@@ -15,6 +15,19 @@ export function hhmm(iso: string | null | undefined): string {
   return iso && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? iso.slice(11, 16) : "--:--";
 }
 
+/** What waits for the server, worded: events, photos, or both (待上传 N 条事件、M 张照片). */
+function waiting(v: SyncView, since?: string): Line {
+  const params: Params = { count: v.pending, photos: v.photos_pending };
+  const offline = since !== undefined;
+  if (offline) params.since = since;
+  const both = v.pending > 0 && v.photos_pending > 0;
+  const photosOnly = !both && v.photos_pending > 0;
+  const key: Key = offline
+    ? both ? "sync.offline-both" : photosOnly ? "sync.offline-photos" : "sync.offline-pending"
+    : both ? "sync.pending-both" : photosOnly ? "sync.pending-photos" : "sync.pending";
+  return { key, params };
+}
+
 /** The header's sync line; null when the device is not connected to a site server. */
 export function syncLine(v: SyncView): Line | null {
   switch (v.state) {
@@ -25,14 +38,26 @@ export function syncLine(v: SyncView): Line | null {
     case "synced":
       return { key: "sync.synced" };
     case "pending":
-      return { key: "sync.pending", params: { count: v.pending } };
+      return waiting(v);
     case "offline":
-      return v.pending > 0
-        ? { key: "sync.offline-pending", params: { since: hhmm(v.offline_since), count: v.pending } }
+      return v.pending > 0 || v.photos_pending > 0
+        ? waiting(v, hhmm(v.offline_since))
         : { key: "sync.offline", params: { since: hhmm(v.offline_since) } };
     case "failed":
       return { key: "sync.failed" };
   }
+}
+
+/** The header's upload bar: percent done and "1.2 / 3.4 MB"; null when no photo upload runs. */
+export function uploadBar(v: SyncView | null): { percent: number; line: Line } | null {
+  const u = v?.upload;
+  if (!u || u.total <= 0) return null;
+  const sent = Math.min(u.sent, u.total);
+  const mb = (n: number) => (n / 1_048_576).toFixed(1);
+  return {
+    percent: Math.floor((sent * 100) / u.total),
+    line: { key: "sync.uploading", params: { sent: mb(sent), total: mb(u.total) } },
+  };
 }
 
 /** The header's warning when the device clock is more than 2 minutes off the server's; else null. */

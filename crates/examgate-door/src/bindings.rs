@@ -16,7 +16,8 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, CandidateCard, ClockAuthority, ClockReading, EnrollView, ErrorCode,
-    IpcError, PHOTO_TARGET_HEADER, PhotoTarget, ServerView, SigningKey, SyncState, SyncView, Tally,
+    IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, RoomCounts, ServerView,
+    SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -46,23 +47,27 @@ pub fn typescript() -> String {
         decl::<IpcError>(&cfg),
         decl::<Outcome>(&cfg),
         decl::<Phase>(&cfg),
+        decl::<PendingApproval>(&cfg),
         decl::<PhotoRef>(&cfg),
         decl::<PhotoSource>(&cfg),
         decl::<PhotoTarget>(&cfg),
         decl::<RefusalReason>(&cfg),
         decl::<Role>(&cfg),
+        decl::<RoomCounts>(&cfg),
         decl::<RoomInfo>(&cfg),
         decl::<ServerView>(&cfg),
         decl::<Sitting>(&cfg),
         decl::<SittingInfo>(&cfg),
         decl::<SigningKey>(&cfg),
         decl::<SiteInfo>(&cfg),
+        decl::<SiteOverview>(&cfg),
         decl::<StaffInfo>(&cfg),
         decl::<StaffingWarning>(&cfg),
         decl::<SyncState>(&cfg),
         decl::<SyncView>(&cfg),
         decl::<Tally>(&cfg),
         decl::<Timeline>(&cfg),
+        decl::<UploadProgress>(&cfg),
     ];
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"

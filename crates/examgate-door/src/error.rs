@@ -104,6 +104,8 @@ error_codes! {
     /// The photo a manual verification rests on is not the one recorded.
     PhotoAltered = "photo-altered",
     PhotoMissing = "photo-missing",
+    /// The chief's screen: the room's device has not uploaded the photo to the server yet.
+    PhotoUploading = "photo-uploading",
     // The site server: connecting (enrollment) and reading a code's QR.
     /// Not an enrollment code (damaged, another version, a plain-HTTP address, unknown secret).
     BadEnrollCode = "bad-enroll-code",

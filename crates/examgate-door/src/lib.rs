@@ -9,6 +9,7 @@
 //! sitting's recorded exam-time changes (a drill's, or one the chief authorised).
 
 mod bindings;
+mod chief;
 mod error;
 mod orphans;
 mod photo;
@@ -35,10 +36,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use bindings::typescript;
+pub use chief::{PendingApproval, RoomCounts, SiteOverview};
 pub use error::{ErrorCode, IpcError, Result};
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use server::{ClockReading, EnrollView, ServerView};
-pub use sync::{CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, sync_state_of};
+pub use sync::{
+    CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, UploadProgress, sync_state_of,
+};
 pub use view::{ActResult, CandidateCard, Tally};
 
 /// How many cards a search returns at most: a door screen shows a handful.
@@ -141,6 +145,7 @@ pub struct Door {
     db_path: PathBuf,
     photos: photo::PhotoDesk,
     sync: sync::SyncDesk,
+    chief: chief::ChiefDesk,
 }
 
 pub(crate) fn poisoned<T>(_: T) -> IpcError {
@@ -202,6 +207,7 @@ impl Door {
             db_path: path.to_path_buf(),
             photos,
             sync: sync::SyncDesk::default(),
+            chief: chief::ChiefDesk::default(),
         })
     }
 

@@ -7,11 +7,16 @@
 //! local work: a door act never waits for the network. One sync runs at a time (an async lock
 //! held across the sync, never the store's); the long poll runs outside it, so a tap on
 //! 立即同步 or a door act is not held up by a poll waiting for the server.
+//!
+//! Whenever a sync or a long poll merges other devices' events (or a new catalogue), the door's
+//! [`Door::store_changes`] watch moves on: the shell forwards it to the window, which reads again
+//! what it shows (the open card, the tally, the chief's overview). A photo upload's progress is
+//! kept here too, for the header's bar.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use examgate_sync::{SyncStatus, sync_status};
+use examgate_sync::{CatalogueOutcome, Phase, Progress, SyncStatus, sync_status};
 use serde::Serialize;
 use tokio::sync::{Notify, watch};
 use ts_rs::TS;
@@ -65,6 +70,10 @@ pub struct SyncView {
     pub state: SyncState,
     /// This device's events the server has not acknowledged.
     pub pending: u64,
+    /// This device's photos the server has not confirmed (待上传 M 张照片).
+    pub photos_pending: u64,
+    /// The photo upload running now, if any: the header's progress bar.
+    pub upload: Option<UploadProgress>,
     /// When the last sync succeeded (RFC 3339, device clock).
     pub last_sync_at: Option<String>,
     /// Offline since (RFC 3339): the last sync that succeeded, else the enrollment.
@@ -77,6 +86,15 @@ pub struct SyncView {
     pub clock_warning: bool,
 }
 
+/// How far the current round of photo uploads has got, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct UploadProgress {
+    /// Photo bytes the server has acknowledged this round.
+    pub sent: u64,
+    /// The bytes of the photos this round has to send.
+    pub total: u64,
+}
+
 /// The background sync's shared state, one per door.
 #[derive(Debug)]
 pub(crate) struct SyncDesk {
@@ -85,6 +103,10 @@ pub(crate) struct SyncDesk {
     /// The outcome of this process's last sync attempt (the store keeps only the message).
     last: Mutex<Option<std::result::Result<(), ErrorCode>>>,
     done: watch::Sender<u64>,
+    /// Bumped whenever a sync merged other devices' events or a new catalogue.
+    changed: watch::Sender<u64>,
+    /// The photo upload in progress.
+    upload: Mutex<Option<UploadProgress>>,
 }
 
 impl Default for SyncDesk {
@@ -94,6 +116,8 @@ impl Default for SyncDesk {
             kick: Notify::new(),
             last: Mutex::new(None),
             done: watch::Sender::new(0),
+            changed: watch::Sender::new(0),
+            upload: Mutex::new(None),
         }
     }
 }
@@ -106,6 +130,19 @@ impl SyncDesk {
 
     fn last(&self) -> Option<std::result::Result<(), ErrorCode>> {
         *self.last.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Other devices' events (or a catalogue) were merged: the open screens read again.
+    fn changed(&self) {
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    fn set_upload(&self, upload: Option<UploadProgress>) {
+        *self.upload.lock().unwrap_or_else(PoisonError::into_inner) = upload;
+    }
+
+    fn upload(&self) -> Option<UploadProgress> {
+        *self.upload.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn record(&self, outcome: std::result::Result<(), ErrorCode>) {
@@ -129,7 +166,7 @@ pub fn sync_state_of(
         None if status.last_error.is_some() => return SyncState::Offline,
         _ => {}
     }
-    if status.pending > 0 {
+    if status.pending > 0 || status.photos_pending > 0 {
         SyncState::Pending
     } else if status.last_sync_at.is_none() {
         SyncState::Never
@@ -160,6 +197,8 @@ impl Door {
         Ok(SyncView {
             state,
             pending: status.pending,
+            photos_pending: status.photos_pending,
+            upload: self.sync.upload(),
             offline_since: (state == SyncState::Offline)
                 .then(|| last_sync_at.clone().or(link.map(|l| l.enrolled_at)))
                 .flatten(),
@@ -174,14 +213,36 @@ impl Door {
     /// Waits for a sync already running to end first, never for the store.
     pub async fn sync_now(&self) -> Result<SyncView> {
         let key = self.photos.key()?;
+        let progress = |p: Progress| {
+            if p.phase == Phase::Photos && p.total > 0 {
+                self.sync.set_upload(Some(UploadProgress {
+                    sent: p.done.min(p.total),
+                    total: p.total,
+                }));
+            }
+        };
         let outcome = {
             let _one_at_a_time = self.sync.running.lock().await;
-            examgate_sync::sync_once(&self.store, key, &|_| {}).await
+            let outcome = examgate_sync::sync_once(&self.store, key, &progress).await;
+            self.sync.set_upload(None);
+            outcome
         };
+        if let Ok(report) = &outcome {
+            let catalogue = matches!(report.catalogue, Some(CatalogueOutcome::Applied { .. }));
+            if report.pulled > 0 || catalogue {
+                self.sync.changed();
+            }
+        }
         self.sync
             .record(outcome.as_ref().map(|_| ()).map_err(sync_code));
         outcome.map_err(IpcError::from)?;
         self.sync_status()
+    }
+
+    /// Moves on whenever a sync or a long poll merged other devices' events (or a new
+    /// catalogue): the shell tells the window, which reads again what it shows.
+    pub fn store_changes(&self) -> watch::Receiver<u64> {
+        self.sync.changed.subscribe()
     }
 
     /// How many sync attempts have ended (tests wait on it instead of sleeping).
@@ -210,8 +271,10 @@ impl Door {
                             () = &mut due => break,
                             () = self.sync.kick.notified() => break,
                             got = examgate_sync::pull_wait(&self.store, schedule.long_poll_secs) => {
-                                if got.is_err() {
-                                    break;
+                                match got {
+                                    Ok(0) => {}
+                                    Ok(_) => self.sync.changed(),
+                                    Err(_) => break,
                                 }
                             }
                         }
@@ -277,5 +340,17 @@ mod tests {
         assert_eq!(sync_state_of(&status(0, true, true), ok), SyncState::Synced);
         let not = SyncStatus::default();
         assert_eq!(sync_state_of(&not, ok), SyncState::NotEnrolled);
+    }
+
+    #[test]
+    fn photos_the_server_has_not_confirmed_keep_the_header_on_pending() {
+        let photos_only = SyncStatus {
+            photos_pending: 2,
+            ..status(0, true, false)
+        };
+        assert_eq!(
+            sync_state_of(&photos_only, Some(Ok(()))),
+            SyncState::Pending
+        );
     }
 }

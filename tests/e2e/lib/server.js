@@ -81,3 +81,13 @@ export function issueCode(server, { site, room, staff, role = "proctor" }) {
   if (!line) throw new Error(`examgate serve enroll printed no code: ${out}`);
   return line.trim();
 }
+
+/** `examgate serve chief-pin --pin-stdin`: the office sets the chief examiner's PIN at the server;
+ * the site's devices get it with their next catalogue. */
+export function setChiefPin(server, staff, pin) {
+  return execFileSync(examgateBinary(), ["serve", "chief-pin", "--data", server.data, "--staff", staff, "--pin-stdin"], {
+    encoding: "utf8",
+    input: `${pin}\n`,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}

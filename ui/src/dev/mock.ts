@@ -38,7 +38,7 @@ const derived: Record<string, (a: Record<string, unknown>) => unknown> = {
   // Not connected to a site server: the preview talks to nothing.
   server_link: () => null,
   sync_status: () => ({
-    state: "not-enrolled", pending: 0, last_sync_at: null, offline_since: null,
+    state: "not-enrolled", pending: 0, photos_pending: 0, upload: null, last_sync_at: null, offline_since: null,
     last_error: null, clock: null, clock_warning: false,
   }),
 };

@@ -5,7 +5,7 @@
 import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
 import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
-import { documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
+import { decidedElsewhereLine, documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
 import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
 import { isPastCutoff } from "../clock";
 import { app, emit, on } from "../state";
@@ -25,6 +25,10 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
   onSent = opts.onSent;
   on("lang", () => card && build());
   on("phase", () => card && update());
+  // Another device decided (the chief's approval arrived with the sync): show it without a tap.
+  on("changed", () => {
+    if (card && !flow.busy) void reloadSynced(card.student_number);
+  });
   // Leaving the door screen turns the camera off.
   on("screen", () => app.screen !== "door" && closeCapture());
   initApproval({
@@ -314,6 +318,31 @@ async function reload(student: string): Promise<void> {
     }
   } catch {
     // The act's own error is already on screen.
+  }
+}
+
+/** After the sync merged other devices' events: the card as Rust now holds it, and, when the
+ * chief decided the pending verification meanwhile, the line that says so. */
+async function reloadSynced(student: string): Promise<void> {
+  const here = app.here;
+  const before = card;
+  if (!here || !before) return;
+  try {
+    const fresh = await api.card(here.sitting, student);
+    if (card !== before) return; // the proctor moved on meanwhile
+    const line = decidedElsewhereLine(before.state, fresh);
+    card = fresh;
+    if (line) {
+      say($("#message"), "ok", t(line.key, line.params));
+      $("#message").dataset.state = fresh.state.state;
+    }
+    // As after the proctor's own refusal: the steps start over for what comes next.
+    if (fresh.state.state === "refused" && before.state.state !== "refused") {
+      flow = step(flow, { type: "reset" });
+      build();
+    } else update();
+  } catch {
+    // The card stays as it was; the next change reads it again.
   }
 }
 

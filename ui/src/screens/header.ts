@@ -10,6 +10,8 @@ import { lang, setLang, t, type Lang } from "../i18n";
 import { app, emit, on } from "../state";
 import type { Phase } from "../bindings";
 import { clockState } from "../exam-time";
+import { isChief } from "../chief";
+import { currentServer } from "./connect";
 
 const RESYNC_MS = 30_000;
 let lastPhase: Phase | null = null;
@@ -18,6 +20,7 @@ let asked = 0;
 export function initHeader(): void {
   $("#lang").addEventListener("click", () => switchLang(lang() === "zh" ? "en" : "zh"));
   on("here", renderContext);
+  on("server", renderContext);
   on("lang", () => {
     renderContext();
     renderClock();
@@ -59,7 +62,11 @@ function renderContext(): void {
   const el = $("#context");
   const here = app.here;
   if (!here) {
-    el.textContent = t("context.none");
+    // The chief examiner's device stands at no door: the header names the site and the chief.
+    const server = currentServer();
+    el.textContent = isChief(server) && server
+      ? t("context.chief", { site: server.site, staff: server.staff })
+      : t("context.none");
     return;
   }
   el.textContent = [

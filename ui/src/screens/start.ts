@@ -52,6 +52,8 @@ export function initStart(): void {
     renderLoaded();
     void refreshLists();
   });
+  // The site's catalogue may have arrived with a sync.
+  on("changed", () => void refreshLists());
   void refreshLists().then(() => {
     document.body.dataset.ready = "true";
   });
@@ -142,7 +144,8 @@ async function refreshLists(): Promise<void> {
       text: `${s.sitting.label}（${s.sitting.date} ${s.sitting.start.slice(0, 5)}–${s.sitting.end.slice(0, 5)}）`,
     })), remembered.sitting);
     fill(sel.site(), sites.map((s) => ({ value: s.name, text: s.name })), remembered.site);
-    if (app.sitting !== sel.sitting().value) {
+    // On the chief's overview the clock follows the overview's sitting, not this list's.
+    if (app.screen !== "chief" && app.sitting !== sel.sitting().value) {
       app.sitting = sel.sitting().value;
       void refreshClock();
     }

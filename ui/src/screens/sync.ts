@@ -6,11 +6,14 @@
 import { api, asIpcError, type SyncView } from "../ipc";
 import { $, clear, say } from "../dom";
 import { t } from "../i18n";
-import { clockValue, clockWarning, hhmm, syncErrorKey, syncLine, type Line } from "../sync";
+import { clockValue, clockWarning, hhmm, syncErrorKey, syncLine, uploadBar, type Line } from "../sync";
 import { app, on } from "../state";
 
 /** How often the header re-reads the state from Rust (a local read, no network). */
 const STATUS_POLL_MS = 5_000;
+/** How often while photos upload, so the bar moves. */
+const UPLOAD_POLL_MS = 500;
+let uploadTimer: ReturnType<typeof setTimeout> | undefined;
 
 let view: SyncView | null = null;
 let asked = 0;
@@ -21,6 +24,7 @@ export function initSync(): void {
   $("#sync-now").addEventListener("click", () => void syncNow());
   on("acted", () => void refreshSync());
   on("server", () => void refreshSync());
+  on("changed", () => void refreshSync());
   on("lang", render);
   on("screen", () => {
     if (app.screen === "settings") void refreshSync();
@@ -46,6 +50,8 @@ function render(): void {
   const line = view ? syncLine(view) : null;
   const el = $("#sync-line");
   el.hidden = line === null;
+  el.dataset.photos = String(view?.photos_pending ?? 0);
+  renderUpload();
   el.textContent = line ? words(line) : "";
   el.dataset.state = view?.state ?? "";
   el.dataset.pending = String(view?.pending ?? 0);
@@ -68,6 +74,22 @@ function render(): void {
   const problem = $("#sync-problem");
   problem.hidden = !view.last_error;
   $("#sync-error").textContent = view.last_error ?? "";
+}
+
+/** The photo upload's bar under the sync line; while it runs, the state is read more often. */
+function renderUpload(): void {
+  const bar = uploadBar(view);
+  const box = $("#upload-progress");
+  box.hidden = bar === null;
+  box.dataset.percent = String(bar?.percent ?? 0);
+  $<HTMLProgressElement>("#upload-bar").value = bar?.percent ?? 0;
+  $("#upload-text").textContent = bar ? words(bar.line) : "";
+  if (bar && uploadTimer === undefined) {
+    uploadTimer = setTimeout(() => {
+      uploadTimer = undefined;
+      void refreshSync();
+    }, UPLOAD_POLL_MS);
+  }
 }
 
 async function syncNow(): Promise<void> {

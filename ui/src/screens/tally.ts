@@ -41,6 +41,7 @@ export function initTally(): void {
     void refreshTally();
   });
   on("acted", () => void refreshTally());
+  on("changed", () => void refreshTally());
   on("screen", () => void refreshTally());
   on("phase", renderMarkAbsent);
   on("clock", renderMarkAbsent);

@@ -1,0 +1,201 @@
+// Two app windows against one real site server, as on the day: the office runs `examgate serve`
+// with the demo exam and makes two one-time codes, one for a proctor of 襄阳电大校本部 room 01 and
+// one for the site's chief examiner (Z02, no room). The door window vouches for a candidate whose
+// face check failed and sends the photo; the chief's window (a second tauri-driver, its own web
+// storage) opens on 主考总览 and lists the pending verification with the stamped photo fetched
+// from the server; the chief approves with the PIN; and the door's open card turns to 已入场 with
+// no tap, carried by the background sync's long poll and the shell's `store-changed` event.
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import {
+  DEMO,
+  UI_TIMEOUT,
+  attrIs,
+  click,
+  loadDemoAndOpenDoor,
+  message,
+  openCard,
+  passChecks,
+  screenshot,
+  setExamTime,
+  shotOnFailure,
+  shown,
+  startApp,
+  stopApp,
+} from "./lib/app.js";
+import { examgate, issueCode, setChiefPin, startServer } from "./lib/server.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
+const PROCTOR = "J2101";
+/** The demo's chief examiner of 襄阳电大校本部 (crates/examgate-demo: Z + the site's number). */
+const CHIEF = "Z02";
+const PIN = "246810";
+const VOUCHED = DEMO.room01(9);
+/** The door must show the chief's decision well within the UI bound (the issue asks for 3 s). */
+const DECISION_BOUND_MS = 10_000;
+
+/** Puts `text` in the code box as a paste does (one input event), not key by key. */
+async function paste(browser, text) {
+  const box = await shown(browser, "#connect-code");
+  await browser.execute(
+    (el, v) => {
+      el.value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    box,
+    text,
+  );
+}
+
+/** Start → 连接考点服务器 with `code`; waits for 已连接. */
+async function connect(browser, code) {
+  await click(browser, "#tab-start");
+  await click(browser, "#connect-open");
+  await paste(browser, code);
+  await click(browser, "#connect-submit");
+  await attrIs(browser, "#connect-message", "data-kind", "ok");
+  await attrIs(browser, "#start-server", "data-connected", "true");
+}
+
+describe("a door and the chief examiner, two windows, one site server", () => {
+  let door;
+  let chief;
+  let server;
+  let codes;
+  let tapped = 0;
+  const step = (name, fn) =>
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        for (const [who, b] of [["door", door], ["chief", chief]]) {
+          await shotOnFailure(() => b, `${who}-${name}`, async () => {
+            throw err;
+          })().catch(() => {});
+        }
+        throw err;
+      }
+    });
+
+  before(async () => {
+    server = await startServer("chief");
+    examgate(["demo", "--db", `${server.data}/site.db`]);
+    // The office sets the chief's PIN at the site server; the chief's device gets it with the
+    // catalogue (a device enrolled with a server refuses to set one itself).
+    setChiefPin(server, CHIEF, PIN);
+    codes = {
+      door: issueCode(server, { site: DEMO.site, room: DEMO.room, staff: PROCTOR }),
+      chief: issueCode(server, { site: DEMO.site, staff: CHIEF, role: "chief" }),
+    };
+    ({ browser: door } = await startApp("chief-door"));
+    ({ browser: chief } = await startApp("chief-chief", { driver: 2 }));
+    await chief.setWindowSize(390, 844);
+  });
+  after(async () => {
+    await stopApp(door);
+    await stopApp(chief);
+    await server?.stop();
+  });
+
+  step("the door connects as room 01's proctor and vouches for a candidate with the photo", async () => {
+    await connect(door, codes.door);
+    await loadDemoAndOpenDoor(door);
+    await setExamTime(door, DEMO.doorOpen);
+    await openCard(door, VOUCHED.slice(-4), VOUCHED);
+    await passChecks(door, "failed");
+    await click(door, "#vouch");
+    await shown(door, "#capture");
+    await (await door.$("#photo-file")).addValue(SEAT_PHOTO);
+    await attrIs(door, "#capture", "data-photo", "file");
+    await click(door, "#photo-send");
+    await attrIs(door, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
+    await message(door, "ok");
+  });
+
+  step("the chief's device, connected as the chief examiner, opens the overview of every room", async () => {
+    await connect(chief, codes.chief);
+    // Connected as the chief: the overview's tab appears, and the app opens there from now on.
+    await click(chief, "#tab-chief");
+    await shown(chief, "#screen-chief");
+    // The site's catalogue arrives with the first sync: every room of the site is listed.
+    await chief.waitUntil(async () => Number(await (await chief.$("#chief-rooms")).getAttribute("data-count")) >= 3, {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the overview never listed the site's rooms",
+    });
+    // The header names the site and the chief, and runs the exam clock of the sitting on show.
+    assert.equal((await (await chief.$("#context")).getText()).trim(), `${DEMO.site} · 主考 ${CHIEF}`);
+    await chief.waitUntil(async () => (await (await chief.$("#clock")).getText()).trim() !== "--:--:--", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the chief's header shows no exam clock",
+    });
+    const room01 = await shown(chief, `#chief-rooms .chief-room[data-room="${DEMO.room}"]`);
+    await chief.waitUntil(async () => (await room01.getAttribute("data-pending")) === "1", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "room 01's tile never counted the pending verification",
+    });
+  });
+
+  step("the pending verification shows who, where, the masked ID, who vouched, and the photo from the server", async () => {
+    const item = await shown(chief, `#chief-pending .chief-item[data-student="${VOUCHED}"]`);
+    const text = await item.getText();
+    assert.ok(text.includes(VOUCHED), text);
+    assert.ok(text.includes(`${DEMO.room} 考场 · 9 号座`), `room and seat: ${text}`);
+    assert.match(text, /\*{4,}/, "the ID number is masked");
+    assert.ok(text.includes(PROCTOR), `the proctor who vouched is named: ${text}`);
+    await attrIs(chief, `.chief-item[data-student="${VOUCHED}"] .chief-photo`, "data-photo", "shown");
+    const img = await chief.$(`.chief-item[data-student="${VOUCHED}"] .chief-photo img`);
+    const size = await chief.waitUntil(
+      async () => chief.execute((el) => (el.complete && el.naturalWidth > 0 ? [el.naturalWidth, el.naturalHeight] : null), img),
+      { timeout: UI_TIMEOUT, timeoutMsg: "the photo fetched from the server was not shown" },
+    );
+    assert.deepEqual(size, [960, 720], "the stamped photo the door took");
+    await chief.execute((el) => el.scrollIntoView({ block: "start" }), item);
+    await screenshot(chief, "chief-overview");
+  });
+
+  step("the chief approves with the PIN on the chief's own device", async () => {
+    await click(chief, `.chief-item[data-student="${VOUCHED}"] .chief-open`);
+    // The PIN the office set at the server came with the catalogue: the panel asks for it.
+    await shown(chief, '.chief-decide[data-step="enter-pin"]');
+    await (await shown(chief, ".chief-pin")).setValue(PIN);
+    const approve = await shown(chief, ".chief-approve");
+    await approve.waitForEnabled({ timeout: UI_TIMEOUT });
+    tapped = Date.now();
+    await approve.click();
+    await attrIs(chief, "#chief-message", "data-kind", "ok");
+    await attrIs(chief, "#chief-message", "data-state", "admitted");
+  });
+
+  step("the door's open card shows 已入场 without a tap", async () => {
+    const card = await door.$(`#card[data-student="${VOUCHED}"]`);
+    await door.waitUntil(async () => (await card.getAttribute("data-state")) === "admitted", {
+      timeout: DECISION_BOUND_MS,
+      interval: 100,
+      timeoutMsg: `the door's card did not show the chief's approval within ${DECISION_BOUND_MS} ms`,
+    });
+    const took = Date.now() - tapped;
+    console.log(`[chief] the door showed the approval ${took} ms after the chief's tap`);
+    assert.ok(took < DECISION_BOUND_MS, `${took} ms`);
+    assert.ok((await (await door.$("#card-state")).getText()).includes("已入场"));
+    await screenshot(door, "chief-door-admitted");
+    // And the chief's overview no longer lists it.
+    await chief.waitUntil(
+      async () => !(await (await chief.$(`#chief-pending .chief-item[data-student="${VOUCHED}"]`)).isExisting()),
+      { timeout: UI_TIMEOUT, timeoutMsg: "the approved verification stayed on the chief's list" },
+    );
+  });
+
+  step("the overview switches to English like every screen", async () => {
+    await click(chief, "#lang");
+    await chief.waitUntil(async () => (await (await chief.$("#chief-title")).getText()).trim() === "Chief examiner's overview", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: "the overview's title did not switch to English",
+    });
+    const room01 = await shown(chief, `#chief-rooms .chief-room[data-room="${DEMO.room}"]`);
+    assert.ok((await room01.getText()).includes("1 admitted"), await room01.getText());
+    await screenshot(chief, "chief-overview-en");
+  });
+});
