@@ -70,26 +70,16 @@ pub fn verifies(key: &ProofKey, event: &Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{EventId, EventKind, Hlc, Outcome};
+    use crate::event::{EventKind, Outcome};
     use crate::model::StudentNumber;
-    use chrono::{FixedOffset, TimeZone};
     use uuid::Uuid;
 
+    /// The pinned fixture of `signed`, as a chief's approval.
     fn approval() -> Event {
-        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
         Event {
-            id: EventId(Uuid::from_u128(0x0189_0000_0000_7000_8000_0000_0000_0001)),
-            device: Uuid::from_u128(0x0189_0000_0000_7000_8000_0000_0000_0002),
-            seq: 7,
-            wall: tz.with_ymd_and_hms(2023, 4, 15, 8, 45, 0).unwrap(),
-            hlc: Hlc(110_330_000_000_000_000),
-            exam_time: None,
             actor: "Z02".into(),
-            sitting: "2023春 第一次".into(),
-            candidate: StudentNumber::parse("2242200000101").unwrap(),
-            parents: vec![EventId(Uuid::from_u128(3))],
             kind: EventKind::ManualVerificationApproved,
-            chief_proof: None,
+            ..crate::signed::tests::event()
         }
     }
 

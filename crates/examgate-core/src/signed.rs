@@ -85,14 +85,16 @@ impl SignedEvent {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::event::{EventId, EventKind, Hlc, RefusalReason};
     use crate::model::StudentNumber;
     use chrono::{FixedOffset, TimeZone};
     use uuid::Uuid;
 
-    fn event() -> Event {
+    /// One event with every field set, its bytes pinned below; other modules' tests build theirs
+    /// from it.
+    pub(crate) fn event() -> Event {
         let tz = FixedOffset::east_opt(8 * 3600).unwrap();
         Event {
             id: EventId(Uuid::from_u128(0x0189_0000_0000_7000_8000_0000_0000_0001)),

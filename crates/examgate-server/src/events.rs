@@ -268,24 +268,22 @@ pub(crate) async fn pull(
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_a_chief_examiners_device_of_the_candidates_site_may_decide() {
-        let proctor = DeviceInfo {
+    fn proctor() -> DeviceInfo {
+        DeviceInfo {
             device_id: Uuid::now_v7(),
             name: "door".into(),
             site: "甲考点".into(),
             room: Some("01".into()),
             role: Role::Proctor,
             staff: "J1".into(),
-        };
-        let chief = DeviceInfo {
-            role: Role::Chief,
-            room: None,
-            ..proctor.clone()
-        };
-        let event = |kind| Event {
+        }
+    }
+
+    /// An event of `kind` sent by `device`, naming the chief examiner Z01 as its actor.
+    fn event(device: &DeviceInfo, kind: EventKind) -> Event {
+        Event {
             id: examgate_core::event::EventId(Uuid::now_v7()),
-            device: proctor.device_id,
+            device: device.device_id,
             seq: 1,
             wall: Utc::now().fixed_offset(),
             hlc: examgate_core::event::Hlc(1),
@@ -296,9 +294,19 @@ mod tests {
             parents: vec![],
             kind,
             chief_proof: None,
+        }
+    }
+
+    #[test]
+    fn only_a_chief_examiners_device_of_the_candidates_site_may_decide() {
+        let proctor = proctor();
+        let chief = DeviceInfo {
+            role: Role::Chief,
+            room: None,
+            ..proctor.clone()
         };
-        let approve = event(EventKind::ManualVerificationApproved);
-        let admit = event(EventKind::Admitted);
+        let approve = event(&proctor, EventKind::ManualVerificationApproved);
+        let admit = event(&proctor, EventKind::Admitted);
         assert!(!permitted(&proctor, Some("甲考点"), &approve, None));
         assert!(permitted(&chief, Some("甲考点"), &approve, None));
         assert!(permitted(&proctor, Some("甲考点"), &admit, None));
@@ -308,29 +316,9 @@ mod tests {
 
     #[test]
     fn a_proctors_device_may_send_a_decision_its_actors_pin_proof_checks_out_for() {
-        let proctor = DeviceInfo {
-            device_id: Uuid::now_v7(),
-            name: "door".into(),
-            site: "甲考点".into(),
-            room: Some("01".into()),
-            role: Role::Proctor,
-            staff: "J1".into(),
-        };
+        let proctor = proctor();
         let k: ProofKey = [5; 32];
-        let approve = Event {
-            id: examgate_core::event::EventId(Uuid::now_v7()),
-            device: proctor.device_id,
-            seq: 1,
-            wall: Utc::now().fixed_offset(),
-            hlc: examgate_core::event::Hlc(1),
-            exam_time: None,
-            actor: "Z01".into(),
-            sitting: "s".into(),
-            candidate: examgate_core::model::StudentNumber::parse("2242100000001").unwrap(),
-            parents: vec![],
-            kind: EventKind::ManualVerificationApproved,
-            chief_proof: None,
-        };
+        let approve = event(&proctor, EventKind::ManualVerificationApproved);
         let proven = chief_proof::with_proof(&k, approve.clone());
         assert!(permitted(&proctor, Some("甲考点"), &proven, Some(&k)));
         assert!(!permitted(
