@@ -79,16 +79,17 @@ export interface Link {
   /** Enrolled with a site server: the chiefs' PINs come only from it (`examgate serve chief-pin`,
    * delivered by the sync); Rust refuses to set one here (`pin-set-at-server`). */
   enrolled: boolean;
-  /** The last sync reached the server (or none has failed to yet): 立即同步 is worth a tap. */
+  /** Enrolled and not 离线 (the last sync attempt reached the server, or none has failed):
+   * 立即同步 is worth a tap. */
   online: boolean;
 }
 
 /** A device with no site server: the site office sets each chief's PIN on it at first use. */
 export const STANDALONE: Link = { enrolled: false, online: false };
 
-/** The link as the app already knows it: the server link (Start and Settings show it) and the
- * sync state Rust reports (the header's line); null while either is unknown. "Online" is what
- * the header says: not 离线, so the panel and the header never disagree. */
+/** The link as the app already knows it: the server link (Start and Settings show it; null: not
+ * enrolled) and the sync state Rust reports (the header's line; null: not read yet, so not
+ * online). "Online" is what the header says, not 离线, so the panel and the header agree. */
 export function linkOf(server: ServerView | null, sync: SyncView | null): Link {
   const enrolled = server !== null;
   const online = enrolled && sync !== null && sync.state !== "offline" && sync.state !== "not-enrolled";
