@@ -1,10 +1,13 @@
 // Two app windows against one real site server, as on the day: the office runs `examgate serve`
 // with the demo exam and makes two one-time codes, one for a proctor of 襄阳电大校本部 room 01 and
 // one for the site's chief examiner (Z02, no room). The door window vouches for a candidate whose
-// face check failed and sends the photo; the chief's window (a second tauri-driver, its own web
-// storage) opens on 主考总览 and lists the pending verification with the stamped photo fetched
-// from the server; the chief approves with the PIN; and the door's open card turns to 已入场 with
-// no tap, carried by the background sync's long poll and the shell's `store-changed` event.
+// face check failed and sends the photo; its approval panel, the chief's PIN not yet set at the
+// server, says the PIN has not reached the device (an enrolled device never offers the first-use
+// form) until the office sets it with `serve chief-pin` and 立即同步 brings it. The chief's window
+// (a second tauri-driver, its own web storage) opens on 主考总览 and lists the pending
+// verification with the stamped photo fetched from the server; the chief approves with the PIN;
+// and the door's open card turns to 已入场 with no tap, carried by the background sync's long
+// poll and the shell's `store-changed` event.
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,9 +86,7 @@ describe("a door and the chief examiner, two windows, one site server", () => {
   before(async () => {
     server = await startServer("chief");
     examgate(["demo", "--db", `${server.data}/site.db`]);
-    // The office sets the chief's PIN at the site server; the chief's device gets it with the
-    // catalogue (a device enrolled with a server refuses to set one itself).
-    setChiefPin(server, CHIEF, PIN);
+    // The chief's PIN is set at the site server only once the door waits for it (below).
     codes = {
       door: issueCode(server, { site: DEMO.site, room: DEMO.room, staff: PROCTOR }),
       chief: issueCode(server, { site: DEMO.site, staff: CHIEF, role: "chief" }),
@@ -113,6 +114,21 @@ describe("a door and the chief examiner, two windows, one site server", () => {
     await click(door, "#photo-send");
     await attrIs(door, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
     await message(door, "ok");
+  });
+
+  step("the door's approval panel awaits the chief's PIN from the server, never offers to set one, and 立即同步 brings it", async () => {
+    // Enrolled, and the office has not set the PIN yet: no first-use form (it would fail with
+    // pin-set-at-server), the panel says so and offers 立即同步 (the door is online).
+    await attrIs(door, "#approval", "data-step", "awaiting-pin");
+    assert.equal(await (await door.$("#pin-setup")).isDisplayed(), false, "no set-the-PIN form on an enrolled device");
+    const awaited = await shown(door, "#pin-awaited");
+    assert.ok((await awaited.getText()).includes("examgate serve chief-pin"), await awaited.getText());
+    // The office sets the chief's PIN at the site server; the door's sync brings it with the
+    // catalogue, and the panel asks the chief for it.
+    setChiefPin(server, CHIEF, PIN);
+    await click(door, "#approval-sync");
+    await attrIs(door, "#approval", "data-step", "enter-pin");
+    await shown(door, "#approval-pin");
   });
 
   step("the chief's device, connected as the chief examiner, opens the overview of every room", async () => {

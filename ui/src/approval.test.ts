@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { StaffInfo } from "./bindings";
+import type { ServerView, StaffInfo, SyncState, SyncView } from "./bindings";
 import {
-  approvalView, chiefsLoaded, chiefsOf, initialApproval, lockLeft, lockSecondsFrom, locked, newPinProblem,
-  pinEntered, pinKnown, preselectChief, rejectNoteReady, type Approval,
+  approvalView as viewOn, chiefsLoaded, chiefsOf, initialApproval, linkOf, lockLeft, lockSecondsFrom, locked,
+  newPinProblem, pinEntered, pinKnown, preselectChief, rejectNoteReady, STANDALONE, type Approval, type Link,
 } from "./approval";
 
 const SITE = "湖北开放大学开放教育学院";
@@ -11,6 +11,19 @@ const chief = (id: string): StaffInfo => ({ id, name: `主考${id}`, role: "chie
 const staff = [proctor("J2101"), chief("Z02"), proctor("J2102")];
 
 const ready = (has: boolean): Approval => pinKnown(chiefsLoaded(initialApproval, staff), "Z02", has);
+/** The panel on a standalone device (no site server), as every device was before enrolling. */
+const approvalView = (a: Approval, now: number, busy: boolean) => viewOn(a, now, busy, STANDALONE);
+
+const ENROLLED_ONLINE: Link = { enrolled: true, online: true };
+const ENROLLED_OFFLINE: Link = { enrolled: true, online: false };
+const server: ServerView = {
+  url: "https://192.168.1.10:8443", urls: ["https://192.168.1.10:8443"], fingerprint: "AB12 CD34", site: SITE,
+  room: "01", role: "proctor", staff: "J2101", enrolled_at: "2026-11-29T07:30:00+08:00",
+};
+const sync = (state: SyncState): SyncView => ({
+  state, pending: 0, photos_pending: 0, upload: null, last_sync_at: null, offline_since: null, last_error: null,
+  clock: null, clock_warning: false,
+});
 
 describe("who may approve a manual verification", () => {
   it("lists only the site's chief examiners, never a proctor", () => {
@@ -39,7 +52,7 @@ describe("which step of the approval panel shows", () => {
     expect(approvalView(chiefsLoaded(initialApproval, [proctor("J2101")]), 0, false).step).toBe("no-chief");
   });
 
-  it("asks the site office to set a PIN at first use", () => {
+  it("on a standalone device, asks the site office to set a PIN at first use", () => {
     const v = approvalView(ready(false), 0, false);
     expect(v.step).toBe("set-pin");
     expect(v.setEnabled).toBe(true);
@@ -61,6 +74,48 @@ describe("which step of the approval panel shows", () => {
     expect(approvalView(ready(true), 0, false).chiefEnabled).toBe(true);
     expect(approvalView(ready(true), 0, true).chiefEnabled).toBe(false);
     expect(approvalView(initialApproval, 0, false).chiefEnabled).toBe(false);
+  });
+});
+
+describe("on a device enrolled with a site server, the chief's PIN comes only from the server", () => {
+  it("never offers to set a PIN: a chief without one here is awaited from the server", () => {
+    for (const link of [ENROLLED_ONLINE, ENROLLED_OFFLINE]) {
+      const v = viewOn(ready(false), 0, false, link);
+      expect(v.step).toBe("awaiting-pin");
+      expect(v.setEnabled).toBe(false);
+      expect(v.decideEnabled).toBe(false);
+    }
+  });
+
+  it("offers 立即同步 while the PIN is awaited and the device is online, not while offline", () => {
+    expect(viewOn(ready(false), 0, false, ENROLLED_ONLINE)).toMatchObject({ syncShown: true, syncEnabled: true });
+    expect(viewOn(ready(false), 0, false, ENROLLED_OFFLINE)).toMatchObject({ syncShown: false, syncEnabled: false });
+  });
+
+  it("keeps 立即同步 from being pressed twice while a call is in flight", () => {
+    expect(viewOn(ready(false), 0, true, ENROLLED_ONLINE)).toMatchObject({ syncShown: true, syncEnabled: false });
+  });
+
+  it("asks the chief for the PIN once a sync brought it", () => {
+    const v = viewOn(ready(true), 0, false, ENROLLED_ONLINE);
+    expect(v).toMatchObject({ step: "enter-pin", decideEnabled: true, syncShown: false, setEnabled: false });
+  });
+
+  it("offers 立即同步 nowhere but the awaited PIN, and never on a standalone device", () => {
+    expect(viewOn(ready(false), 0, false, STANDALONE)).toMatchObject({ step: "set-pin", syncShown: false });
+    expect(viewOn(chiefsLoaded(initialApproval, staff), 0, false, ENROLLED_ONLINE).syncShown).toBe(false);
+    expect(viewOn(chiefsLoaded(initialApproval, [proctor("J2101")]), 0, false, ENROLLED_ONLINE).syncShown).toBe(false);
+  });
+
+  it("knows the device is enrolled from its server link, and online unless the header says 离线", () => {
+    expect(linkOf(null, null)).toEqual(STANDALONE);
+    expect(linkOf(null, sync("not-enrolled"))).toEqual(STANDALONE);
+    for (const state of ["never", "synced", "pending", "failed"] as const) {
+      expect(linkOf(server, sync(state)), state).toEqual(ENROLLED_ONLINE);
+    }
+    expect(linkOf(server, sync("offline"))).toEqual(ENROLLED_OFFLINE);
+    // The sync state not read yet: enrolled all the same (no set-PIN form), 立即同步 not offered.
+    expect(linkOf(server, null)).toEqual(ENROLLED_OFFLINE);
   });
 });
 

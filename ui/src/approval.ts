@@ -1,9 +1,11 @@
 // The chief examiner's approval of a manual verification (人工核验), as pure logic: who may approve
 // (the site's chief examiners), which step of the panel to show (loading the list, no chief on
-// the roster, the site office setting a first PIN, the chief typing the PIN), whether the buttons
-// may be pressed (not while a call is in flight, not while the PIN is locked), and the client-side
-// checks of a new PIN. Rust has the last word on every PIN; nothing here stores or compares one.
-import type { StaffInfo } from "./bindings";
+// the roster, the site office setting a first PIN on a standalone device, the PIN not yet brought
+// by the sync on a device enrolled with a site server, the chief typing the PIN), whether the
+// buttons may be pressed (not while a call is in flight, not while the PIN is locked), and the
+// client-side checks of a new PIN. Rust has the last word on every PIN; nothing here stores or
+// compares one.
+import type { ServerView, StaffInfo, SyncView } from "./bindings";
 
 /** Shortest PIN Rust accepts (digits only). */
 export const MIN_PIN_DIGITS = 6;
@@ -72,7 +74,30 @@ export interface Approval {
 
 export const initialApproval: Approval = { chiefs: null, chief: null, hasPin: {}, lockedUntil: {} };
 
-export type ApprovalStep = "loading" | "no-chief" | "set-pin" | "enter-pin";
+/** What the panel needs to know of this device's link to a site server. */
+export interface Link {
+  /** Enrolled with a site server: the chiefs' PINs come only from it (`examgate serve chief-pin`,
+   * delivered by the sync); Rust refuses to set one here (`pin-set-at-server`). */
+  enrolled: boolean;
+  /** Enrolled and not 离线 (the last sync attempt reached the server, or none has failed):
+   * 立即同步 is worth a tap. */
+  online: boolean;
+}
+
+/** A device with no site server: the site office sets each chief's PIN on it at first use. */
+export const STANDALONE: Link = { enrolled: false, online: false };
+
+/** The link as the app already knows it: the server link (Start and Settings show it; null: not
+ * enrolled) and the sync state Rust reports (the header's line; null: not read yet, so not
+ * online). "Online" is what the header says, not 离线, so the panel and the header agree. */
+export function linkOf(server: ServerView | null, sync: SyncView | null): Link {
+  const enrolled = server !== null;
+  const online = enrolled && sync !== null && sync.state !== "offline" && sync.state !== "not-enrolled";
+  return { enrolled, online };
+}
+
+/** `awaiting-pin`: enrolled, and the chosen chief's PIN has not reached this device yet. */
+export type ApprovalStep = "loading" | "no-chief" | "set-pin" | "awaiting-pin" | "enter-pin";
 
 export interface ApprovalView {
   step: ApprovalStep;
@@ -83,9 +108,15 @@ export interface ApprovalView {
   decideEnabled: boolean;
   /** Seconds until the chosen chief may try again; 0 when not locked. */
   lockSecs: number;
+  /** 立即同步 shows while the PIN is awaited and the device is online … */
+  syncShown: boolean;
+  /** … and may be pressed when nothing is in flight. */
+  syncEnabled: boolean;
 }
 
-export function approvalView(a: Approval, now: number, busy: boolean): ApprovalView {
+/** The panel for `a` at `now`. Only a standalone device offers to set a PIN: on one enrolled
+ * with a site server the PIN comes from the server, so a chief without one there is awaited. */
+export function approvalView(a: Approval, now: number, busy: boolean, link: Link): ApprovalView {
   const chief = a.chief;
   const known = chief !== null ? a.hasPin[chief] : undefined;
   const step: ApprovalStep =
@@ -93,6 +124,7 @@ export function approvalView(a: Approval, now: number, busy: boolean): ApprovalV
     : a.chiefs.length === 0 || chief === null ? "no-chief"
     : known === undefined ? "loading"
     : known ? "enter-pin"
+    : link.enrolled ? "awaiting-pin"
     : "set-pin";
   const lockSecs = chief !== null ? lockLeft(a.lockedUntil[chief], now) : 0;
   return {
@@ -101,6 +133,8 @@ export function approvalView(a: Approval, now: number, busy: boolean): ApprovalV
     setEnabled: !busy && step === "set-pin",
     decideEnabled: !busy && step === "enter-pin" && lockSecs === 0,
     lockSecs,
+    syncShown: step === "awaiting-pin" && link.online,
+    syncEnabled: !busy && step === "awaiting-pin" && link.online,
   };
 }
 

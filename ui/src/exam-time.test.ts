@@ -26,8 +26,13 @@ describe("who decides the exam time", () => {
   });
 
   it("switches on the error codes Rust generates, not on message text", () => {
-    expect(clockErrorKey(ErrorCode.ExamTimeNeedsChief)).toBe("settings.needs-chief");
-    expect(clockErrorKey(ErrorCode.NotChiefExaminer)).toBe("settings.chief-only");
-    expect(clockErrorKey(ErrorCode.WrongPin)).toBeNull();
+    expect(clockErrorKey(ErrorCode.ExamTimeNeedsChief, false)).toBe("settings.needs-chief");
+    expect(clockErrorKey(ErrorCode.NotChiefExaminer, false)).toBe("settings.chief-only");
+    expect(clockErrorKey(ErrorCode.WrongPin, false)).toBeNull();
+  });
+
+  it("on an enrolled device, a chief's missing PIN is awaited from the site server, not set here", () => {
+    expect(clockErrorKey(ErrorCode.NoPin, true)).toBe("settings.chief-pin-awaited");
+    expect(clockErrorKey(ErrorCode.NoPin, false)).toBe("settings.chief-no-pin");
   });
 });

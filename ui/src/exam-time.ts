@@ -28,15 +28,17 @@ export function sittingKindKey(view: ClockView | null | undefined): Key {
   return view.drill ? "settings.kind-drill" : "settings.kind-real";
 }
 
-/** The text the screens add for an error code of a clock change; null: Rust's message says it. */
-export function clockErrorKey(code: ErrorCode): Key | null {
+/** The text the screens add for an error code of a clock change; null: Rust's message says it.
+ * On a device `enrolled` with a site server a chief's missing PIN is one the server has not
+ * delivered yet (the office sets it there), never one to set here. */
+export function clockErrorKey(code: ErrorCode, enrolled: boolean): Key | null {
   switch (code) {
     case ErrorCode.ExamTimeNeedsChief:
       return "settings.needs-chief";
     case ErrorCode.NotChiefExaminer:
       return "settings.chief-only";
     case ErrorCode.NoPin:
-      return "settings.chief-no-pin";
+      return enrolled ? "settings.chief-pin-awaited" : "settings.chief-no-pin";
     default:
       return null;
   }

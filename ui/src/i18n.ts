@@ -157,6 +157,10 @@ const TABLE = {
   "approval.set.not-digits": { zh: "口令只能是数字", en: "The PIN is digits only" },
   "approval.set.too-short": { zh: "口令须为至少 6 位数字", en: "The PIN needs at least 6 digits" },
   "approval.set.mismatch": { zh: "两次输入的口令不一致", en: "The two PINs differ" },
+  "approval.awaiting-pin": {
+    zh: "主考密码尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
+    en: "The chief examiner's PIN has not reached this device yet: the site office sets it with examgate serve chief-pin; sync once online.",
+  },
 
   "state.expected": { zh: "待入场", en: "Expected" },
   "state.admitted": { zh: "已入场", en: "Admitted" },
@@ -213,6 +217,10 @@ const TABLE = {
   "settings.needs-chief": { zh: "正式考试的考试时间须由主考输入口令授权", en: "A real sitting's exam time needs the chief examiner's PIN" },
   "settings.chief-only": { zh: "只有主考可以授权调整考试时间", en: "Only a chief examiner can authorise a different exam time" },
   "settings.chief-no-pin": { zh: "该主考在本设备尚未设置口令", en: "This chief examiner has no PIN on this device yet" },
+  "settings.chief-pin-awaited": {
+    zh: "该主考的密码尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
+    en: "This chief examiner's PIN has not reached this device yet: the site office sets it with examgate serve chief-pin; sync once online.",
+  },
   "settings.set-clock": { zh: "使用此时间", en: "Use this time" },
   "settings.reset-clock": { zh: "恢复设备时间", en: "Back to device time" },
   "settings.clock-is-set": { zh: "当前：演练时间", en: "Now: drill time" },

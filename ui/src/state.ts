@@ -23,8 +23,9 @@ export const app: {
 } = { here: null, sitting: "", clock: null, screen: "start" };
 
 /** `changed`: the background sync merged other devices' events (Rust's `store-changed`): the
- * open screens read again what they show. */
-export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted" | "server" | "changed";
+ * open screens read again what they show. `sync`: the sync state was read again (the header's
+ * line, e.g. 离线). */
+export type AppEvent = "here" | "clock" | "phase" | "lang" | "screen" | "acted" | "server" | "changed" | "sync";
 
 const listeners = new Map<AppEvent, Array<() => void>>();
 

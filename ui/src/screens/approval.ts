@@ -1,17 +1,24 @@
 // The chief examiner's approval panel (#approval) on the card of a candidate awaiting manual
 // verification (人工核验): choose the chief (the site's chief examiners, the only one preselected),
-// and either the site office sets the chief's PIN at first use, or the chief types the PIN and
-// approves or rejects. Which step shows and what is enabled comes from `approvalView`
-// (approval.ts). The PIN lives only in its input and is cleared before each try is sent; Rust
-// checks it, counts wrong tries and locks. Results and errors go to #message like every act.
+// and either the site office sets the chief's PIN at first use (a standalone device only), or, on
+// a device enrolled with a site server, the panel says the PIN has not reached this device yet
+// (the office sets it with `examgate serve chief-pin`, a sync brings it; 立即同步 when online),
+// or the chief types the PIN and approves or rejects. Which step shows and what is enabled comes
+// from `approvalView` (approval.ts). The chiefs and their PINs are read again when the panel
+// appears and whenever a sync merged something (`changed`). The PIN lives only in its input and
+// is cleared before each try is sent; Rust checks it, counts wrong tries and locks. Results and
+// errors go to #message like every act.
 import { api, ErrorCode, type ActResult, type CandidateCard, type DoorAct, type IpcError } from "../ipc";
-import { $, h, imageSlot, say, sayError, UiCode } from "../dom";
+import { $, h, imageSlot, say, sayError, UiCode, type MessageKind } from "../dom";
 import { t } from "../i18n";
 import {
-  approvalView, chiefsLoaded, initialApproval, lockSecondsFrom, locked, newPinProblem, pinEntered, pinKnown,
-  rejectNoteReady, type Approval, type PinProblem,
+  approvalView, chiefsLoaded, initialApproval, linkOf, lockSecondsFrom, locked, newPinProblem, pinEntered, pinKnown,
+  rejectNoteReady, type Approval, type Link, type PinProblem,
 } from "../approval";
+import { syncErrorKey } from "../sync";
 import { app, on } from "../state";
+import { currentServer, refreshServer } from "./connect";
+import { currentSync, refreshSync } from "./sync";
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
@@ -34,6 +41,8 @@ let approval: Approval = initialApproval;
 /** Bumped by each fresh read of the chiefs, so a late answer for an older one is dropped. */
 let generation = 0;
 let ticker: ReturnType<typeof setInterval> | undefined;
+/** The link the panel was last drawn with: a new sync state redraws it only when this changes. */
+let drawnLink: Link | null = null;
 
 /** The code each problem of a new PIN shows with: Rust's own where Rust would refuse it too. */
 const PROBLEM_CODE: Record<PinProblem, ErrorCode | UiCode> = {
@@ -50,6 +59,30 @@ export function initApproval(h: ApprovalHost): void {
     approval = initialApproval;
     generation++;
   });
+  // A sync merged events or a new catalogue: the PIN set at the server may have arrived.
+  on("changed", () => {
+    if (panelShown()) reread();
+  });
+  // Enrolled (or re-enrolled) meanwhile: the PINs now come from the server.
+  on("server", () => {
+    if (!panelShown()) return;
+    host?.update();
+    reread();
+  });
+  // Online or offline: 立即同步 comes and goes with the header's line.
+  on("sync", () => {
+    const link = currentLink();
+    if (panelShown() && (drawnLink?.enrolled !== link.enrolled || drawnLink.online !== link.online)) host?.update();
+  });
+}
+
+function panelShown(): boolean {
+  const el = document.querySelector<HTMLElement>("#approval");
+  return el !== null && !el.hidden;
+}
+
+function currentLink(): Link {
+  return linkOf(currentServer(), currentSync());
 }
 
 /** Builds the panel's elements (hidden until `updateApproval` shows it); keeps a typed reason. */
@@ -81,6 +114,10 @@ export function buildApproval(keepNote = ""): HTMLElement {
       pinInput("pin-new-confirm"),
       h("button", { id: "pin-set", class: "btn btn-primary btn-wide", type: "button" }, t("approval.set.go")),
     ),
+    h("div", { id: "pin-awaited", class: "pin-awaited", hidden: true },
+      h("p", { class: "banner", "data-tone": "bad", role: "alert" }, t("approval.awaiting-pin")),
+      h("button", { id: "approval-sync", class: "btn btn-primary btn-wide", type: "button", hidden: true }, t("sync.now")),
+    ),
     h("div", { id: "pin-entry", class: "pin-entry", hidden: true },
       h("p", { id: "approval-who", class: "approval-who" }, t("approval.who")),
       h("label", { class: "step-title", for: "approval-pin" }, t("approval.pin")),
@@ -110,6 +147,7 @@ function wire(el: HTMLElement): void {
     askPin(generation);
   });
   $("#pin-set", el).addEventListener("click", () => void setPin());
+  $("#approval-sync", el).addEventListener("click", () => void syncNow());
   $("#approve", el).addEventListener("click", () => void decide("approve"));
   $("#reject", el).addEventListener("click", () => void decide("reject"));
   for (const chip of el.querySelectorAll<HTMLButtonElement>(".note-chip")) {
@@ -133,7 +171,9 @@ export function updateApproval(shown: boolean, busy: boolean): void {
   }
   // What is known stays on screen while it is read again (a PIN may have been set meanwhile).
   if (appearing) refresh();
-  const v = approvalView(approval, performance.now(), busy);
+  const link = currentLink();
+  drawnLink = link;
+  const v = approvalView(approval, performance.now(), busy, link);
   el.dataset.step = v.step;
   const source = host?.card()?.manual_photo_source ?? null;
   const sourceEl = $("#approval-source", el);
@@ -160,6 +200,10 @@ export function updateApproval(shown: boolean, busy: boolean): void {
   $("#pin-entry", el).hidden = v.step !== "enter-pin";
   for (const id of ["#pin-new", "#pin-new-confirm"]) $<HTMLInputElement>(id, el).disabled = busy;
   $<HTMLButtonElement>("#pin-set", el).disabled = !v.setEnabled;
+  $("#pin-awaited", el).hidden = v.step !== "awaiting-pin";
+  const sync = $<HTMLButtonElement>("#approval-sync", el);
+  sync.hidden = !v.syncShown;
+  sync.disabled = !v.syncEnabled;
 
   const lock = $("#approval-lock", el);
   lock.hidden = v.lockSecs === 0;
@@ -201,6 +245,17 @@ function refresh(): void {
   if (!here) return;
   const n = ++generation;
   showPhoto(n);
+  readChiefs(n);
+}
+
+/** Reads the chiefs and the chosen one's PIN again, keeping the photo (after a sync). */
+function reread(): void {
+  readChiefs(generation);
+}
+
+function readChiefs(n: number): void {
+  const here = app.here;
+  if (!here) return;
   api.staff(here.site, null).then(
     (staff) => {
       if (n !== generation) return;
@@ -234,7 +289,7 @@ function showError(e: unknown): void {
 }
 
 /** The same line inside the panel, next to the PIN the chief is typing (#message may be off screen). */
-function status(kind: "ok" | "error", text: string): void {
+function status(kind: MessageKind, text: string): void {
   const el = document.querySelector<HTMLElement>("#approval-status");
   if (!el) return;
   el.dataset.kind = kind;
@@ -242,7 +297,7 @@ function status(kind: "ok" | "error", text: string): void {
   el.hidden = false;
 }
 
-function tell(kind: "ok" | "error", text: string, code?: ErrorCode | UiCode): void {
+function tell(kind: MessageKind, text: string, code?: ErrorCode | UiCode): void {
   say($("#message"), kind, text, code);
   status(kind, text);
 }
@@ -274,7 +329,24 @@ async function setPin(): Promise<void> {
   }
   tell("error", r.error.message, r.error.code);
   if (r.error.code === ErrorCode.PinAlreadySet) approval = pinKnown(approval, chief, true);
+  // Enrolled since the panel was drawn: read the link again, and the form gives way.
+  if (r.error.code === ErrorCode.PinSetAtServer) void refreshServer();
   host.update();
+}
+
+/** 立即同步 while the chief's PIN is awaited from the site server; then the PIN is asked again. */
+async function syncNow(): Promise<void> {
+  if (!host || host.busy()) return;
+  tell("info", t("sync.busy"));
+  const r = await host.attempt(() => api.syncNow());
+  if (!r) return;
+  void refreshSync();
+  if (r.ok) tell("ok", t("sync.done"));
+  else {
+    const key = syncErrorKey(r.error.code);
+    tell("error", key ? `${t(key)}：${r.error.message}` : r.error.message, r.error.code);
+  }
+  reread();
 }
 
 async function decide(kind: "approve" | "reject"): Promise<void> {

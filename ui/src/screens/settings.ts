@@ -148,7 +148,7 @@ async function guarded(work: () => Promise<void>): Promise<void> {
     await work();
   } catch (e) {
     const err = asIpcError(e);
-    const key = clockErrorKey(err.code);
+    const key = clockErrorKey(err.code, currentServer() !== null);
     if (key) say($("#settings-message"), "error", t(key), err.code, [err.message]);
     else sayError($("#settings-message"), e);
   } finally {

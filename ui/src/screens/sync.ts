@@ -7,7 +7,7 @@ import { api, asIpcError, type SyncView } from "../ipc";
 import { $, clear, say } from "../dom";
 import { t } from "../i18n";
 import { clockValue, clockWarning, hhmm, syncErrorKey, syncLine, uploadBar, type Line } from "../sync";
-import { app, on } from "../state";
+import { app, emit, on } from "../state";
 
 /** How often the header re-reads the state from Rust (a local read, no network). */
 const STATUS_POLL_MS = 5_000;
@@ -17,6 +17,11 @@ let uploadTimer: ReturnType<typeof setTimeout> | undefined;
 
 let view: SyncView | null = null;
 let asked = 0;
+
+/** The sync state as last read from Rust; null before the first read or when it failed. */
+export function currentSync(): SyncView | null {
+  return view;
+}
 
 const words = (l: Line) => t(l.key, l.params);
 
@@ -44,6 +49,7 @@ export async function refreshSync(): Promise<void> {
     view = null;
   }
   render();
+  emit("sync");
 }
 
 function render(): void {
@@ -111,6 +117,7 @@ async function syncNow(): Promise<void> {
   } finally {
     button.disabled = false;
     render();
+    emit("sync");
   }
   if (msg.dataset.kind === "ok") setTimeout(() => clear(msg), STATUS_POLL_MS);
 }
