@@ -158,7 +158,7 @@ const TABLE = {
   "approval.set.too-short": { zh: "口令须为至少 6 位数字", en: "The PIN needs at least 6 digits" },
   "approval.set.mismatch": { zh: "两次输入的口令不一致", en: "The two PINs differ" },
   "approval.awaiting-pin": {
-    zh: "主考密码尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
+    zh: "主考口令尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
     en: "The chief examiner's PIN has not reached this device yet: the site office sets it with examgate serve chief-pin; sync once online.",
   },
 
@@ -218,7 +218,7 @@ const TABLE = {
   "settings.chief-only": { zh: "只有主考可以授权调整考试时间", en: "Only a chief examiner can authorise a different exam time" },
   "settings.chief-no-pin": { zh: "该主考在本设备尚未设置口令", en: "This chief examiner has no PIN on this device yet" },
   "settings.chief-pin-awaited": {
-    zh: "该主考的密码尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
+    zh: "该主考的口令尚未送达本机：请考点办公室用 examgate serve chief-pin 设置，并在联网后同步。",
     en: "This chief examiner's PIN has not reached this device yet: the site office sets it with examgate serve chief-pin; sync once online.",
   },
   "settings.set-clock": { zh: "使用此时间", en: "Use this time" },

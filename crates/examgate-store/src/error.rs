@@ -36,7 +36,7 @@ pub enum StoreError {
     )]
     PinAlreadySet(String),
     #[error(
-        "主考密码须在考点服务器设置（examgate serve chief-pin），本设备已连接考点服务器 (the chief's PIN is set at the site server: this device is enrolled with one)"
+        "主考口令须在考点服务器设置（examgate serve chief-pin），本设备已连接考点服务器 (the chief's PIN is set at the site server: this device is enrolled with one)"
     )]
     PinSetAtServer(String),
     #[error(
