@@ -30,7 +30,7 @@ const OTHER_CHIEF: &str = "Z03";
 /// A site server and a door of room 01 that synced two vouches: the first photo uploaded, the
 /// second held back (its file gone before the sync), so the server has its event, not its bytes.
 struct Site {
-    _dir: tempfile::TempDir,
+    tmp: tempfile::TempDir,
     server: Served,
     door: Device,
 }
@@ -51,7 +51,7 @@ fn site() -> Site {
     assert!(photo_fixture::held(&server, &door.photos[0].0).is_some());
     assert!(photo_fixture::held(&server, &door.photos[1].0).is_none());
     Site {
-        _dir: dir,
+        tmp: dir,
         server,
         door,
     }
@@ -59,7 +59,7 @@ fn site() -> Site {
 
 impl Site {
     fn dir(&self) -> &Path {
-        self._dir.path()
+        self.tmp.path()
     }
 
     /// The client of a device enrolled (through `examgate enroll`) as `role` of the demo's site 2.
