@@ -254,6 +254,7 @@ pub(crate) fn server_code(c: ServerCode) -> ErrorCode {
         | ServerCode::EventsQuarantined
         | ServerCode::BatchOutOfOrder
         | ServerCode::PhotoNotDeclared
+        | ServerCode::PhotoNotYours
         | ServerCode::UploadOffsetMismatch
         | ServerCode::PhotoHashMismatch
         | ServerCode::PhotoSignatureInvalid

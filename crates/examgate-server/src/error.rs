@@ -50,6 +50,10 @@ pub enum ServerError {
     #[error("服务器没有这张照片 (the server does not hold this photo)")]
     PhotoNotHeld,
     #[error(
+        "只有上传照片的设备和考生所在考点的主考可以下载照片 (only the device that uploaded a photo and the chief examiner of its candidate's site may download it)"
+    )]
+    PhotoNotYours,
+    #[error(
         "上传位置不符：服务器已有 {held} 字节，请求从 {got} 开始 (Upload-Offset {got} is not the server's {held})"
     )]
     UploadOffsetMismatch { held: u64, got: u64 },
@@ -102,6 +106,7 @@ impl ServerError {
             ServerError::BadClockSample(_) => ErrorCode::BadClockSample,
             ServerError::NotFound | ServerError::PhotoNotHeld => ErrorCode::NotFound,
             ServerError::PhotoNotDeclared => ErrorCode::PhotoNotDeclared,
+            ServerError::PhotoNotYours => ErrorCode::PhotoNotYours,
             ServerError::UploadOffsetMismatch { .. } => ErrorCode::UploadOffsetMismatch,
             ServerError::PhotoHashMismatch { .. } => ErrorCode::PhotoHashMismatch,
             ServerError::PhotoSignatureInvalid(_) => ErrorCode::PhotoSignatureInvalid,

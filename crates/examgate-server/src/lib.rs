@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod extract;
 mod openapi;
+mod photo_access;
 mod photo_files;
 mod photos;
 mod serve;

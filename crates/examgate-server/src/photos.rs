@@ -112,8 +112,9 @@ fn check_signature(db: &ServerDb, sha256: &str, sidecar: &str, device: Uuid) -> 
 }
 
 /// How many bytes the server holds of this device's upload of the photo (`Upload-Offset`), its
-/// declared length (`Upload-Length`) and, once the server holds it whole from any device,
-/// `Upload-Complete: true`. 404 when this device has declared no upload of it.
+/// declared length (`Upload-Length`) and, once the server holds it whole, `Upload-Complete: true`.
+/// 404 when this device has neither declared nor completed an upload of it: another device's
+/// photo is answered as one the server does not hold (its length and existence are not told).
 #[utoipa::path(head, path = "/v1/photos/{sha256}", security(("device_token" = [])),
     params(("sha256" = String, Path, description = "SHA-256 of the photo, 64 lower-case hex digits")),
     responses(
@@ -124,7 +125,7 @@ fn check_signature(db: &ServerDb, sha256: &str, sidecar: &str, device: Uuid) -> 
         (status = 400, description = "bad_json: not a SHA-256"),
         (status = 401, description = "unauthorized"),
         (status = 403, description = "device_revoked"),
-        (status = 404, description = "photo_not_declared")))]
+        (status = 404, description = "photo_not_declared: no upload of it by this device")))]
 pub(crate) async fn head(
     State(state): State<AppState>,
     Uploader(device): Uploader,
@@ -134,13 +135,21 @@ pub(crate) async fn head(
     let id = device.device_id;
     let s = state
         .photo_db(move |db, dir| {
-            if let Some(len) = dir.held(&sha) {
+            let held = dir.held(&sha);
+            if let Some(len) = held
+                && db.completed_uploaders(&sha)?.contains(&id)
+            {
                 return Ok(status(&sha, len, len));
             }
             let declared = db
                 .declared(&sha, id)?
                 .ok_or(ServerError::PhotoNotDeclared)?;
-            Ok(status(&sha, dir.partial_len(&sha, id), declared.length))
+            // Declared by this device and held (another device finished first): `POST` and
+            // `PATCH` answer complete too, and the device has nothing more to send.
+            Ok(match held {
+                Some(len) => status(&sha, len, len),
+                None => status(&sha, dir.partial_len(&sha, id), declared.length),
+            })
         })
         .await?;
     Ok((
@@ -288,21 +297,31 @@ fn append(
     Ok(status(sha, held, held))
 }
 
-/// The bytes of a photo the server holds whole (for the chief examiner's screen).
+/// The bytes of a photo the server holds whole, for the device that uploaded it and the chief
+/// examiner of its candidate's site (`photo_access`); `photo_not_yours` for every other device,
+/// whether the server holds the photo or not.
 #[utoipa::path(get, path = "/v1/photos/{sha256}", security(("device_token" = [])),
     params(("sha256" = String, Path, description = "SHA-256 of the photo, 64 lower-case hex digits")),
     responses(
         (status = 200, content_type = "image/jpeg", body = Vec<u8>),
         (status = 400, body = ErrorBody, description = "bad_json: not a SHA-256"),
         (status = 401, body = ErrorBody, description = "unauthorized"),
-        (status = 403, body = ErrorBody, description = "device_revoked"),
-        (status = 404, body = ErrorBody, description = "not_found: not held (yet)")))]
+        (status = 403, body = ErrorBody, description = "device_revoked; photo_not_yours: not its uploader nor the chief examiner of its candidate's site (held or not)"),
+        (status = 404, body = ErrorBody, description = "not_found: a photo of the chief's site not uploaded yet")))]
 pub(crate) async fn get(
     State(state): State<AppState>,
-    Uploader(_): Uploader,
+    Uploader(device): Uploader,
     Path(sha256): Path<String>,
 ) -> Result<Response> {
     let sha = photo_id(sha256)?;
+    crate::photo_access::may_download(&state, &device, &sha).await?;
     let bytes = state.photo_db(move |_, dir| dir.read(&sha)).await?;
-    Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
+    Ok((
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -163,6 +163,19 @@ impl ServerDb {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The devices whose upload of `sha256` completed (checked): they hold its bytes already.
+    pub(crate) fn completed_uploaders(&self, sha256: &str) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id FROM server_upload WHERE sha256 = ?1 AND completed_at IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([sha256], |r| r.get::<_, String>(0))?;
+        let mut ids = Vec::new();
+        for id in rows {
+            ids.extend(Uuid::parse_str(&id?).ok());
+        }
+        Ok(ids)
+    }
+
     /// How many photos the server holds whole.
     pub fn photo_count(&self) -> Result<u64> {
         let n: i64 = self

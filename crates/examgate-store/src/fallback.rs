@@ -10,9 +10,10 @@ use chrono::{DateTime, FixedOffset};
 use examgate_core::door::DoorAct;
 use examgate_core::event::{Event, EventKind, PhotoRef};
 use examgate_core::fold::{CandidateState, fold};
+use uuid::Uuid;
 
 use crate::door::ActInputs;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::events::candidate_events;
 use crate::exam_time::DecisionTime;
 use crate::{ListedCandidate, Store};
@@ -50,6 +51,35 @@ impl Store {
     /// examiner looks at before approving.
     pub fn fallback_photo(&self, sitting: &str, student: &str) -> Result<Option<PhotoRef>> {
         Ok(latest_photo(&candidate_events(&self.conn, sitting, student)?).cloned())
+    }
+
+    /// Every manual-verification request in the log that names the photo `sha256`, as
+    /// `(recording device, sitting, student)`: the site server decides from these who may
+    /// download the photo (the chief examiner of the candidate's site).
+    pub fn photo_namers(&self, sha256: &str) -> Result<Vec<(Uuid, String, String)>> {
+        if sha256.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM event
+              WHERE kind = 'manual-verification-requested' AND instr(body, ?1) > 0",
+        )?;
+        let bodies = stmt.query_map([sha256], |r| r.get::<_, String>(0))?;
+        let mut namers = Vec::new();
+        for body in bodies {
+            let event: Event = serde_json::from_str(&body?)
+                .map_err(|e| StoreError::CorruptEvent(e.to_string()))?;
+            if let EventKind::ManualVerificationRequested { photo } = &event.kind
+                && photo.sha256 == sha256
+            {
+                namers.push((
+                    event.device,
+                    event.sitting,
+                    event.candidate.as_str().to_owned(),
+                ));
+            }
+        }
+        Ok(namers)
     }
 }
 

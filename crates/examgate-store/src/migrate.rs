@@ -59,6 +59,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T113000_chief_pin_at_server",
         include_str!("../migrations/20261129T113000_chief_pin_at_server.sql"),
     ),
+    (
+        "20261129T130000_event_kind",
+        include_str!("../migrations/20261129T130000_event_kind.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {

@@ -131,6 +131,9 @@ pub enum ErrorCode {
     EnrollCodeUnknown,
     /// 403: this device was revoked.
     DeviceRevoked,
+    /// 403: a photo this device may not download: only the device that uploaded it and the chief
+    /// examiner of its candidate's site may. Answered alike whether the server holds it or not.
+    PhotoNotYours,
     /// 404: no such route.
     NotFound,
     /// 405: the route does not take this method.
@@ -170,7 +173,7 @@ impl ErrorCode {
             | ErrorCode::KeyProofInvalid
             | ErrorCode::BatchOutOfOrder => 400,
             ErrorCode::Unauthorized | ErrorCode::EnrollCodeUnknown => 401,
-            ErrorCode::DeviceRevoked => 403,
+            ErrorCode::DeviceRevoked | ErrorCode::PhotoNotYours => 403,
             ErrorCode::NotFound | ErrorCode::PhotoNotDeclared => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::EnrollCodeUsed
