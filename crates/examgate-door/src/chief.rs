@@ -61,7 +61,9 @@ pub struct PendingApproval {
     pub vouched_by: String,
     /// Their name from the roster, when listed.
     pub vouched_by_name: Option<String>,
-    /// When the proctor's device recorded the vouch (RFC 3339, that device's clock).
+    /// When the vouch was recorded, by the exam time it was decided at (RFC 3339): the time
+    /// stamped on the photo, so the chief compares like with like (a drill's set time, else that
+    /// device's clock).
     pub vouched_at: String,
 }
 
@@ -100,8 +102,8 @@ impl ChiefDesk {
     }
 }
 
-/// The latest vouch among a candidate's events: who, when (that device's clock) and its place in
-/// the site's hybrid-clock order.
+/// The latest vouch among a candidate's events: who, when (the exam time it was decided at, as
+/// its photo is stamped) and its place in the site's hybrid-clock order.
 fn latest_vouch(
     store: &Store,
     sitting: &str,
@@ -112,7 +114,7 @@ fn latest_vouch(
         .into_iter()
         .filter(|e| matches!(e.kind, EventKind::ManualVerificationRequested { .. }))
         .max_by_key(|e| e.hlc)
-        .map(|e| (e.actor, e.wall.to_rfc3339(), e.hlc)))
+        .map(|e| (e.actor, e.exam_time.unwrap_or(e.wall).to_rfc3339(), e.hlc)))
 }
 
 fn uploading() -> IpcError {
