@@ -8,6 +8,7 @@ mod catalogue;
 mod check_id;
 mod enroll;
 mod export;
+mod export_bench;
 mod import;
 mod measure;
 mod photo;

@@ -270,3 +270,24 @@ fn a_name_or_site_that_could_make_a_path_is_refused() {
     assert!(files_in(&out).is_empty());
     assert!(!dir.path().join("x.zip").exists());
 }
+
+#[test]
+fn the_export_bench_prints_both_times_the_ratio_and_the_peak_memory() {
+    let run = examgate(&[
+        "bench", "export", "--photos", "5", "--size", "10000", "--runs", "1",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8(run.stdout).unwrap();
+    for line in [
+        "examgate export archive:",
+        "zip -0 -q:",
+        "target ≤ 0.3×",
+        "peak memory",
+    ] {
+        assert!(printed.contains(line), "{printed}");
+    }
+}
