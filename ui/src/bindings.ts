@@ -102,7 +102,9 @@ vouched_by: string,
  */
 vouched_by_name: string | null, 
 /**
- * When the proctor's device recorded the vouch (RFC 3339, that device's clock).
+ * When the vouch was recorded, by the exam time it was decided at (RFC 3339): the time
+ * stamped on the photo, so the chief compares like with like (a drill's set time, else that
+ * device's clock).
  */
 vouched_at: string, };
 
