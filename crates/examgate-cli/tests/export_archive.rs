@@ -123,6 +123,8 @@ print(json.dumps({
     "bad": bad,
     "names": [i.filename for i in infos],
     "stored": all(i.compress_type == zipfile.ZIP_STORED for i in infos),
+    "times": [list(t) for t in sorted(set(i.date_time for i in infos))],
+    "modes": sorted(set(i.external_attr >> 16 for i in infos)),
     "bom": raw.startswith(b"\xef\xbb\xbf"),
     "crlf": raw.count(b"\r\n") == len(rows),
     "rows": rows,
@@ -172,6 +174,10 @@ fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_bac
     let got = python(&zip);
     assert_eq!(got["bad"], serde_json::Value::Null, "a CRC failed");
     assert_eq!(got["stored"], true);
+    // Every entry carries the sitting's start (2023-04-15 09:00), never the wall clock, and the
+    // same permissions: what makes two runs byte-identical.
+    assert_eq!(got["times"], serde_json::json!([[2023, 4, 15, 9, 0, 0]]));
+    assert_eq!(got["modes"], serde_json::json!([0o100644]));
     assert_eq!(got["bom"], true);
     assert_eq!(got["crlf"], true);
     let mut expected: Vec<String> = students.iter().map(|s| format!("{s}.jpg")).collect();
