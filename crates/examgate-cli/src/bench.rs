@@ -5,6 +5,7 @@
 //!   record the admission durably (one fsync'd commit), on a 10,000-candidate site.
 //! - import: a 10,000-row seating-list CSV into an empty database, parse to commit.
 //! - `bench sync`: event sync against a real server (`sync_bench`).
+//! - `bench export`: the photo archive against `zip -0` (`export_bench`).
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -44,6 +45,9 @@ enum BenchCommand {
     /// Only the photos part of `bench sync`: N photos through a real server against a raw
     /// transfer, and the bytes a cut mid-photo costs.
     SyncPhotos(crate::sync_photos_bench::Args),
+    /// The photo archive (`export archive`) of 1,000 photos of 1.5 MB against `zip -0 -q` of
+    /// the same files: time ratio and the exporter's peak memory.
+    Export(crate::export_bench::Args),
 }
 
 /// Percentiles of a set of timings, in ms.
@@ -114,6 +118,9 @@ fn door(
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(BenchCommand::SyncPhotos(photos)) = &args.command {
         return crate::sync_photos_bench::run(photos);
+    }
+    if let Some(BenchCommand::Export(export)) = &args.command {
+        return crate::export_bench::run(export);
     }
     if let Some(BenchCommand::Sync(sync)) = &args.command {
         return crate::sync_bench::run(sync);

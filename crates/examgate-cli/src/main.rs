@@ -1,12 +1,14 @@
 //! `examgate`: the site office's command-line tool, and the scripts' entry to the same code the
 //! app runs: import seating lists and rosters, check document numbers, write the demo exam,
-//! stamp, sign and verify fallback photos, measure the door's and the photo's speed, run the
-//! site server, enroll a device with it and sync.
+//! stamp, sign and verify fallback photos, export the emergency-photo archive, measure the door's
+//! and the photo's speed, run the site server, enroll a device with it and sync.
 
 mod bench;
 mod catalogue;
 mod check_id;
 mod enroll;
+mod export;
+mod export_bench;
 mod import;
 mod measure;
 mod photo;
@@ -78,6 +80,9 @@ enum Command {
     /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
     /// server this database is enrolled with, now. Exit 1 when the device refused it.
     Catalogue(catalogue::Args),
+    /// What the site office sends the provincial office: `archive`, the emergency photos.
+    #[command(subcommand)]
+    Export(export::Command),
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +108,7 @@ fn main() -> ExitCode {
         Command::Enroll(args) => enroll::run(&args),
         Command::Sync(args) => sync::run(&args),
         Command::Catalogue(args) => catalogue::run(&args),
+        Command::Export(command) => export::run(command),
     };
     match result {
         Ok(code) => code,

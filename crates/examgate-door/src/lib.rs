@@ -38,6 +38,8 @@ use ts_rs::TS;
 pub use bindings::typescript;
 pub use chief::{PendingApproval, RoomCounts, SiteOverview};
 pub use error::{ErrorCode, IpcError, Result};
+/// Where a device keeps a sitting's photos (`photos/<folder>/`): `examgate export archive` reads them.
+pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use server::{ClockReading, EnrollView, ServerView};
 pub use sync::{

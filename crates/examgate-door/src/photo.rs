@@ -53,7 +53,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// A folder name for a sitting's label ("2023春 第一次"): path separators and control characters
 /// become `_`, so a label can never point outside the photo folder, nor into the quarantine.
-pub(crate) fn folder_name(sitting: &str) -> String {
+pub fn folder_name(sitting: &str) -> String {
     let name: String = sitting
         .chars()
         .map(|c| {

@@ -156,6 +156,15 @@ impl crate::Store {
         candidate_events(&self.conn, sitting, candidate)
     }
 
+    /// Every event of a sitting, in hybrid-clock order (then id): the record an export reads.
+    pub fn sitting_events(&self, sitting: &str) -> Result<Vec<Event>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM event WHERE sitting = ?1 ORDER BY hlc, id")?;
+        let bodies = stmt.query_map([sitting], |r| r.get::<_, String>(0))?;
+        bodies.map(|b| parse(&b?)).collect::<Result<Vec<_>>>()
+    }
+
     /// How many events the log holds.
     pub fn event_count(&self) -> Result<u64> {
         let n: i64 = self

@@ -1,0 +1,299 @@
+//! `examgate export archive`, run as the real binary on a real device database with real stamped,
+//! signed photos taken through the door; the ZIP read back with `unzip -l` and Python's `zipfile`
+//! and `csv`, never with the crate that wrote it.
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use examgate_core::door::DoorAct;
+use examgate_core::event::PhotoSource;
+use examgate_door::{Door, PhotoTarget};
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+const EXAM_TIME: &str = "2023-04-15T08:40:00+08:00";
+const PIN: &str = "246810";
+const ARCHIVE: &str = "襄阳电大校本部23春第一次学位英语考试应急处理照片.zip";
+
+fn examgate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_examgate"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn camera_jpeg(w: usize, h: usize) -> Vec<u8> {
+    let mut pixels = vec![0u8; w * h * 3];
+    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
+        let (x, y) = (i % w, i / w);
+        p[0] = (x * 255 / w) as u8;
+        p[1] = (y * 255 / h) as u8;
+        p[2] = ((x + y) % 256) as u8;
+    }
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width: w,
+        pitch: w * 3,
+        height: h,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec()
+}
+
+/// A device with the demo exam and three fallback photos in room 01: the first candidate's
+/// approved, the second's pending, the third's rejected. Returns the database and the students.
+fn device(data: &Path) -> (PathBuf, Vec<String>) {
+    let db = data.join("door.db");
+    let door = Door::open(&db).unwrap();
+    door.load_demo().unwrap();
+    door.set_clock(SITTING, Some(EXAM_TIME), None).unwrap();
+    let staff = door.staff(SITE, Some("01")).unwrap();
+    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
+    let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
+    let students: Vec<String> = door
+        .tally(SITTING, SITE, "01")
+        .unwrap()
+        .expected
+        .iter()
+        .take(3)
+        .map(|c| c.student_number.clone())
+        .collect();
+    for s in &students {
+        assert_eq!(door.begin_vouch(SITTING, s, &proctor).unwrap(), None);
+        let target = PhotoTarget {
+            sitting: SITTING.into(),
+            student: s.clone(),
+            actor: proctor.clone(),
+            source: PhotoSource::Camera,
+        };
+        door.take_photo(&target, &camera_jpeg(640, 480)).unwrap();
+    }
+    door.set_pin(&chief, PIN).unwrap();
+    door.decide_with_pin(SITTING, &students[0], &chief, PIN, &DoorAct::Approve)
+        .unwrap();
+    let reject = DoorAct::Reject {
+        note: "不是本人".into(),
+    };
+    door.decide_with_pin(SITTING, &students[2], &chief, PIN, &reject)
+        .unwrap();
+    drop(door);
+    (db, students)
+}
+
+fn export(db: &Path, out: &Path, extra: &[&str]) -> Output {
+    std::fs::create_dir_all(out).unwrap();
+    let mut args = vec![
+        "export",
+        "archive",
+        "--db",
+        db.to_str().unwrap(),
+        "--sitting",
+        SITTING,
+        "--site",
+        SITE,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    examgate(&args)
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Python reads the archive: every entry's name, method and CRC (`testzip`), and the manifest.
+const PY_CHECK: &str = r#"
+import csv, io, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+bad = z.testzip()
+infos = z.infolist()
+raw = z.read("清单.csv")
+rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+print(json.dumps({
+    "bad": bad,
+    "names": [i.filename for i in infos],
+    "stored": all(i.compress_type == zipfile.ZIP_STORED for i in infos),
+    "times": [list(t) for t in sorted(set(i.date_time for i in infos))],
+    "modes": sorted(set(i.external_attr >> 16 for i in infos)),
+    "bom": raw.startswith(b"\xef\xbb\xbf"),
+    "crlf": raw.count(b"\r\n") == len(rows),
+    "rows": rows,
+}, ensure_ascii=False))
+"#;
+
+fn python(zip: &Path) -> serde_json::Value {
+    let out = Command::new("python3")
+        .args(["-c", PY_CHECK, zip.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, students) = device(dir.path());
+    let out = dir.path().join("out");
+    let run = export(&db, &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        printed.contains(ARCHIVE) && printed.contains("3 张照片"),
+        "{printed}"
+    );
+    assert_eq!(files_in(&out), vec![ARCHIVE.to_string()]);
+
+    let zip = out.join(ARCHIVE);
+    let listing = Command::new("unzip").arg("-l").arg(&zip).output().unwrap();
+    assert!(listing.status.success());
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+    for s in &students {
+        assert!(listing.contains(&format!("{s}.jpg")), "{listing}");
+    }
+    assert!(listing.contains("4 files"), "{listing}");
+
+    let got = python(&zip);
+    assert_eq!(got["bad"], serde_json::Value::Null, "a CRC failed");
+    assert_eq!(got["stored"], true);
+    // Every entry carries the sitting's start (2023-04-15 09:00), never the wall clock, and the
+    // same permissions: what makes two runs byte-identical.
+    assert_eq!(got["times"], serde_json::json!([[2023, 4, 15, 9, 0, 0]]));
+    assert_eq!(got["modes"], serde_json::json!([0o100644]));
+    assert_eq!(got["bom"], true);
+    assert_eq!(got["crlf"], true);
+    let mut expected: Vec<String> = students.iter().map(|s| format!("{s}.jpg")).collect();
+    expected.sort();
+    expected.push("清单.csv".into());
+    assert_eq!(got["names"], serde_json::json!(expected));
+    let rows = got["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0][0], "学号");
+    assert_eq!(rows[0].as_array().unwrap().len(), 16);
+    let row = |s: &str| rows.iter().find(|r| r[0] == s).unwrap().clone();
+    assert_eq!(row(&students[0])[2], "01");
+    assert!(row(&students[0])[9].as_str().unwrap().starts_with("通过"));
+    assert!(
+        row(&students[1])[9]
+            .as_str()
+            .unwrap()
+            .starts_with("待主考决定")
+    );
+    assert!(row(&students[2])[9].as_str().unwrap().contains("不是本人"));
+    assert_eq!(row(&students[0])[11].as_str().unwrap().len(), 64);
+    assert_eq!(row(&students[0])[15], "");
+}
+
+#[test]
+fn two_runs_on_the_same_data_give_byte_identical_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = device(dir.path());
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    assert!(export(&db, &a, &[]).status.success());
+    assert!(export(&db, &b, &[]).status.success());
+    let first = std::fs::read(a.join(ARCHIVE)).unwrap();
+    let second = std::fs::read(b.join(ARCHIVE)).unwrap();
+    assert!(first == second, "the two archives differ");
+}
+
+#[test]
+fn a_missing_or_altered_photo_is_refused_naming_the_student_and_no_zip_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, students) = device(dir.path());
+    let folder = dir.path().join("photos").join(SITTING);
+    std::fs::remove_file(folder.join(format!("{}.jpg", students[0]))).unwrap();
+    let altered = folder.join(format!("{}.jpg", students[1]));
+    let mut bytes = std::fs::read(&altered).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x55;
+    std::fs::write(&altered, bytes).unwrap();
+
+    let out = dir.path().join("out");
+    let run = export(&db, &out, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert!(err.contains(&students[0]) && err.contains("缺失"), "{err}");
+    assert!(err.contains(&students[1]) && err.contains("改动"), "{err}");
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+
+    let run = export(&db, &out, &["--allow-incomplete"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        printed.contains("1 张照片") && printed.contains(&students[1]),
+        "{printed}"
+    );
+    assert_eq!(files_in(&out), vec![ARCHIVE.to_string()]);
+    let got = python(&out.join(ARCHIVE));
+    assert_eq!(got["bad"], serde_json::Value::Null);
+    assert_eq!(
+        got["names"],
+        serde_json::json!([format!("{}.jpg", students[2]), "清单.csv"])
+    );
+    let rows = got["rows"].as_array().unwrap();
+    let problem = |s: &str| rows.iter().find(|r| r[0] == s).unwrap()[15].clone();
+    assert!(problem(&students[0]).as_str().unwrap().contains("缺失"));
+    assert!(problem(&students[1]).as_str().unwrap().contains("改动"));
+    assert_eq!(problem(&students[2]), "");
+}
+
+#[test]
+fn a_name_or_site_that_could_make_a_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = device(dir.path());
+    let out = dir.path().join("out");
+    let run = export(&db, &out, &["--name", "../x"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8(run.stderr).unwrap().contains("路径"));
+    let mut args = vec!["export", "archive", "--db", db.to_str().unwrap()];
+    args.extend(["--sitting", SITTING, "--site", "../x", "--out"]);
+    args.push(out.to_str().unwrap());
+    let run = examgate(&args);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(files_in(&out).is_empty());
+    assert!(!dir.path().join("x.zip").exists());
+}
+
+#[test]
+fn the_export_bench_prints_both_times_the_ratio_and_the_peak_memory() {
+    let run = examgate(&[
+        "bench", "export", "--photos", "5", "--size", "10000", "--runs", "1",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8(run.stdout).unwrap();
+    for line in [
+        "examgate export archive:",
+        "zip -0 -q:",
+        "target ≤ 0.3×",
+        "peak memory",
+    ] {
+        assert!(printed.contains(line), "{printed}");
+    }
+}

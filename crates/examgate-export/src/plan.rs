@@ -1,0 +1,159 @@
+//! From the store to the archives: the sitting's emergency photos grouped by site, each site's
+//! archive name and the manifest rows, read from the event log and the catalog.
+//!
+//! A photo's decision is the first approval or rejection (or a resolution) recorded after its
+//! request that names the request among its parents; its chief examiner is that event's actor.
+//! Times are the exam time the act was decided at (what the photo's stamp shows), else the
+//! device's clock, in the sitting's zone.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use examgate_core::event::{Event, EventKind};
+use examgate_store::{SittingInfo, Store, StoreError};
+
+use crate::manifest::Row;
+use crate::name::{NameError, archive_name, given_name, order_in_term};
+use crate::select::{Entry, name_entries, photo_records};
+
+/// One site's archive, ready to write.
+#[derive(Debug, Clone)]
+pub struct SitePlan {
+    pub site: String,
+    /// The file name, `.zip` included.
+    pub name: String,
+    pub entries: Vec<Entry>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error("考次 {sitting} 没有考点 {site} 的考生 (no candidate of this site in the sitting)")]
+    NoSuchSite { sitting: String, site: String },
+}
+
+fn when(e: &Event, zone: FixedOffset) -> String {
+    let t: DateTime<FixedOffset> = e.exam_time.unwrap_or(e.wall);
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+fn decision_of<'a>(request: &Event, log: &'a [Event]) -> Option<&'a Event> {
+    log.iter().find(|e| {
+        e.candidate == request.candidate
+            && e.hlc > request.hlc
+            && e.parents.contains(&request.id)
+            && matches!(
+                e.kind,
+                EventKind::ManualVerificationApproved
+                    | EventKind::ManualVerificationRejected { .. }
+                    | EventKind::ConflictResolved { .. }
+            )
+    })
+}
+
+fn decision_text(e: &Event) -> String {
+    match &e.kind {
+        EventKind::ManualVerificationApproved => "通过 (approved)".into(),
+        EventKind::ManualVerificationRejected { note } if note.is_empty() => {
+            "不通过 (rejected)".into()
+        }
+        EventKind::ManualVerificationRejected { note } => format!("不通过 (rejected): {note}"),
+        EventKind::ConflictResolved { .. } => "冲突已裁定 (conflict resolved)".into(),
+        _ => String::new(),
+    }
+}
+
+/// The archives of `sitting`: one per site (only `site` when given), named by the notice's rule
+/// or `name` when given.
+pub fn plan(
+    store: &Store,
+    sitting: &str,
+    site: Option<&str>,
+    name: Option<&str>,
+) -> Result<Vec<SitePlan>, PlanError> {
+    let info: SittingInfo = store.sitting(sitting)?;
+    let order = order_in_term(&info, &store.sittings()?);
+    let log = store.sitting_events(sitting)?;
+    let zone = info.offset;
+    let mut by_site: BTreeMap<String, Vec<(Entry, Row)>> = BTreeMap::new();
+    let mut staff_names: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for entry in name_entries(photo_records(&log)) {
+        let request = &entry.record.event;
+        let listed = store.candidate(sitting, entry.record.student())?;
+        if site.is_some_and(|s| s != listed.site) {
+            continue;
+        }
+        let names = match staff_names.get(&listed.site) {
+            Some(n) => n,
+            None => {
+                let n = store
+                    .staff(&listed.site, None)?
+                    .into_iter()
+                    .map(|s| (s.id, s.name))
+                    .collect();
+                staff_names.entry(listed.site.clone()).or_insert(n)
+            }
+        };
+        let who = |id: &str| match names.get(id) {
+            Some(n) => format!("{n} ({id})"),
+            None => id.to_string(),
+        };
+        let decision = decision_of(request, &log);
+        let row = Row {
+            student: entry.record.student().to_string(),
+            name: listed.name.clone(),
+            room: listed.room.clone(),
+            seat: listed.seat.to_string(),
+            kind: entry.record.kind.label().to_string(),
+            stamped: when(request, zone),
+            clock_offset: String::new(),
+            proctor: who(&request.actor),
+            chief: decision.map(|d| who(&d.actor)).unwrap_or_default(),
+            decision: decision
+                .map(decision_text)
+                .unwrap_or_else(|| "待主考决定 (pending)".into()),
+            decided: decision.map(|d| when(d, zone)).unwrap_or_default(),
+            sha256: entry.record.photo.sha256.clone(),
+            signer: entry.record.photo.public_key.clone(),
+            device: request.device.to_string(),
+            file: entry.name.clone(),
+        };
+        by_site
+            .entry(listed.site.clone())
+            .or_default()
+            .push((entry, row));
+    }
+    if let Some(s) = site
+        && by_site.is_empty()
+    {
+        // A site with no photo still gets its (empty) archive when it is in the catalog.
+        if !store.sites()?.iter().any(|x| x.name == s) {
+            return Err(PlanError::NoSuchSite {
+                sitting: sitting.into(),
+                site: s.into(),
+            });
+        }
+        by_site.insert(s.to_string(), Vec::new());
+    }
+    let mut plans = Vec::new();
+    for (site, items) in by_site {
+        let file = match name {
+            Some(n) => given_name(n)?,
+            None => archive_name(&site, info.sitting.date, order.clone()?)?,
+        };
+        let (entries, rows) = items.into_iter().unzip();
+        plans.push(SitePlan {
+            site,
+            name: file,
+            entries,
+            rows,
+        });
+    }
+    Ok(plans)
+}
