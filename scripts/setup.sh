@@ -29,6 +29,9 @@ APT_PACKAGES=(
   dbus          # dbus-daemon: the keystore tests start a private session bus
   gnome-keyring # the Secret Service the app keeps the database key in; tested on that bus
   libimage-exiftool-perl # the photo tests read the stamped EXIF back with exiftool too
+  python3 # the archive tests read the ZIP and its manifest back with Python's zipfile and csv
+  unzip   # ... and with `unzip -l`
+  zip     # `examgate bench export` (and its test) times `zip -0 -q` as the anchor
 )
 
 install_debian_packages() {
