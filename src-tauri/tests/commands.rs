@@ -86,18 +86,7 @@ fn call_bytes(webview: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> V
 
 /// A small camera-like JPEG.
 fn camera_jpeg() -> Vec<u8> {
-    let (w, h) = (640usize, 480usize);
-    let pixels: Vec<u8> = (0..w * h * 3).map(|i| (i % 251) as u8).collect();
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
-        .unwrap()
-        .to_vec()
+    examgate_testkit::camera_jpeg(640, 480)
 }
 
 #[test]

@@ -4,6 +4,7 @@
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 
+use examgate_testkit::camera_jpeg;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -22,26 +23,6 @@ fn examgate(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn camera_jpeg(w: usize, h: usize) -> Vec<u8> {
-    let mut pixels = vec![0u8; w * h * 3];
-    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
-        let (x, y) = (i % w, i / w);
-        p[0] = (x * 255 / w) as u8;
-        p[1] = (y * 255 / h) as u8;
-        p[2] = ((x + y) % 256) as u8;
-    }
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
-        .unwrap()
-        .to_vec()
 }
 
 /// A device with the demo exam and three fallback photos in room 01: the first candidate's

@@ -3,6 +3,7 @@
 //! folders.
 #![allow(dead_code, reason = "each test binary uses part of the fixture")]
 
+pub use examgate_testkit::camera_jpeg;
 use std::path::{Path, PathBuf};
 
 use examgate_core::event::PhotoSource;
@@ -55,27 +56,6 @@ pub fn target(proctor: &str, student: &str) -> PhotoTarget {
         actor: proctor.into(),
         source: PhotoSource::Camera,
     }
-}
-
-/// A `w`×`h` camera-like JPEG: gradients, so the stamp has something to sit on.
-pub fn camera_jpeg(w: usize, h: usize) -> Vec<u8> {
-    let mut pixels = vec![0u8; w * h * 3];
-    for (i, p) in pixels.chunks_exact_mut(3).enumerate() {
-        let (x, y) = (i % w, i / w);
-        p[0] = (x * 255 / w) as u8;
-        p[1] = (y * 255 / h) as u8;
-        p[2] = ((x + y) % 256) as u8;
-    }
-    let image = turbojpeg::Image {
-        pixels: pixels.as_slice(),
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: turbojpeg::PixelFormat::RGB,
-    };
-    turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)
-        .unwrap()
-        .to_vec()
 }
 
 /// `<data>/photos`.
