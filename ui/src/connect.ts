@@ -5,6 +5,21 @@
 import { ErrorCode, type Role, type ServerView } from "./bindings";
 import type { Key } from "./i18n";
 
+/** The hint for a failure talking to the site server, whatever was asked of it (connecting,
+ * syncing); null: not such a failure. */
+export function serverErrorKey(code: ErrorCode): Key | null {
+  switch (code) {
+    case ErrorCode.ServerUnreachable:
+      return "connect.err.unreachable";
+    case ErrorCode.CertificateMismatch:
+      return "connect.err.certificate";
+    case ErrorCode.ServerRefused:
+      return "connect.err.refused";
+    default:
+      return null;
+  }
+}
+
 /** The hint the panel shows above Rust's own message for a failed connection or QR read;
  * null: Rust's message says it all. */
 export function enrollErrorKey(code: ErrorCode): Key | null {
@@ -13,18 +28,12 @@ export function enrollErrorKey(code: ErrorCode): Key | null {
       return "connect.err.bad-code";
     case ErrorCode.EnrollCodeSpent:
       return "connect.err.spent";
-    case ErrorCode.ServerUnreachable:
-      return "connect.err.unreachable";
-    case ErrorCode.CertificateMismatch:
-      return "connect.err.certificate";
-    case ErrorCode.ServerRefused:
-      return "connect.err.refused";
     case ErrorCode.NoQrCode:
       return "connect.err.no-qr";
     case ErrorCode.NotEnrollQr:
       return "connect.err.not-enroll-qr";
     default:
-      return null;
+      return serverErrorKey(code);
   }
 }
 

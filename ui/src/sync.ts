@@ -4,6 +4,7 @@
 // it. Pure: no DOM.
 import { ErrorCode, type ClockReading, type SyncView } from "./bindings";
 import type { Key, Params } from "./i18n";
+import { serverErrorKey } from "./connect";
 
 export interface Line {
   key: Key;
@@ -77,16 +78,5 @@ export function clockValue(c: ClockReading | null): Line {
 
 /** The hint Settings show above Rust's message when 立即同步 fails; null: the message says it. */
 export function syncErrorKey(code: ErrorCode): Key | null {
-  switch (code) {
-    case ErrorCode.NotEnrolled:
-      return "sync.err.not-enrolled";
-    case ErrorCode.ServerUnreachable:
-      return "connect.err.unreachable";
-    case ErrorCode.CertificateMismatch:
-      return "connect.err.certificate";
-    case ErrorCode.ServerRefused:
-      return "connect.err.refused";
-    default:
-      return null;
-  }
+  return code === ErrorCode.NotEnrolled ? "sync.err.not-enrolled" : serverErrorKey(code);
 }
