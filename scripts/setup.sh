@@ -32,6 +32,7 @@ APT_PACKAGES=(
   python3 # the archive tests read the ZIP and its manifest back with Python's zipfile and csv
   unzip   # ... and with `unzip -l`
   zip     # `examgate bench export` (and its test) times `zip -0 -q` as the anchor
+  python3-openpyxl # the XLSX exports are read back with openpyxl, not with the writer
 )
 
 install_debian_packages() {
