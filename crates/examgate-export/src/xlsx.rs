@@ -45,5 +45,5 @@ pub fn manifest_xlsx(table: &[Vec<String>], time: NaiveDateTime) -> Result<Vec<u
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(book.save_to_buffer()?)
+    book.save_to_buffer()
 }
