@@ -6,7 +6,7 @@
 //! missing, altered, unsigned, signed by a key the site does not trust or not valid, a candidate
 //! whose devices conflict), 2 when it cannot be written at all.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -68,8 +68,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Archive(args) => archive(&args),
         Command::Keys(args) => {
-            let store = Store::open_office(&args.db)
-                .with_context(|| format!("cannot open {}", args.db.display()))?;
+            let store = open(&args.db)?;
             print!(
                 "{}",
                 Source::of(&args.db)?.trust_list(&store, args.site.as_deref())?
@@ -79,9 +78,16 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Opens an existing database: an export never creates one where a path was mistyped.
+fn open(db: &Path) -> anyhow::Result<Store> {
+    if !db.is_file() {
+        anyhow::bail!("没有数据库 {} (no database there)", db.display());
+    }
+    Store::open_office(db).with_context(|| format!("cannot open {}", db.display()))
+}
+
 fn archive(args: &ArchiveArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open_office(&args.db)
-        .with_context(|| format!("cannot open {}", args.db.display()))?;
+    let store = open(&args.db)?;
     let info = store.sitting(&args.sitting)?;
     let source = Source::of(&args.db)?;
     let plans = plan_with(

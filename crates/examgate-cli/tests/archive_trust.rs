@@ -104,6 +104,11 @@ fn an_archive_verifies_against_the_keys_export_keys_prints() {
             "{printed}"
         );
     }
+    // A mistyped database path is refused, and no database is made there.
+    let typo = dir.path().join("typo.db");
+    let run = examgate(&["export", "keys", "--db", typo.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!typo.exists());
     // Without the trust list nothing is authentic.
     let run = examgate(&["verify", "--archive", out.join(ARCHIVE).to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
