@@ -138,7 +138,11 @@ fn archive(args: &ArchiveArgs) -> anyhow::Result<ExitCode> {
                     written.photos.len()
                 );
                 for p in &written.problems {
-                    println!("  未收入 (left out): {p}");
+                    if p.fault.leaves_out() {
+                        println!("  未收入 (left out): {p}");
+                    } else {
+                        println!("  已收入，但有问题 (in the archive, with a problem): {p}");
+                    }
                 }
             }
             Err(ArchiveError::Refused(problems)) => {

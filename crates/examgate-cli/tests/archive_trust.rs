@@ -176,6 +176,11 @@ fn a_photo_signed_by_a_key_the_site_does_not_trust_is_refused_at_export_and_name
     // and verify names the photo.
     let run = export(&db, &out, &["--allow-incomplete"]);
     assert!(run.status.success(), "{}", text(&run.stderr));
+    let printed = text(&run.stdout);
+    assert!(
+        printed.contains("3 张照片") && printed.contains("已收入，但有问题"),
+        "{printed}"
+    );
     let trust = keys(&db, dir.path());
     let run = verify(&out.join(ARCHIVE), &trust);
     let printed = text(&run.stdout);
