@@ -82,7 +82,8 @@ enum Command {
     /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
     /// server this database is enrolled with, now. Exit 1 when the device refused it.
     Catalogue(catalogue::Args),
-    /// What the site office sends the provincial office: `archive`, the emergency photos.
+    /// What the site office sends the provincial office: `archive`, the emergency photos; `keys`,
+    /// the trust list their signatures are checked against.
     #[command(subcommand)]
     Export(export::Command),
 }

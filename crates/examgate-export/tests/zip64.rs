@@ -195,7 +195,7 @@ fn an_archive_forced_to_zip64_is_read_by_verify_archive_entry_by_entry() {
         len,
         largest_read: Cell::new(0),
     };
-    let table = vec![
+    let table = [
         vec![
             "学号".to_string(),
             "SHA-256".into(),
