@@ -157,6 +157,54 @@ fn a_photo_altered_inside_the_archive_is_named_and_the_others_pass() {
     }
 }
 
+const SPLIT: &str = r#"
+import sys, zipfile
+src, dst, dropped, unlisted = sys.argv[1:5]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+    for info in zin.infolist():
+        data = zin.read(info.filename)
+        if info.filename in (dropped, "签名/" + dropped + ".sig.json"):
+            continue
+        if info.filename == "清单.csv":
+            lines = data.decode("utf-8-sig").split("\r\n")
+            lines = [l for l in lines if not l.startswith(unlisted.removesuffix(".jpg") + ",")]
+            data = ("\ufeff" + "\r\n".join(lines)).encode()
+        zout.writestr(info, data)
+"#;
+
+#[test]
+fn a_manifest_row_without_its_photo_and_a_photo_without_its_row_are_both_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, students) = device(dir.path());
+    let out = dir.path().join("out");
+    assert!(export(&db, &out, &[]).status.success());
+    let trust = keys(&db, dir.path());
+    let split = dir.path().join("split.zip");
+    let (dropped, unlisted) = (
+        format!("{}.jpg", students[0]),
+        format!("{}.jpg", students[1]),
+    );
+    python(
+        SPLIT,
+        &[
+            out.join(ARCHIVE).to_str().unwrap(),
+            split.to_str().unwrap(),
+            &dropped,
+            &unlisted,
+        ],
+    );
+    let run = verify(&split, &trust);
+    let printed = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{printed}");
+    assert!(line(&printed, &dropped).contains("归档中没有"), "{printed}");
+    let named = line(&printed, &unlisted);
+    assert!(
+        named.contains("真实") && named.contains("不在清单中"),
+        "{named}"
+    );
+    assert!(line(&printed, &format!("{}.jpg", students[2])).contains("真实"));
+}
+
 #[test]
 fn a_photo_signed_by_a_key_the_site_does_not_trust_is_refused_at_export_and_named_at_verify() {
     let dir = tempfile::tempdir().unwrap();

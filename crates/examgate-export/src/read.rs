@@ -370,3 +370,35 @@ fn check_photo(
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn only_names_that_stay_inside_the_unpacking_folder_are_safe() {
+        for good in [
+            "2242200000101.jpg",
+            "签名/2242200000101.jpg.sig.json",
+            "清单.csv",
+            "签名/",
+            "a..b.jpg",
+        ] {
+            assert!(safe_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "../evil.jpg",
+            "签名/../../evil.jpg",
+            "/etc/passwd",
+            "..\\evil.jpg",
+            "C:evil.jpg",
+            "c:/evil.jpg",
+            "./x.jpg",
+            "x\u{0}.jpg",
+            "x\n.jpg",
+        ] {
+            assert!(!safe_name(bad), "{bad:?}");
+        }
+    }
+}
