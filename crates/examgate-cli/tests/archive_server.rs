@@ -119,6 +119,15 @@ fn on_a_site_server_the_trust_list_is_its_enrolled_devices_and_the_archive_verif
             .count(),
         0
     );
+    // On the enrolled device itself: its own key, and the site's keys its server sent at sync.
+    let run = examgate(&["export", "keys", "--db", taker.db.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let on_device = text(&run.stdout);
+    let keyed: Vec<&str> = on_device.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(keyed.len(), 2, "{on_device}");
+    assert!(keyed[0].starts_with(&key_of(&taker.db)), "{on_device}");
+    assert!(on_device.contains(&key_of(&other)), "{on_device}");
+    assert!(!on_device.contains(&key_of(&gone)), "{on_device}");
     let trust = dir.path().join("keys.txt");
     std::fs::write(&trust, list).unwrap();
 
