@@ -40,11 +40,9 @@ impl Conflict {
 /// The candidates of `log` (one sitting's events) whose state is a conflict, by student number.
 pub fn conflicts(log: &[Event]) -> Vec<Conflict> {
     let mut by_candidate: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
-    for e in log {
-        by_candidate
-            .entry(e.candidate.as_str())
-            .or_default()
-            .push(e);
+    // Room acts name no candidate and never conflict.
+    for e in log.iter().filter(|e| e.candidate.is_some()) {
+        by_candidate.entry(e.student()).or_default().push(e);
     }
     by_candidate
         .into_iter()

@@ -20,7 +20,7 @@ use crate::conflict::conflicts;
 use crate::manifest::Row;
 use crate::name::{NameError, archive_name, given_name, order_in_term};
 use crate::problem::{Fault, Problem};
-use crate::select::{Entry, name_entries, photo_records};
+use crate::select::{Entry, PhotoKind, name_entries, photo_records};
 
 /// One site's archive, ready to write.
 #[derive(Debug, Clone)]
@@ -126,7 +126,9 @@ pub fn plan_with(
             Some(n) => format!("{n} ({id})"),
             None => id.to_string(),
         };
-        let decision = decision_of(request, &log);
+        // A count-check photo needs no decision: it records who was there.
+        let needs_decision = entry.record.kind == PhotoKind::ManualVerification;
+        let decision = decision_of(request, &log).filter(|_| needs_decision);
         let row = Row {
             student: entry.record.student().to_string(),
             name: listed.name.clone(),
@@ -139,9 +141,11 @@ pub fn plan_with(
                 .unwrap_or_default(),
             proctor: who(&request.actor),
             chief: decision.map(|d| who(&d.actor)).unwrap_or_default(),
-            decision: decision
-                .map(decision_text)
-                .unwrap_or_else(|| "待主考决定 (pending)".into()),
+            decision: match decision {
+                Some(d) => decision_text(d),
+                None if needs_decision => "待主考决定 (pending)".into(),
+                None => String::new(),
+            },
             decided: decision.map(|d| when(d, zone)).unwrap_or_default(),
             sha256: entry.record.photo.sha256.clone(),
             signer: entry.record.photo.public_key.clone(),

@@ -83,7 +83,7 @@ fn request(student: &str, n: u128, sha: &str) -> Event {
         exam_time: None,
         actor: "J1".into(),
         sitting: "2023春 第一次".into(),
-        candidate: StudentNumber::parse(student).unwrap(),
+        candidate: Some(StudentNumber::parse(student).unwrap()),
         parents: vec![],
         kind: EventKind::ManualVerificationRequested {
             photo: PhotoRef {
