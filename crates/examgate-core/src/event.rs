@@ -187,6 +187,9 @@ pub enum EventKind {
         site: String,
         room: String,
     },
+    /// Annotation, a chief examiner's only: the candidate's entry photo has been checked on the
+    /// platform after the exam (考后核验, DOMAIN.md "After the exam").
+    PostExamChecked,
 }
 
 /// The kinds of violation the notice names (section 七.9: 违纪、作弊、替考、扰考).
@@ -250,7 +253,8 @@ impl EventKind {
             | EventKind::ViolationRecorded { .. }
             | EventKind::CountCheckPhoto { .. }
             | EventKind::CountChecked { .. }
-            | EventKind::ProctorSignedIn { .. } => return None,
+            | EventKind::ProctorSignedIn { .. }
+            | EventKind::PostExamChecked => return None,
         })
     }
 
@@ -292,6 +296,7 @@ impl EventKind {
             EventKind::CountCheckPhoto { .. } => "count-check-photo",
             EventKind::CountChecked { .. } => "count-checked",
             EventKind::ProctorSignedIn { .. } => "proctor-signed-in",
+            EventKind::PostExamChecked => "post-exam-checked",
         }
     }
 }
@@ -387,6 +392,17 @@ mod tests {
         assert_eq!(e.exam_time, None);
         assert_eq!(e.chief_proof, None);
         assert!(!serde_json::to_string(&e).unwrap().contains("exam_time"));
+    }
+
+    #[test]
+    fn the_post_exam_check_is_an_annotation_named_post_exam_checked() {
+        let k = EventKind::PostExamChecked;
+        assert_eq!(k.outcome(), None);
+        assert_eq!(k.name(), "post-exam-checked");
+        assert_eq!(k.room(), None);
+        let s = serde_json::to_string(&k).unwrap();
+        assert_eq!(s, r#"{"type":"post-exam-checked"}"#);
+        assert_eq!(serde_json::from_str::<EventKind>(&s).unwrap(), k);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What a sitting's log says about each room's day beyond the door, read the same way by the
 //! chief examiner's screen and the office's reports: the violations as last edited, each room's
-//! latest count check, and the proctors who signed in. Pure functions over events; the order of
-//! the log does not matter (the hybrid clock, then the event id, decides "latest").
+//! latest count check, the proctors who signed in, and the entry photos checked after the exam.
+//! Pure functions over events; the order of the log does not matter (the hybrid clock, then the
+//! event id, decides "latest").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,6 +123,15 @@ pub fn proctors_present(events: &[Event]) -> BTreeMap<(String, String), BTreeSet
         }
     }
     out
+}
+
+/// The students whose entry photo a chief examiner marked checked after the exam (考后核验).
+pub fn post_exam_checked(events: &[Event]) -> BTreeSet<String> {
+    events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::PostExamChecked) && e.candidate.is_some())
+        .map(|e| e.student().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -253,6 +263,14 @@ mod tests {
         let c = &got[&("甲".to_string(), "01".to_string())];
         assert_eq!((c.platform_count, c.real_count), (27, 28));
         assert_eq!(c.discrepancy(), 1);
+    }
+
+    #[test]
+    fn post_exam_checked_names_each_marked_candidate_once() {
+        let mark = |n, who| ev(n, n as u64, Some(who), "Z1", EventKind::PostExamChecked);
+        let admitted = ev(4, 4, Some(B), "J1", EventKind::Admitted);
+        let got = post_exam_checked(&[mark(1, A), mark(2, A), admitted]);
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), [A]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! notice at T−30, start, the late cut-off and count check at T+30, end. Time is always passed in:
 //! the core never reads a clock, so tests and demos set "exam time" explicitly.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -10,6 +10,15 @@ use crate::model::Sitting;
 
 /// The minutes after the start at which a late candidate is refused (DOMAIN.md step 5).
 pub const LATE_CUTOFF_MINUTES: i64 = 30;
+
+/// The days after the sitting's date by which every entry photo must have been checked on the
+/// platform (考后核验, DOMAIN.md "After the exam": 04-15 → 04-18, 05-20 → 05-23).
+pub const POST_EXAM_CHECK_DAYS: u64 = 3;
+
+/// The last day of the post-exam check of a sitting held on `date`; `None` past the calendar.
+pub fn post_exam_check_deadline(date: NaiveDate) -> Option<NaiveDate> {
+    date.checked_add_days(chrono::Days::new(POST_EXAM_CHECK_DAYS))
+}
 
 /// The named moments of a sitting, in the exam's local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -135,6 +144,15 @@ mod tests {
         let t = Timeline::of(&sitting(), CHINA_OFFSET).unwrap();
         assert!(t.is_late(at(9, 30, 1)));
         assert_eq!(t.phase(at(9, 31, 0)), Phase::LateCutoffPassed);
+    }
+
+    #[test]
+    fn the_post_exam_check_is_due_three_days_after_the_sitting() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2023, m, d).unwrap();
+        assert_eq!(post_exam_check_deadline(day(4, 15)), Some(day(4, 18)));
+        assert_eq!(post_exam_check_deadline(day(5, 20)), Some(day(5, 23)));
+        assert_eq!(post_exam_check_deadline(day(4, 29)), Some(day(5, 2)));
+        assert_eq!(post_exam_check_deadline(NaiveDate::MAX), None);
     }
 
     #[test]

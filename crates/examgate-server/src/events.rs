@@ -114,6 +114,7 @@ fn chiefs_only(kind: &EventKind) -> bool {
         EventKind::ManualVerificationApproved
             | EventKind::ManualVerificationRejected { .. }
             | EventKind::ConflictResolved { .. }
+            | EventKind::PostExamChecked
     )
 }
 
@@ -344,6 +345,20 @@ mod tests {
         assert!(permitted(&proctor, Some("甲考点"), &admit, None));
         assert!(!permitted(&proctor, Some("乙考点"), &admit, None));
         assert!(!permitted(&chief, None, &approve, None));
+    }
+
+    #[test]
+    fn only_a_chief_examiners_device_may_mark_an_entry_photo_checked_after_the_exam() {
+        let proctor = proctor();
+        let chief = DeviceInfo {
+            role: Role::Chief,
+            room: None,
+            ..proctor.clone()
+        };
+        let checked = event(&proctor, EventKind::PostExamChecked);
+        assert!(!permitted(&proctor, Some("甲考点"), &checked, None));
+        assert!(permitted(&chief, Some("甲考点"), &checked, None));
+        assert!(!permitted(&chief, Some("乙考点"), &checked, None));
     }
 
     #[test]

@@ -3,12 +3,16 @@
 //! candidate. Each is an event in the same log as the door's acts, so it syncs, reaches the chief
 //! examiner's screen and the office's reports with no path of its own.
 //!
+//! After the exam the chief examiner marks each entry photo checked on the platform (考后核验): an
+//! annotation too, that only a chief examiner may record.
+//!
 //! Room acts name no candidate ([`EventKind::room`]); the others are annotations on a candidate:
 //! none moves a candidate's state, so none needs the fold's parents.
 
 use chrono::{DateTime, FixedOffset};
 use examgate_core::event::{Event, EventId, EventKind, PhotoRef, Violation};
 use examgate_core::fold::CandidateState;
+use examgate_core::model::Role;
 use rusqlite::TransactionBehavior;
 
 use crate::Store;
@@ -143,5 +147,26 @@ impl Store {
         }
         let kind = EventKind::ViolationRecorded { violation, edits };
         self.append_one(sitting, Some(student), actor, kind, now)
+    }
+
+    /// The chief examiner `actor` marks `student`'s entry photo checked on the platform after the
+    /// exam (考后核验). Refused for anyone but a chief examiner.
+    pub fn mark_post_exam_checked(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        if staff_member(&self.conn, actor)?.role != Role::ChiefExaminer {
+            return Err(StoreError::NotChief(actor.to_string()));
+        }
+        self.append_one(
+            sitting,
+            Some(student),
+            actor,
+            EventKind::PostExamChecked,
+            now,
+        )
     }
 }

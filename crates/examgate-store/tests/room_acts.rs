@@ -204,3 +204,27 @@ fn a_sites_pull_carries_its_own_room_acts_and_not_another_sites() {
     let (theirs, _) = store.site_events_after(0, OTHER_SITE, None, 10).unwrap();
     assert_eq!(theirs, vec![batch[1].clone()]);
 }
+
+#[test]
+fn only_a_chief_examiner_marks_an_entry_photo_checked_after_the_exam() {
+    let (_d, mut store) = demo();
+    let p = proctors(&store, SITE);
+    let s = students(&store);
+    let chief = store
+        .staff(SITE, None)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.role == examgate_core::model::Role::ChiefExaminer)
+        .unwrap()
+        .id;
+    let err = store
+        .mark_post_exam_checked(SITTING, &s[0], &p[0], at(14, 0))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotChief(_)), "{err}");
+    store
+        .mark_post_exam_checked(SITTING, &s[0], &chief, at(14, 0))
+        .unwrap();
+    let checked =
+        examgate_core::room_day::post_exam_checked(&store.sitting_events(SITTING).unwrap());
+    assert_eq!(checked.into_iter().collect::<Vec<_>>(), [s[0].clone()]);
+}
