@@ -4,7 +4,9 @@
 //! list (see `keys` for how a server's database is told from a device's). Prints each file
 //! written with its photo count; exit 1 naming every problem when an archive is refused (a photo
 //! missing, altered, unsigned, signed by a key the site does not trust or not valid, a candidate
-//! whose devices conflict), 2 when it cannot be written at all.
+//! whose devices conflict), 2 when it cannot be written at all. `examgate export reports`
+//! writes, per site, the office's three workbooks (annex 5, the day's report with the absence
+//! list, the post-exam check list; see `examgate_export::reports`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +30,27 @@ pub enum Command {
     /// database (`DIR/site.db`) the keys of its enrolled, non-revoked devices; on a device's, its
     /// own photo key (and the site keys its server sent, if it is enrolled).
     Keys(KeysArgs),
+    /// The office's reports per site, as XLSX ready to print: `<site>违规考生信息汇总表.xlsx`
+    /// (annex 5, or "本次考试无违规"), `<site>考试情况汇总.xlsx` (each room's day and the absence
+    /// list 缺考名单) and `<site>考后核验清单.xlsx` (the entry photos still to check, with the
+    /// deadline). Each is written atomically; the same data gives the same bytes.
+    Reports(ReportsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportsArgs {
+    /// The database (a device's, or the site server's).
+    #[arg(long)]
+    db: PathBuf,
+    /// The sitting's label, e.g. "2023春 第一次".
+    #[arg(long)]
+    sitting: String,
+    /// Only this site (default: every site seating a candidate in the sitting).
+    #[arg(long)]
+    site: Option<String>,
+    /// The folder the workbooks go in (it must exist).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,6 +90,7 @@ pub struct ArchiveArgs {
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Archive(args) => archive(&args),
+        Command::Reports(args) => reports(&args),
         Command::Keys(args) => {
             let store = open(&args.db)?;
             print!(
@@ -163,4 +187,23 @@ fn archive(args: &ArchiveArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn reports(args: &ReportsArgs) -> anyhow::Result<ExitCode> {
+    let store = open(&args.db)?;
+    if !args.out.is_dir() {
+        anyhow::bail!("没有文件夹 {} (no such folder)", args.out.display());
+    }
+    let written =
+        examgate_export::export_reports(&store, &args.sitting, args.site.as_deref(), &args.out)?;
+    for site in written {
+        println!(
+            "{}: {} 条违规 (violations), {} 张照片待核验 (photos still to check)",
+            site.site, site.violations, site.still_to_check
+        );
+        for file in site.files {
+            println!("  {}", file.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

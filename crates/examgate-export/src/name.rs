@@ -60,7 +60,7 @@ pub enum NameError {
 }
 
 /// Refuses a name part that could make a path or hide a character.
-fn bare(text: &str) -> bool {
+pub(crate) fn bare(text: &str) -> bool {
     !text.contains(['/', '\\'])
         && !text.contains("..")
         && !text.chars().any(|c| c.is_control())

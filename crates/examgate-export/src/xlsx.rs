@@ -13,7 +13,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError}
 /// The sheet's name.
 pub const SHEET: &str = "清单";
 
-fn created(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+pub(crate) fn created(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     let part = |v: u32| u8::try_from(v).map_err(|_| XlsxError::DateTimeRangeError(t.to_string()));
     let year = u16::try_from(t.year()).map_err(|_| XlsxError::DateTimeRangeError(t.to_string()))?;
     ExcelDateTime::from_ymd(year, part(t.month())?, part(t.day())?)?.and_hms(

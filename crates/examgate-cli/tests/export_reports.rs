@@ -1,0 +1,494 @@
+//! `examgate export reports`, run as the real binary on a real database whose day was recorded
+//! through the store's own methods: admissions, manual verifications approved, rejected and
+//! pending, a refusal, a late refusal, an absence, a count check with a discrepancy, proctors
+//! signing in, violations (one edited and ticked) and a post-exam check. Every workbook is read
+//! back with Python's openpyxl, never with the crate that wrote it.
+// Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
+#![cfg(test)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use examgate_core::door::DoorAct;
+use examgate_core::event::{PhotoRef, PhotoSource, RefusalReason, Violation, ViolationCategory};
+use examgate_core::model::Role;
+use examgate_core::timeline::CHINA_OFFSET;
+use examgate_store::Store;
+use serde_json::Value;
+
+const SITTING: &str = "2023春 第一次";
+const SITE: &str = "襄阳电大校本部";
+const QUIET_SITE: &str = "宜昌电大校本部";
+
+fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
+    CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
+}
+
+/// openpyxl reads every sheet: its cells (row by row), merged ranges and print setup.
+const PY_READ: &str = r#"
+import json, sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for ws in book.worksheets:
+    ps = ws.page_setup
+    out[ws.title] = {
+        "rows": [[c for c in row] for row in ws.iter_rows(values_only=True)],
+        "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+        "paper": int(ps.paperSize) if ps.paperSize is not None else None,
+        "orientation": ps.orientation,
+        # An absent fitToWidth is 1 (ECMA-376's default): the writer leaves it out.
+        "fit_width": 1 if ps.fitToWidth is None else int(ps.fitToWidth),
+        "fit_height": None if ps.fitToHeight is None else int(ps.fitToHeight),
+        "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+    }
+print(json.dumps(out, ensure_ascii=False, default=str))
+"#;
+
+fn read_xlsx(path: &Path) -> Value {
+    let out = Command::new("/usr/bin/python3")
+        .args(["-c", PY_READ, path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn examgate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_examgate"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn export(db: &Path, out: &Path, site: Option<&str>) -> Output {
+    std::fs::create_dir_all(out).unwrap();
+    let mut args = vec![
+        "export",
+        "reports",
+        "--db",
+        db.to_str().unwrap(),
+        "--sitting",
+        SITTING,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(site) = site {
+        args.extend(["--site", site]);
+    }
+    let run = examgate(&args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run
+}
+
+fn vouch(student: &str) -> DoorAct {
+    DoorAct::Vouch {
+        photo: PhotoRef {
+            file: format!("{student}.jpg"),
+            sha256: "ab".repeat(32),
+            public_key: "cd".repeat(32),
+            signature: "ef".repeat(64),
+            source: PhotoSource::Camera,
+        },
+    }
+}
+
+fn violation(
+    category: ViolationCategory,
+    what: &str,
+    proctors: &[String],
+    marked: bool,
+) -> Violation {
+    Violation {
+        category,
+        what: what.into(),
+        at: at(9, 45),
+        proctors: proctors.to_vec(),
+        platform_marked: marked,
+    }
+}
+
+struct Day {
+    db: PathBuf,
+    students: Vec<String>,
+    chief: String,
+    proctor_names: Vec<String>,
+}
+
+/// Room 01 of the site: s0–s2 admitted, s3 approved, s4 rejected, s5 pending, s6 refused, s7
+/// refused late, s8 marked absent, the rest not seen; a count check of 3 on the platform
+/// against 4 admitted; both proctors signed in; a violation of s0 edited and ticked, and one of
+/// s1.
+fn recorded_day(dir: &Path) -> Day {
+    let db = dir.join("door.db");
+    let mut store = Store::open(&db).unwrap();
+    examgate_demo::load(&mut store).unwrap();
+    let staff = store.staff(SITE, Some("01")).unwrap();
+    let proctors: Vec<_> = staff.iter().filter(|s| s.room.is_some()).collect();
+    let p = proctors[0].id.clone();
+    let chief = staff
+        .iter()
+        .find(|s| s.role == Role::ChiefExaminer)
+        .unwrap()
+        .id
+        .clone();
+    let s: Vec<String> = store
+        .room_candidates(SITTING, SITE, "01")
+        .unwrap()
+        .into_iter()
+        .map(|c| c.student_number)
+        .collect();
+    for who in &proctors {
+        store
+            .sign_in_proctor(SITTING, SITE, "01", &who.id, at(8, 5))
+            .unwrap();
+    }
+    for st in &s[..3] {
+        store
+            .act(SITTING, st, &p, &DoorAct::Admit, at(8, 50))
+            .unwrap();
+    }
+    for st in &s[3..6] {
+        store.act(SITTING, st, &p, &vouch(st), at(8, 52)).unwrap();
+    }
+    store
+        .act(SITTING, &s[3], &chief, &DoorAct::Approve, at(8, 55))
+        .unwrap();
+    let reject = DoorAct::Reject {
+        note: "不是本人".into(),
+    };
+    store
+        .act(SITTING, &s[4], &chief, &reject, at(8, 56))
+        .unwrap();
+    let refuse = DoorAct::Refuse {
+        reason: RefusalReason::DocumentMismatch,
+    };
+    store.act(SITTING, &s[6], &p, &refuse, at(8, 57)).unwrap();
+    let late = store
+        .act(SITTING, &s[7], &p, &DoorAct::Admit, at(9, 40))
+        .unwrap();
+    assert_eq!(
+        late.state,
+        examgate_core::fold::CandidateState::Absent { refused_late: true }
+    );
+    store
+        .act(SITTING, &s[8], &p, &DoorAct::MarkAbsent, at(9, 31))
+        .unwrap();
+    store
+        .record_count_check(SITTING, SITE, "01", &p, 3, at(9, 31))
+        .unwrap();
+    let ids: Vec<String> = proctors.iter().map(|s| s.id.clone()).collect();
+    let first = store
+        .record_violation(
+            SITTING,
+            &s[0],
+            &p,
+            violation(ViolationCategory::Cheating, "夹带", &ids, false),
+            None,
+            at(9, 46),
+        )
+        .unwrap();
+    store
+        .record_violation(
+            SITTING,
+            &s[0],
+            &p,
+            violation(ViolationCategory::Cheating, "夹带纸条", &ids, true),
+            Some(first.id),
+            at(9, 50),
+        )
+        .unwrap();
+    store
+        .record_violation(
+            SITTING,
+            &s[1],
+            &p,
+            violation(ViolationCategory::Disturbance, "大声喧哗", &ids[..1], false),
+            None,
+            at(9, 51),
+        )
+        .unwrap();
+    Day {
+        db,
+        students: s,
+        chief,
+        proctor_names: proctors.iter().map(|s| s.name.clone()).collect(),
+    }
+}
+
+fn annex5(site: &str) -> String {
+    format!("{site}违规考生信息汇总表.xlsx")
+}
+fn day_report(site: &str) -> String {
+    format!("{site}考试情况汇总.xlsx")
+}
+fn post_check(site: &str) -> String {
+    format!("{site}考后核验清单.xlsx")
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn annex_5_lists_each_violation_as_last_edited_with_the_rosters_names_and_no_id_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(SITE));
+    let book = read_xlsx(&out.join(annex5(SITE)));
+    let sheet = &book["违规考生信息汇总表"];
+    let rows = sheet["rows"].as_array().unwrap();
+    let title = text(&rows[0][0]);
+    assert!(title.contains(SITE) && title.contains(SITTING), "{title}");
+    let head: Vec<String> = rows[1].as_array().unwrap().iter().map(text).collect();
+    assert_eq!(
+        head,
+        [
+            "序号",
+            "考场",
+            "座位号",
+            "学号",
+            "姓名",
+            "违规类型",
+            "违规事实",
+            "发生时间",
+            "监考教师",
+            "一平台已标记",
+            "认定意见"
+        ]
+    );
+    let first: Vec<String> = rows[2].as_array().unwrap().iter().map(text).collect();
+    assert_eq!(first[0], "1");
+    assert_eq!(first[1], "01");
+    assert_eq!(first[3], day.students[0]);
+    assert_eq!(first[5], "作弊");
+    assert_eq!(first[6], "夹带纸条", "the edit is what counts");
+    assert_eq!(first[7], "2023-04-15 09:45");
+    assert_eq!(first[8], day.proctor_names.join("、"));
+    assert_eq!(first[9], "是", "the edit ticked it");
+    assert_eq!(first[10], "", "认定意见 is the office's");
+    let second: Vec<String> = rows[3].as_array().unwrap().iter().map(text).collect();
+    assert_eq!(
+        (second[3].as_str(), second[5].as_str()),
+        (day.students[1].as_str(), "扰考")
+    );
+    assert_eq!(second[9], "否");
+    let all = serde_json::to_string(rows).unwrap();
+    assert!(!all.contains("本次考试无违规"));
+    assert!(all.contains("考点（盖章）") && all.contains("主考签字") && all.contains("日期"));
+    // No ID number of the site's candidates is printed anywhere.
+    let store = Store::open(&day.db).unwrap();
+    for c in store.room_candidates(SITTING, SITE, "01").unwrap() {
+        assert!(
+            !all.contains(&c.document_number),
+            "an ID number was printed"
+        );
+    }
+}
+
+#[test]
+fn a_site_without_violations_prints_the_single_line_and_keeps_the_stamp_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(QUIET_SITE));
+    let book = read_xlsx(&out.join(annex5(QUIET_SITE)));
+    let rows = book["违规考生信息汇总表"]["rows"].as_array().unwrap();
+    assert!(text(&rows[0][0]).contains(QUIET_SITE));
+    assert_eq!(text(&rows[2][0]), "本次考试无违规");
+    let all = serde_json::to_string(rows).unwrap();
+    assert_eq!(all.matches("本次考试无违规").count(), 1);
+    assert!(all.contains("考点（盖章）") && all.contains("主考签字"));
+}
+
+#[test]
+fn every_workbook_prints_on_a4_fitted_to_the_page_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(SITE));
+    for file in [annex5(SITE), day_report(SITE), post_check(SITE)] {
+        let book = read_xlsx(&out.join(&file));
+        for (name, sheet) in book.as_object().unwrap() {
+            assert_eq!(sheet["paper"], 9, "{file} {name}: A4");
+            assert_eq!(sheet["fit_to_page"], true, "{file} {name}");
+            assert_eq!(sheet["fit_width"], 1, "{file} {name}");
+            assert_eq!(
+                sheet["fit_height"], 0,
+                "{file} {name}: as many pages tall as needed"
+            );
+        }
+    }
+}
+
+/// The room-01 row of the day's report, by header.
+fn room_row(book: &Value, room: &str) -> std::collections::HashMap<String, Value> {
+    let rows = book["考试情况汇总"]["rows"].as_array().unwrap();
+    let head: Vec<String> = rows[1].as_array().unwrap().iter().map(text).collect();
+    let row = rows
+        .iter()
+        .find(|r| text(&r[0]) == room)
+        .unwrap()
+        .as_array()
+        .unwrap();
+    head.into_iter().zip(row.iter().cloned()).collect()
+}
+
+#[test]
+fn the_day_report_counts_each_candidate_once_and_shows_the_count_check_and_proctors() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(SITE));
+    let book = read_xlsx(&out.join(day_report(SITE)));
+    let r = room_row(&book, "01");
+    let expected = day.students.len() as u64;
+    let n = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("{k}: {:?}", r[k]));
+    assert_eq!(n("应到"), expected);
+    assert_eq!(n("已入场"), 4);
+    assert_eq!(n("其中人工核验"), 1);
+    assert_eq!(n("人工核验通过"), 1);
+    assert_eq!(n("人工核验不通过"), 1);
+    assert_eq!(n("人工核验待定"), 1);
+    assert_eq!(n("拒绝入场"), 1);
+    assert_eq!(n("缺考"), 2);
+    assert_eq!(n("其中迟到拒入"), 1);
+    assert_eq!(n("未登记"), expected - 9);
+    assert_eq!(n("冲突"), 0);
+    assert_eq!((n("平台签到人数"), n("实到人数")), (3, 4));
+    assert_eq!(r["差额"].as_i64(), Some(1));
+    assert_eq!(n("监考到岗"), 2);
+    assert_eq!(n("监考应到"), 2);
+    assert_eq!(text(&r["到岗监考"]), day.proctor_names.join("、"));
+    // Another room of the site did no count check.
+    let other = room_row(&book, "02");
+    assert_eq!(text(&other["平台签到人数"]), "未核对");
+    assert_eq!(other["监考到岗"].as_u64(), Some(0));
+    // The totals add the rooms up.
+    let rows = book["考试情况汇总"]["rows"].as_array().unwrap();
+    let total = rows.iter().find(|r| text(&r[0]) == "合计").unwrap();
+    let rooms: u64 = rows
+        .iter()
+        .skip(2)
+        .filter(|r| text(&r[0]) != "合计")
+        .map(|r| r[1].as_u64().unwrap())
+        .sum();
+    assert_eq!(total[1].as_u64(), Some(rooms));
+    assert_eq!(total[2].as_u64(), Some(4));
+
+    let absent = book["缺考名单"]["rows"].as_array().unwrap();
+    assert!(text(&absent[0][0]).contains(SITE));
+    let listed: Vec<(String, String)> = absent[2..]
+        .iter()
+        .map(|r| (text(&r[3]), text(&r[5])))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (day.students[7].clone(), "迟到拒入".to_string()),
+            (day.students[8].clone(), "未到考".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn the_post_exam_check_list_names_each_entry_photo_until_the_chief_marks_it_with_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let before = dir.path().join("before");
+    export(&day.db, &before, Some(SITE));
+    let rows = read_xlsx(&before.join(post_check(SITE)))["考后核验清单"]["rows"].clone();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(text(&rows[1][0]), "还有 4 张照片须在 4 月 18 日前完成核验");
+    let listed: Vec<Vec<String>> = rows[3..]
+        .iter()
+        .map(|r| r.as_array().unwrap().iter().map(text).collect())
+        .collect();
+    let students: Vec<&str> = listed.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        students,
+        day.students[..4]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(listed[0][5], "人脸识别");
+    assert_eq!(listed[3][5], "人工核验");
+    assert_eq!(listed[3][6], format!("{}.jpg", day.students[3]));
+    assert!(listed.iter().all(|r| r[7] == "2023-04-18"), "{listed:?}");
+
+    let mut store = Store::open(&day.db).unwrap();
+    store
+        .mark_post_exam_checked(SITTING, &day.students[0], &day.chief, at(14, 0))
+        .unwrap();
+    drop(store);
+    let after = dir.path().join("after");
+    export(&day.db, &after, Some(SITE));
+    let rows = read_xlsx(&after.join(post_check(SITE)))["考后核验清单"]["rows"].clone();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(text(&rows[1][0]), "还有 3 张照片须在 4 月 18 日前完成核验");
+    assert!(rows[3..].iter().all(|r| text(&r[3]) != day.students[0]));
+}
+
+#[test]
+fn two_runs_write_byte_identical_workbooks_under_the_documented_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let run = export(&day.db, &a, None);
+    let printed = String::from_utf8(run.stdout).unwrap();
+    assert!(printed.contains("2 条违规"), "{printed}");
+    export(&day.db, &b, None);
+    let mut names: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for site in [SITE, QUIET_SITE] {
+        for file in [annex5(site), day_report(site), post_check(site)] {
+            assert!(names.contains(&file), "{file} in {names:?}");
+            let (x, y) = (
+                std::fs::read(a.join(&file)).unwrap(),
+                std::fs::read(b.join(&file)).unwrap(),
+            );
+            assert!(x == y, "{file} differs between two runs");
+        }
+    }
+    assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
+}
+
+#[test]
+fn an_unknown_site_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let run = examgate(&[
+        "export",
+        "reports",
+        "--db",
+        day.db.to_str().unwrap(),
+        "--sitting",
+        SITTING,
+        "--site",
+        "无此考点",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("无此考点"));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}

@@ -1,0 +1,210 @@
+//! The day's report of a site (考试情况汇总): one row per room with what its door and its day
+//! came to — expected, admitted (of which by manual verification), manual verifications approved,
+//! rejected and still pending, refused at the door, absent (of which refused for lateness), not
+//! yet seen, in conflict, the 30-minute count check (the platform's count, the real count and
+//! their difference, or 未核对) and the proctors who signed in against those the staffing rule
+//! asks for — and a totals row; then the absence list (缺考名单) on a second sheet.
+//!
+//! Every candidate counts once: admitted + pending + rejected + refused + absent + not seen + in
+//! conflict = expected. States are the fold of each candidate's events, as the door shows them.
+
+use chrono::NaiveDateTime;
+use examgate_core::event::RefusalReason;
+use examgate_core::fold::CandidateState;
+use examgate_core::staffing::proctors_needed;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use crate::book::{Formats, column, header, printed, row, workbook};
+use crate::site_day::{RoomDay, SiteDay};
+
+/// The first sheet's name.
+pub const SHEET: &str = "考试情况汇总";
+/// The absence list's sheet.
+pub const ABSENT_SHEET: &str = "缺考名单";
+/// What the count check's cell says when the room did none.
+pub const NOT_CHECKED: &str = "未核对";
+
+const COLUMNS: [(&str, f64); 18] = [
+    ("考场", 8.0),
+    ("应到", 6.0),
+    ("已入场", 7.0),
+    ("其中人工核验", 8.0),
+    ("人工核验通过", 8.0),
+    ("人工核验不通过", 8.0),
+    ("人工核验待定", 8.0),
+    ("拒绝入场", 7.0),
+    ("缺考", 6.0),
+    ("其中迟到拒入", 8.0),
+    ("未登记", 7.0),
+    ("冲突", 6.0),
+    ("平台签到人数", 9.0),
+    ("实到人数", 8.0),
+    ("差额", 6.0),
+    ("监考到岗", 7.0),
+    ("监考应到", 7.0),
+    ("到岗监考", 20.0),
+];
+
+/// A room's counts, in the order of the numeric columns 应到 … 冲突.
+fn counts(room: &RoomDay) -> [u32; 11] {
+    let mut n = [0u32; 11];
+    n[0] = u32::try_from(room.candidates.len()).unwrap_or(u32::MAX);
+    for c in &room.candidates {
+        let slot: &[usize] = match &c.state {
+            CandidateState::Admitted { manual: false } => &[1],
+            CandidateState::Admitted { manual: true } => &[1, 2, 3],
+            CandidateState::Refused {
+                reason: RefusalReason::ManualVerificationRejected,
+            } => &[4],
+            CandidateState::PendingManualVerification => &[5],
+            CandidateState::Refused { .. } => &[6],
+            CandidateState::Absent {
+                refused_late: false,
+            } => &[7],
+            CandidateState::Absent { refused_late: true } => &[7, 8],
+            CandidateState::Expected => &[9],
+            CandidateState::Conflict { .. } => &[10],
+        };
+        for &i in slot {
+            n[i] = n[i].saturating_add(1);
+        }
+    }
+    n
+}
+
+struct Totals {
+    counts: [u32; 11],
+    platform: u32,
+    real: u32,
+    checked: bool,
+    present: u32,
+    needed: u32,
+}
+
+fn room_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    day: &SiteDay,
+    room: &RoomDay,
+    totals: &mut Totals,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(r, 0, &room.room.number, &f.cell)?;
+    let n = counts(room);
+    for (i, v) in n.iter().enumerate() {
+        sheet.write_number_with_format(r, column(i + 1)?, *v, &f.cell)?;
+        totals.counts[i] = totals.counts[i].saturating_add(*v);
+    }
+    match &room.count_check {
+        Some(c) => {
+            sheet.write_number_with_format(r, 12, c.platform_count, &f.cell)?;
+            sheet.write_number_with_format(r, 13, c.real_count, &f.cell)?;
+            // i64 → f64 is exact for any count a room can have.
+            sheet.write_number_with_format(r, 14, c.discrepancy() as f64, &f.cell)?;
+            totals.platform = totals.platform.saturating_add(c.platform_count);
+            totals.real = totals.real.saturating_add(c.real_count);
+            totals.checked = true;
+        }
+        None => {
+            sheet.write_string_with_format(r, 12, NOT_CHECKED, &f.cell)?;
+            sheet.write_blank(r, 13, &f.cell)?;
+            sheet.write_blank(r, 14, &f.cell)?;
+        }
+    }
+    let present = u32::try_from(room.proctors.len()).unwrap_or(u32::MAX);
+    let needed = proctors_needed(room.room.seats.unwrap_or(n[0]));
+    let names: Vec<String> = room.proctors.iter().map(|p| day.name_of(p)).collect();
+    sheet.write_number_with_format(r, 15, present, &f.cell)?;
+    sheet.write_number_with_format(r, 16, needed, &f.cell)?;
+    sheet.write_string_with_format(r, 17, names.join("、"), &f.cell)?;
+    totals.present = totals.present.saturating_add(present);
+    totals.needed = totals.needed.saturating_add(needed);
+    Ok(())
+}
+
+fn totals_row(sheet: &mut Worksheet, r: u32, t: &Totals, f: &Formats) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(r, 0, "合计", &f.head)?;
+    for (i, v) in t.counts.iter().enumerate() {
+        sheet.write_number_with_format(r, column(i + 1)?, *v, &f.head)?;
+    }
+    if t.checked {
+        sheet.write_number_with_format(r, 12, t.platform, &f.head)?;
+        sheet.write_number_with_format(r, 13, t.real, &f.head)?;
+        let diff = i64::from(t.real) - i64::from(t.platform);
+        sheet.write_number_with_format(r, 14, diff as f64, &f.head)?;
+    } else {
+        sheet.write_string_with_format(r, 12, NOT_CHECKED, &f.head)?;
+        sheet.write_blank(r, 13, &f.head)?;
+        sheet.write_blank(r, 14, &f.head)?;
+    }
+    sheet.write_number_with_format(r, 15, t.present, &f.head)?;
+    sheet.write_number_with_format(r, 16, t.needed, &f.head)?;
+    sheet.write_blank(r, 17, &f.head)?;
+    Ok(())
+}
+
+const ABSENT_COLUMNS: [(&str, f64); 6] = [
+    ("序号", 6.0),
+    ("考场", 8.0),
+    ("座位号", 8.0),
+    ("学号", 16.0),
+    ("姓名", 12.0),
+    ("缺考情况", 14.0),
+];
+
+fn absence_list(sheet: &mut Worksheet, day: &SiteDay, f: &Formats) -> Result<(), XlsxError> {
+    let title = format!("{}缺考名单", day.heading());
+    printed(sheet, ABSENT_SHEET, &title, 6, 1, false, f)?;
+    header(sheet, 1, &ABSENT_COLUMNS, f)?;
+    let absent = day.rooms.iter().flat_map(|room| {
+        room.candidates.iter().filter_map(move |c| match c.state {
+            CandidateState::Absent { refused_late } => Some((room, c, refused_late)),
+            _ => None,
+        })
+    });
+    let mut r = 2;
+    for (i, (room, c, late)) in absent.enumerate() {
+        let cells = [
+            (i + 1).to_string(),
+            room.room.number.clone(),
+            c.seat.to_string(),
+            c.student_number.clone(),
+            c.name.clone(),
+            if late { "迟到拒入" } else { "未到考" }.to_string(),
+        ];
+        for (col, text) in cells.iter().enumerate() {
+            sheet.write_string_with_format(r, column(col)?, text, &f.cell)?;
+        }
+        r = row(i + 3)?;
+    }
+    if r == 2 {
+        sheet.merge_range(2, 0, 2, 5, "无缺考", &f.head)?;
+    }
+    Ok(())
+}
+
+/// The workbook's bytes for `day`, created at `time`: the rooms' sheet and the absence list.
+pub fn day_report_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, XlsxError> {
+    let title = format!("{}考试情况汇总", day.heading());
+    let mut book = workbook(&title, time)?;
+    let f = Formats::new();
+    let sheet = book.add_worksheet();
+    printed(sheet, SHEET, &title, 18, 1, true, &f)?;
+    header(sheet, 1, &COLUMNS, &f)?;
+    let mut totals = Totals {
+        counts: [0; 11],
+        platform: 0,
+        real: 0,
+        checked: false,
+        present: 0,
+        needed: 0,
+    };
+    let mut r = 2;
+    for (i, room) in day.rooms.iter().enumerate() {
+        room_row(sheet, r, day, room, &mut totals, &f)?;
+        r = row(i + 3)?;
+    }
+    totals_row(sheet, r, &totals, &f)?;
+    absence_list(book.add_worksheet(), day, &f)?;
+    book.save_to_buffer()
+}
