@@ -8,7 +8,7 @@
 use chrono::NaiveDateTime;
 use rust_xlsxwriter::XlsxError;
 
-use crate::book::{Formats, column, header, printed, row, workbook};
+use crate::book::{Formats, cell_text, column, header, printed, row, workbook};
 use crate::site_day::SiteDay;
 
 /// The sheet's name.
@@ -61,7 +61,7 @@ pub fn annex5_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, XlsxEr
             String::new(),
         ];
         for (c, text) in cells.iter().enumerate() {
-            sheet.write_string_with_format(r, column(c)?, text, &f.cell)?;
+            sheet.write_string_with_format(r, column(c)?, cell_text(text), &f.cell)?;
         }
         r = row(i + 3)?;
     }

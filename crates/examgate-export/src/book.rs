@@ -99,6 +99,18 @@ pub fn header(
     Ok(())
 }
 
+/// The most characters a cell holds (Excel's limit is 32,767).
+pub const MAX_CELL: usize = 32_000;
+
+/// `text` as a cell can hold it: cut at [`MAX_CELL`] characters with "…", so one overlong
+/// violation text typed at a door cannot stop the site's report from being written.
+pub fn cell_text(text: &str) -> String {
+    match text.char_indices().nth(MAX_CELL) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// A column index as the writer takes it.
 pub fn column(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
@@ -120,4 +132,18 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf,
     tmp.as_file().sync_all()?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overlong_text_is_cut_to_what_a_cell_holds() {
+        let long = "夹".repeat(40_000);
+        let cut = cell_text(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(cell_text("夹带"), "夹带");
+    }
 }
