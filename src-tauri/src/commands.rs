@@ -8,6 +8,7 @@
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
+use examgate_door::PostExamChecks;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
 use examgate_door::{EnrollView, ServerView, SiteOverview, SyncView};
@@ -240,6 +241,23 @@ pub async fn sync_now(door: State<'_, Door>) -> R<SyncView> {
 #[tauri::command]
 pub fn site_overview(door: State<'_, Door>, sitting: String) -> R<SiteOverview> {
     door.site_overview(&sitting)
+}
+
+/// The chief examiner's post-exam check (考后核验): the site's entry photos still to check on the
+/// platform, with the sitting's deadline.
+#[tauri::command]
+pub fn post_exam_checks(door: State<'_, Door>, sitting: String) -> R<PostExamChecks> {
+    door.post_exam_checks(&sitting)
+}
+
+/// The chief examiner marks one entry photo checked (已核验); the list after it.
+#[tauri::command]
+pub fn mark_post_exam_checked(
+    door: State<'_, Door>,
+    sitting: String,
+    student: String,
+) -> R<PostExamChecks> {
+    door.mark_post_exam_checked(&sitting, &student)
 }
 
 /// The stamped photo of a pending verification as raw bytes: this device's own, else fetched

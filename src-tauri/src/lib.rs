@@ -57,6 +57,8 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::sync_status,
             commands::sync_now,
             commands::site_overview,
+            commands::post_exam_checks,
+            commands::mark_post_exam_checked,
             commands::pending_photo,
         ])
 }

@@ -138,6 +138,26 @@ export type PhotoTarget = { sitting: string, student: string,
  */
 actor: string, source: PhotoSource, };
 
+export type PhotoToCheck = { room: string, seat: number, student_number: string, name: string, 
+/**
+ * Admitted by an approved manual verification (else by face recognition).
+ */
+manual: boolean, 
+/**
+ * The manual verification's emergency photo file.
+ */
+photo_file: string | null, };
+
+export type PostExamChecks = { sitting: string, site: string, 
+/**
+ * The last day, `YYYY-MM-DD` (three days after the sitting).
+ */
+deadline: string, deadline_month: number, deadline_day: number, 
+/**
+ * By room and seat.
+ */
+remaining: Array<PhotoToCheck>, };
+
 export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
 
 export type Role = "proctor" | "chief-examiner";

@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -36,6 +36,8 @@ export const COMMANDS = [
   "sync_status",
   "sync_now",
   "site_overview",
+  "post_exam_checks",
+  "mark_post_exam_checked",
   "pending_photo",
 ] as const;
 
@@ -184,6 +186,17 @@ export function syncNow(): Promise<SyncView> {
  * manual verifications waiting with who vouched and when, and the conflicts between devices. */
 export function siteOverview(sitting: string): Promise<SiteOverview> {
   return invoke<SiteOverview>("site_overview", { sitting });
+}
+
+/** The chief examiner's post-exam check (考后核验): the site's entry photos still to check on the
+ * platform, with the sitting's deadline. */
+export function postExamChecks(sitting: string): Promise<PostExamChecks> {
+  return invoke<PostExamChecks>("post_exam_checks", { sitting });
+}
+
+/** The chief examiner marks one entry photo checked (已核验); the list after it. */
+export function markPostExamChecked(sitting: string, student: string): Promise<PostExamChecks> {
+  return invoke<PostExamChecks>("mark_post_exam_checked", { sitting, student });
 }
 
 /** The stamped photo of a pending verification as raw bytes: this device's own, else fetched

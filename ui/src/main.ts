@@ -17,6 +17,7 @@ import { initTally } from "./screens/tally";
 import { initSettings } from "./screens/settings";
 import { currentServer, initConnect, refreshServer } from "./screens/connect";
 import { initChief } from "./screens/chief";
+import { initPostCheck } from "./screens/postcheck";
 import { firstScreen } from "./chief";
 
 /** The Tauri event Rust emits when the background sync merged other devices' events
@@ -38,6 +39,7 @@ async function boot(): Promise<void> {
   initConnect();
   initSync();
   initChief();
+  initPostCheck();
   if (inApp()) void listen(STORE_CHANGED, () => emit("changed"));
   for (const tab of document.querySelectorAll<HTMLButtonElement>(".tab")) {
     tab.addEventListener("click", () => go(tab.dataset.screen as Screen));

@@ -16,8 +16,8 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, CandidateCard, ClockAuthority, ClockReading, EnrollView, ErrorCode,
-    IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, RoomCounts, ServerView,
-    SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
+    IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks,
+    RoomCounts, ServerView, SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -51,6 +51,8 @@ pub fn typescript() -> String {
         decl::<PhotoRef>(&cfg),
         decl::<PhotoSource>(&cfg),
         decl::<PhotoTarget>(&cfg),
+        decl::<PhotoToCheck>(&cfg),
+        decl::<PostExamChecks>(&cfg),
         decl::<RefusalReason>(&cfg),
         decl::<Role>(&cfg),
         decl::<RoomCounts>(&cfg),

@@ -14,6 +14,7 @@ mod error;
 mod orphans;
 mod photo;
 mod photo_request;
+mod post_check;
 mod private;
 mod qr;
 mod room;
@@ -42,6 +43,7 @@ pub use error::{ErrorCode, IpcError, Result};
 /// Where a device keeps a sitting's photos (`photos/<folder>/`): `examgate export archive` reads them.
 pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
+pub use post_check::{PhotoToCheck, PostExamChecks};
 pub use server::{ClockReading, EnrollView, ServerView};
 pub use sync::{
     CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, UploadProgress, sync_state_of,
