@@ -6,241 +6,15 @@
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod reports_fixture;
 
-use chrono::{DateTime, FixedOffset, TimeZone};
-use examgate_core::door::DoorAct;
-use examgate_core::event::{PhotoRef, PhotoSource, RefusalReason, Violation, ViolationCategory};
-use examgate_core::model::Role;
-use examgate_core::timeline::CHINA_OFFSET;
+use examgate_core::event::ViolationCategory;
 use examgate_store::Store;
+use reports_fixture::{
+    QUIET_SITE, SITE, SITTING, annex5, at, day_report, examgate, export, post_check, read_xlsx,
+    recorded_day, text, violation,
+};
 use serde_json::Value;
-
-const SITTING: &str = "2023春 第一次";
-const SITE: &str = "襄阳电大校本部";
-const QUIET_SITE: &str = "宜昌电大校本部";
-
-fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
-    CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()
-}
-
-/// openpyxl reads every sheet: its cells (row by row), merged ranges and print setup.
-const PY_READ: &str = r#"
-import json, sys, openpyxl
-book = openpyxl.load_workbook(sys.argv[1])
-out = {}
-for ws in book.worksheets:
-    ps = ws.page_setup
-    out[ws.title] = {
-        "rows": [[c for c in row] for row in ws.iter_rows(values_only=True)],
-        "merged": sorted(str(m) for m in ws.merged_cells.ranges),
-        "paper": int(ps.paperSize) if ps.paperSize is not None else None,
-        "orientation": ps.orientation,
-        # An absent fitToWidth is 1 (ECMA-376's default): the writer leaves it out.
-        "fit_width": 1 if ps.fitToWidth is None else int(ps.fitToWidth),
-        "fit_height": None if ps.fitToHeight is None else int(ps.fitToHeight),
-        "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
-    }
-print(json.dumps(out, ensure_ascii=False, default=str))
-"#;
-
-fn read_xlsx(path: &Path) -> Value {
-    let out = Command::new("/usr/bin/python3")
-        .args(["-c", PY_READ, path.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn examgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_examgate"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn export(db: &Path, out: &Path, site: Option<&str>) -> Output {
-    std::fs::create_dir_all(out).unwrap();
-    let mut args = vec![
-        "export",
-        "reports",
-        "--db",
-        db.to_str().unwrap(),
-        "--sitting",
-        SITTING,
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    if let Some(site) = site {
-        args.extend(["--site", site]);
-    }
-    let run = examgate(&args);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    run
-}
-
-fn vouch(student: &str) -> DoorAct {
-    DoorAct::Vouch {
-        photo: PhotoRef {
-            file: format!("{student}.jpg"),
-            sha256: "ab".repeat(32),
-            public_key: "cd".repeat(32),
-            signature: "ef".repeat(64),
-            source: PhotoSource::Camera,
-        },
-    }
-}
-
-fn violation(
-    category: ViolationCategory,
-    what: &str,
-    proctors: &[String],
-    marked: bool,
-) -> Violation {
-    Violation {
-        category,
-        what: what.into(),
-        at: at(9, 45),
-        proctors: proctors.to_vec(),
-        platform_marked: marked,
-    }
-}
-
-struct Day {
-    db: PathBuf,
-    students: Vec<String>,
-    chief: String,
-    proctor_names: Vec<String>,
-}
-
-/// Room 01 of the site: s0–s2 admitted, s3 approved, s4 rejected, s5 pending, s6 refused, s7
-/// refused late, s8 marked absent, the rest not seen; a count check of 3 on the platform
-/// against 4 admitted; both proctors signed in; a violation of s0 edited and ticked, and one of
-/// s1.
-fn recorded_day(dir: &Path) -> Day {
-    let db = dir.join("door.db");
-    let mut store = Store::open(&db).unwrap();
-    examgate_demo::load(&mut store).unwrap();
-    let staff = store.staff(SITE, Some("01")).unwrap();
-    let proctors: Vec<_> = staff.iter().filter(|s| s.room.is_some()).collect();
-    let p = proctors[0].id.clone();
-    let chief = staff
-        .iter()
-        .find(|s| s.role == Role::ChiefExaminer)
-        .unwrap()
-        .id
-        .clone();
-    let s: Vec<String> = store
-        .room_candidates(SITTING, SITE, "01")
-        .unwrap()
-        .into_iter()
-        .map(|c| c.student_number)
-        .collect();
-    for who in &proctors {
-        store
-            .sign_in_proctor(SITTING, SITE, "01", &who.id, at(8, 5))
-            .unwrap();
-    }
-    for st in &s[..3] {
-        store
-            .act(SITTING, st, &p, &DoorAct::Admit, at(8, 50))
-            .unwrap();
-    }
-    for st in &s[3..6] {
-        store.act(SITTING, st, &p, &vouch(st), at(8, 52)).unwrap();
-    }
-    store
-        .act(SITTING, &s[3], &chief, &DoorAct::Approve, at(8, 55))
-        .unwrap();
-    let reject = DoorAct::Reject {
-        note: "不是本人".into(),
-    };
-    store
-        .act(SITTING, &s[4], &chief, &reject, at(8, 56))
-        .unwrap();
-    let refuse = DoorAct::Refuse {
-        reason: RefusalReason::DocumentMismatch,
-    };
-    store.act(SITTING, &s[6], &p, &refuse, at(8, 57)).unwrap();
-    let late = store
-        .act(SITTING, &s[7], &p, &DoorAct::Admit, at(9, 40))
-        .unwrap();
-    assert_eq!(
-        late.state,
-        examgate_core::fold::CandidateState::Absent { refused_late: true }
-    );
-    store
-        .act(SITTING, &s[8], &p, &DoorAct::MarkAbsent, at(9, 31))
-        .unwrap();
-    store
-        .record_count_check(SITTING, SITE, "01", &p, 3, at(9, 31))
-        .unwrap();
-    let ids: Vec<String> = proctors.iter().map(|s| s.id.clone()).collect();
-    let first = store
-        .record_violation(
-            SITTING,
-            &s[0],
-            &p,
-            violation(ViolationCategory::Cheating, "夹带", &ids, false),
-            None,
-            at(9, 46),
-        )
-        .unwrap();
-    store
-        .record_violation(
-            SITTING,
-            &s[0],
-            &p,
-            violation(ViolationCategory::Cheating, "夹带纸条", &ids, true),
-            Some(first.id),
-            at(9, 50),
-        )
-        .unwrap();
-    store
-        .record_violation(
-            SITTING,
-            &s[1],
-            &p,
-            violation(ViolationCategory::Disturbance, "大声喧哗", &ids[..1], false),
-            None,
-            at(9, 51),
-        )
-        .unwrap();
-    Day {
-        db,
-        students: s,
-        chief,
-        proctor_names: proctors.iter().map(|s| s.name.clone()).collect(),
-    }
-}
-
-fn annex5(site: &str) -> String {
-    format!("{site}违规考生信息汇总表.xlsx")
-}
-fn day_report(site: &str) -> String {
-    format!("{site}考试情况汇总.xlsx")
-}
-fn post_check(site: &str) -> String {
-    format!("{site}考后核验清单.xlsx")
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
 
 #[test]
 fn annex_5_lists_each_violation_as_last_edited_with_the_rosters_names_and_no_id_number() {
@@ -289,14 +63,48 @@ fn annex_5_lists_each_violation_as_last_edited_with_the_rosters_names_and_no_id_
     let all = serde_json::to_string(rows).unwrap();
     assert!(!all.contains("本次考试无违规"));
     assert!(all.contains("考点（盖章）") && all.contains("主考签字") && all.contains("日期"));
-    // No ID number of the site's candidates is printed anywhere.
+    // No ID number of the site's candidates is printed anywhere, in any of the three files.
     let store = Store::open(&day.db).unwrap();
+    let printed: Vec<String> = [annex5(SITE), day_report(SITE), post_check(SITE)]
+        .iter()
+        .map(|f| read_xlsx(&out.join(f)).to_string())
+        .collect();
     for c in store.room_candidates(SITTING, SITE, "01").unwrap() {
-        assert!(
-            !all.contains(&c.document_number),
-            "an ID number was printed"
-        );
+        for text in &printed {
+            assert!(
+                !text.contains(&c.document_number),
+                "an ID number was printed"
+            );
+        }
     }
+}
+
+#[test]
+fn a_violation_text_longer_than_a_cell_holds_is_cut_and_the_summary_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let mut store = Store::open(&day.db).unwrap();
+    let proctor = store
+        .staff(SITE, Some("01"))
+        .unwrap()
+        .into_iter()
+        .find(|s| s.room.is_some())
+        .unwrap()
+        .id;
+    let long = "夹".repeat(40_000);
+    let named = vec![proctor.clone()];
+    let kind = violation(ViolationCategory::Other, &long, &named, false);
+    store
+        .record_violation(SITTING, &day.students[2], &proctor, kind, None, at(10, 0))
+        .unwrap();
+    drop(store);
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(SITE));
+    let book = read_xlsx(&out.join(annex5(SITE)));
+    let rows = book["违规考生信息汇总表"]["rows"].as_array().unwrap();
+    let what = text(&rows[4][6]);
+    assert_eq!(what.chars().count(), 32_001);
+    assert!(what.ends_with('…'));
 }
 
 #[test]
@@ -323,6 +131,9 @@ fn every_workbook_prints_on_a4_fitted_to_the_page_width() {
     for file in [annex5(SITE), day_report(SITE), post_check(SITE)] {
         let book = read_xlsx(&out.join(&file));
         for (name, sheet) in book.as_object().unwrap() {
+            if name == "created" {
+                continue;
+            }
             assert_eq!(sheet["paper"], 9, "{file} {name}: A4");
             assert_eq!(sheet["fit_to_page"], true, "{file} {name}");
             assert_eq!(sheet["fit_width"], 1, "{file} {name}");
@@ -465,6 +276,9 @@ fn two_runs_write_byte_identical_workbooks_under_the_documented_names() {
                 std::fs::read(b.join(&file)).unwrap(),
             );
             assert!(x == y, "{file} differs between two runs");
+            // Created at the sitting's start, never at the wall clock's time.
+            let created = read_xlsx(&a.join(&file))["created"].clone();
+            assert_eq!(created, "2023-04-15 09:00:00", "{file}");
         }
     }
     assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
