@@ -85,6 +85,12 @@ pub struct ArchiveArgs {
     /// untrusted goes in with what signature it has; a candidate in conflict gets a row.
     #[arg(long)]
     allow_incomplete: bool,
+    /// Trust these device keys instead of the database's own list (`examgate export keys`): a
+    /// key file in the form `examgate verify --trust` reads, or one key in hex. Repeatable. For a
+    /// database whose devices' keys it does not hold, e.g. the played demo's
+    /// (`demo-device-keys.txt`).
+    #[arg(long, value_name = "KEYS")]
+    trust: Vec<String>,
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -141,6 +147,10 @@ fn archive(args: &ArchiveArgs) -> anyhow::Result<ExitCode> {
         allow_incomplete: args.allow_incomplete,
         force_zip64: false,
     };
+    let mut given = Vec::new();
+    for spec in &args.trust {
+        given.extend(crate::verify::trusted(spec)?);
+    }
     let mut refused = false;
     for site in &plans {
         let scope = match source {
@@ -150,6 +160,8 @@ fn archive(args: &ArchiveArgs) -> anyhow::Result<ExitCode> {
         // A site without photos needs no keys (a device that never took one has none).
         let trusted = if site.entries.is_empty() {
             Vec::new()
+        } else if !args.trust.is_empty() {
+            given.clone()
         } else {
             source.trusted(&store, scope)?
         };

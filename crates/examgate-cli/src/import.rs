@@ -132,7 +132,7 @@ fn print_report(report: &ImportReport) {
     }
 }
 
-pub fn demo(db: &Path, write_files: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn demo(db: &Path, write_files: Option<&Path>, play: bool) -> anyhow::Result<ExitCode> {
     if let Some(dir) = write_files {
         std::fs::create_dir_all(dir)?;
         for f in examgate_demo::files() {
@@ -145,6 +145,9 @@ pub fn demo(db: &Path, write_files: Option<&Path>) -> anyhow::Result<ExitCode> {
         Ok(report) => {
             print_report(&report);
             println!("演示考试已写入 demo exam written to {}", db.display());
+            if play {
+                play_day(db, &mut store)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(StoreError::Import(errors)) => {
@@ -158,4 +161,25 @@ pub fn demo(db: &Path, write_files: Option<&Path>) -> anyhow::Result<ExitCode> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `--play`: the day played on devices in a temporary folder beside the database, removed after.
+fn play_day(db: &Path, store: &mut Store) -> anyhow::Result<()> {
+    let beside = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let work = tempfile::Builder::new()
+        .prefix(".demo-devices-")
+        .tempdir_in(beside)
+        .with_context(|| format!("cannot make a folder in {}", beside.display()))?;
+    let played = crate::play::play(db, store, work.path())?;
+    println!(
+        "演示日已完成 (the day was played): {} 台设备 (devices)、{} 条事件 (events)、{} 张照片 (photos)；设备公钥 (device keys): {}",
+        played.devices,
+        played.events,
+        played.photos,
+        played.keys.display()
+    );
+    Ok(())
 }

@@ -16,6 +16,8 @@ mod photo;
 mod photo_bench;
 mod pin;
 mod pin_bench;
+mod play;
+mod play_devices;
 mod serve;
 mod serve_pin;
 mod sync;
@@ -55,6 +57,13 @@ enum Command {
         /// Also write the demo's CSV files into this folder, as examples of what to import.
         #[arg(long)]
         write_files: Option<PathBuf>,
+        /// Also play out the first sitting's day: two door devices per room and a chief
+        /// examiner's phone per site admit, vouch with stamped and signed photos, approve and
+        /// reject, refuse latecomers, mark absences, run the count check and record violations;
+        /// their events and photos land in this database and `photos/` beside it, their keys in
+        /// `demo-device-keys.txt` (for `--trust`).
+        #[arg(long)]
+        play: bool,
     },
     /// Chief examiners' PINs on a door device.
     #[command(subcommand)]
@@ -101,7 +110,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => import::run(args),
         Command::CheckId(args) => check_id::run(args),
-        Command::Demo { db, write_files } => import::demo(&db, write_files.as_deref()),
+        Command::Demo {
+            db,
+            write_files,
+            play,
+        } => import::demo(&db, write_files.as_deref(), play),
         Command::Bench(args) => bench::run(args),
         Command::Pin(PinCommand::Set(args)) => pin::set(args),
         Command::Pin(PinCommand::Bench(args)) => pin_bench::run(&args),

@@ -38,7 +38,7 @@ pub struct Args {
     trust: Vec<String>,
 }
 
-fn trusted(spec: &str) -> anyhow::Result<Vec<PublicKey>> {
+pub(crate) fn trusted(spec: &str) -> anyhow::Result<Vec<PublicKey>> {
     let path = Path::new(spec);
     if !path.exists()
         && let Ok(key) = spec.parse::<PublicKey>()

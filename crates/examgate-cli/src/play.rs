@@ -1,0 +1,335 @@
+//! `examgate demo --play`: the demo exam's first sitting played out, so every export and every
+//! screen has a realistic day to show. Each room has two door devices and each site a chief
+//! examiner's phone, all real stores with their own keys (see [`crate::play_devices`]):
+//!
+//! - 08:05 the room's proctors sign in, split between the two doors;
+//! - 08:30–08:58 most candidates are admitted, seats alternating between the doors; two per room
+//!   fail face recognition and are vouched for with a stamped, signed photo; in the second room
+//!   of each site one is refused for documents that do not match;
+//! - 09:10 the doors sync with the chief, who approves the vouches (in each site's first room
+//!   rejects one);
+//! - 09:30 the count check: the platform counted everyone admitted except those who passed only
+//!   by manual verification, and each of them gets the count check's photo;
+//! - 09:31 one latecomer per room is refused; 09:32 the rest are marked absent;
+//! - 09:50 a violation in two rooms, one edited on the other door to tick "marked on the
+//!   platform".
+//!
+//! At the end every device's signed events go into the target database (as into a site server)
+//! and every photo with its signature into `photos/<sitting folder>/` beside it; the devices'
+//! keys are written to `demo-device-keys.txt` for `--trust`. The day is fixed: the same seed gives
+//! the same acts (ids, keys and so the bytes of photos differ between runs).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset, TimeZone};
+use examgate_core::door::DoorAct;
+use examgate_core::event::{RefusalReason, Violation, ViolationCategory};
+use examgate_core::fold::CandidateState;
+use examgate_core::model::Role;
+use examgate_core::timeline::CHINA_OFFSET;
+use examgate_photo::StampFont;
+use examgate_store::Store;
+
+use crate::play_devices::{Device, Trust, pass, picture};
+
+/// The sitting played.
+pub const SITTING: &str = "2023春 第一次";
+/// The keys of the played devices, beside the database.
+pub const KEYS_FILE: &str = "demo-device-keys.txt";
+
+/// What the day recorded.
+#[derive(Debug, Default)]
+pub struct Played {
+    pub devices: usize,
+    pub events: usize,
+    pub photos: usize,
+    pub keys: PathBuf,
+}
+
+fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
+    CHINA_OFFSET
+        .with_ymd_and_hms(2023, 4, 15, h, m, 0)
+        .single()
+        .unwrap_or_else(|| CHINA_OFFSET.timestamp_opt(0, 0).unwrap())
+}
+
+/// One room's day on its two doors.
+struct Room {
+    site: String,
+    number: String,
+    index: usize,
+    doors: [Device; 2],
+    proctors: Vec<String>,
+    /// Those vouched for, by student number.
+    vouched: Vec<String>,
+}
+
+/// Plays the day into `target` (the demo exam already loaded), with the devices' folders under
+/// `work` and the photos under `photos/` beside the target database `db`.
+pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played> {
+    let folder = examgate_door::photo_folder_name(SITTING);
+    let mut font: Option<StampFont> = None;
+    let mut played = Played::default();
+    let mut all: Vec<Device> = Vec::new();
+    for site in target.sites()? {
+        let chief_id = target
+            .staff(&site.name, None)?
+            .into_iter()
+            .find(|s| s.role == Role::ChiefExaminer)
+            .context("the demo site has no chief examiner")?
+            .id;
+        let mut chief = Device::open(&work.join(format!("{}-chief", site.name)), "主考")?;
+        let mut rooms = Vec::new();
+        for (index, room) in target.rooms(SITTING, &site.name)?.into_iter().enumerate() {
+            let doors = [
+                Device::open(
+                    &work.join(format!("{}-{}-A", site.name, room.number)),
+                    &format!("{} 考场 {} 门口 A", site.name, room.number),
+                )?,
+                Device::open(
+                    &work.join(format!("{}-{}-B", site.name, room.number)),
+                    &format!("{} 考场 {} 门口 B", site.name, room.number),
+                )?,
+            ];
+            let proctors = target
+                .staff(&site.name, Some(&room.number))?
+                .into_iter()
+                .filter(|s| s.role == Role::Proctor && s.room.is_some())
+                .map(|s| s.id)
+                .collect();
+            let mut r = Room {
+                site: site.name.clone(),
+                number: room.number,
+                index,
+                doors,
+                proctors,
+                vouched: Vec::new(),
+            };
+            morning(&mut r, &folder, &mut font)?;
+            rooms.push(r);
+        }
+        // 09:10: the doors sync; the chief decides; the decisions reach the doors.
+        let mut devices: Vec<&Device> = vec![&chief];
+        devices.extend(rooms.iter().flat_map(|r| r.doors.iter()));
+        let trust = Trust::of(&devices)?;
+        for r in &mut rooms {
+            for d in &mut r.doors {
+                pass(d, &mut chief, &trust, at(9, 10))?;
+            }
+        }
+        for r in &rooms {
+            for (i, student) in r.vouched.iter().enumerate() {
+                let act = if r.index == 0 && i == 1 {
+                    DoorAct::Reject {
+                        note:
+                            "合影中的考生与报名照片不像，请核实 (not like the registration photo)"
+                                .into(),
+                    }
+                } else {
+                    DoorAct::Approve
+                };
+                chief
+                    .store
+                    .act(SITTING, student, &chief_id, &act, at(9, 12))?;
+            }
+        }
+        for r in &mut rooms {
+            let [a, b] = &mut r.doors;
+            pass(&mut chief, a, &trust, at(9, 15))?;
+            pass(&mut chief, b, &trust, at(9, 15))?;
+            pass(b, a, &trust, at(9, 15))?;
+            pass(a, b, &trust, at(9, 15))?;
+            afternoon(r, &folder, &mut font, &trust)?;
+        }
+        all.push(chief);
+        all.extend(rooms.into_iter().flat_map(|r| r.doors));
+    }
+    // Everything reaches the target, as a site server would hold it.
+    let refs: Vec<&Device> = all.iter().collect();
+    let trust = Trust::of(&refs)?;
+    let mut keys = String::from("# examgate 演示设备公钥 (the played devices' keys)\n");
+    for d in &mut all {
+        let batch = d.signed()?;
+        played.events += batch.len();
+        target.receive(&batch, &|id| trust.key(id), at(11, 30))?;
+        played.photos += copy_photos(d.photo_root(), &data_dir(db).join("photos"))?;
+        keys.push_str(&d.trust_line()?);
+        keys.push('\n');
+    }
+    played.devices = all.len();
+    played.keys = data_dir(db).join(KEYS_FILE);
+    std::fs::write(&played.keys, keys)
+        .with_context(|| format!("cannot write {}", played.keys.display()))?;
+    Ok(played)
+}
+
+fn data_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Sign-ins, admissions, vouches with photos and a refusal, on the room's two doors.
+fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::Result<()> {
+    for (i, p) in r.proctors.iter().enumerate() {
+        r.doors[i % 2]
+            .store
+            .sign_in_proctor(SITTING, &r.site, &r.number, p, at(8, 5))?;
+    }
+    let listed = r.doors[0]
+        .store
+        .room_candidates(SITTING, &r.site, &r.number)?;
+    let n = listed.len();
+    for (i, c) in listed.iter().enumerate() {
+        // The last three never come in the morning: one latecomer and two absent.
+        if i + 3 >= n {
+            continue;
+        }
+        let door = i % 2;
+        let proctor = r.proctors[door % r.proctors.len()].clone();
+        let when = at(8, 30 + (i % 28) as u32);
+        if i == 2 || i == 5 {
+            let jpeg = picture((r.index * 100 + i) as u64 + c.seat as u64 * 7, 1280, 960)?;
+            let d = &mut r.doors[0];
+            let photo = d.photo(folder, c, when, &jpeg, font)?;
+            d.store.act(
+                SITTING,
+                &c.student_number,
+                &r.proctors[0],
+                &DoorAct::Vouch { photo },
+                when,
+            )?;
+            r.vouched.push(c.student_number.clone());
+        } else if i == 7 && r.index == 1 {
+            let act = DoorAct::Refuse {
+                reason: RefusalReason::DocumentMismatch,
+            };
+            r.doors[door]
+                .store
+                .act(SITTING, &c.student_number, &proctor, &act, when)?;
+        } else {
+            r.doors[door]
+                .store
+                .act(SITTING, &c.student_number, &proctor, &DoorAct::Admit, when)?;
+        }
+    }
+    Ok(())
+}
+
+/// The count check and its photos, the latecomer, the absences and the violations.
+fn afternoon(
+    r: &mut Room,
+    folder: &str,
+    font: &mut Option<StampFont>,
+    trust: &Trust,
+) -> anyhow::Result<()> {
+    let proctor = r.proctors[0].clone();
+    let listed = r.doors[0]
+        .store
+        .room_candidates(SITTING, &r.site, &r.number)?;
+    let admitted = listed
+        .iter()
+        .filter(|c| matches!(c.state, CandidateState::Admitted { .. }))
+        .count();
+    let manual: Vec<_> = listed
+        .iter()
+        .filter(|c| c.state == CandidateState::Admitted { manual: true })
+        .collect();
+    let platform = u32::try_from(admitted - manual.len()).unwrap_or(0);
+    let a = &mut r.doors[0];
+    a.store
+        .record_count_check(SITTING, &r.site, &r.number, &proctor, platform, at(9, 30))?;
+    for c in &manual {
+        let jpeg = picture(c.seat as u64 * 31 + r.index as u64, 1280, 960)?;
+        let photo = a.photo(folder, c, at(9, 33), &jpeg, font)?;
+        a.store
+            .record_count_check_photo(SITTING, &c.student_number, &proctor, photo, at(9, 33))?;
+    }
+    if let Some(late) = listed.last() {
+        a.store.act(
+            SITTING,
+            &late.student_number,
+            &proctor,
+            &DoorAct::Admit,
+            at(9, 31),
+        )?;
+    }
+    a.store
+        .mark_remaining_absent(SITTING, &r.site, &r.number, &proctor, at(9, 32))?;
+    if r.index == 1 {
+        return Ok(());
+    }
+    let Some(c) = listed
+        .iter()
+        .find(|c| c.state == CandidateState::Admitted { manual: false })
+    else {
+        return Ok(());
+    };
+    let cheating = r.index == 0;
+    let violation = Violation {
+        category: if cheating {
+            ViolationCategory::Cheating
+        } else {
+            ViolationCategory::Disturbance
+        },
+        what: if cheating {
+            "开考后使用手机查询答案".into()
+        } else {
+            "大声喧哗，经劝阻后停止".into()
+        },
+        at: at(9, 48),
+        proctors: r.proctors.clone(),
+        platform_marked: false,
+    };
+    let first = a.store.record_violation(
+        SITTING,
+        &c.student_number,
+        &proctor,
+        violation.clone(),
+        None,
+        at(9, 50),
+    )?;
+    if cheating {
+        // The other door ticks "marked on the platform" once it has the record.
+        let [a, b] = &mut r.doors;
+        pass(a, b, trust, at(9, 55))?;
+        let ticked = Violation {
+            platform_marked: true,
+            ..violation
+        };
+        let other = r.proctors[1 % r.proctors.len()].clone();
+        b.store.record_violation(
+            SITTING,
+            &c.student_number,
+            &other,
+            ticked,
+            Some(first.id),
+            at(10, 0),
+        )?;
+    }
+    Ok(())
+}
+
+/// Copies every photo and signature under `from/<sitting folder>/` into `to/<sitting folder>/`;
+/// returns how many photos.
+fn copy_photos(from: &Path, to: &Path) -> anyhow::Result<usize> {
+    let mut photos = 0;
+    let Ok(folders) = std::fs::read_dir(from) else {
+        return Ok(0);
+    };
+    for folder in folders {
+        let folder = folder?;
+        let into = to.join(folder.file_name());
+        examgate_photo::create_private_dir_all(&into)?;
+        for file in std::fs::read_dir(folder.path())? {
+            let file = file?;
+            let name = file.file_name();
+            std::fs::copy(file.path(), into.join(&name))
+                .with_context(|| format!("cannot copy {}", file.path().display()))?;
+            if name.to_string_lossy().ends_with(".jpg") {
+                photos += 1;
+            }
+        }
+    }
+    Ok(photos)
+}
