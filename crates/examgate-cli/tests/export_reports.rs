@@ -306,3 +306,35 @@ fn an_unknown_site_is_refused_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("无此考点"));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }
+
+#[test]
+fn the_played_out_days_reports_account_for_every_candidate_of_every_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let play = examgate(&["demo", "--db", db.to_str().unwrap(), "--play"]);
+    assert!(
+        play.status.success(),
+        "{}",
+        String::from_utf8_lossy(&play.stderr)
+    );
+    let out = dir.path().join("out");
+    export(&db, &out, None);
+    for site in [SITE, QUIET_SITE] {
+        let book = read_xlsx(&out.join(day_report(site)));
+        let rows = book["考试情况汇总"]["rows"].as_array().unwrap();
+        let total = rows.iter().find(|r| text(&r[0]) == "合计").unwrap();
+        let n = |i: usize| total[i].as_u64().unwrap();
+        // admitted + rejected + pending + refused + absent + not seen + conflict = expected.
+        assert_eq!(
+            n(2) + n(5) + n(6) + n(7) + n(8) + n(10) + n(11),
+            n(1),
+            "{site}"
+        );
+        let annex = read_xlsx(&out.join(annex5(site)));
+        let listed = annex["违规考生信息汇总表"]["rows"].as_array().unwrap()[2..]
+            .iter()
+            .take_while(|r| !text(&r[3]).is_empty())
+            .count();
+        assert!(listed > 0, "{site}: the played day records violations");
+    }
+}
