@@ -214,4 +214,25 @@ describe("a door and the chief examiner, two windows, one site server", () => {
     assert.ok((await room01.getText()).includes("1 admitted"), await room01.getText());
     await screenshot(chief, "chief-overview-en");
   });
+
+  step("the post-exam check counts the entry photo to check by 18 April, and 已核验 takes it off", async () => {
+    // Still in English: one entry photo (the approved manual verification) is left to check.
+    const line = await shown(chief, "#chief-postcheck-line");
+    await chief.waitUntil(async () => (await line.getText()).trim() === "1 photo still to check by 18 April", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: `the post-exam check line said ${await line.getText()}`,
+    });
+    await click(chief, "#lang");
+    await chief.waitUntil(async () => (await line.getText()).trim() === "还有 1 张照片须在 4 月 18 日前完成核验", {
+      timeout: UI_TIMEOUT,
+      timeoutMsg: `the post-exam check line said ${await line.getText()}`,
+    });
+    const item = await shown(chief, `#chief-postcheck-list .postcheck-item[data-student="${VOUCHED}"]`);
+    assert.ok((await item.getText()).includes(`${VOUCHED}.jpg`), await item.getText());
+    await click(chief, `.postcheck-item[data-student="${VOUCHED}"] .postcheck-mark`);
+    await attrIs(chief, "#chief-postcheck-line", "data-remaining", "0");
+    assert.equal((await line.getText()).trim(), "入场照片已全部核验（截止 4 月 18 日）");
+    await attrIs(chief, "#chief-postcheck-message", "data-kind", "ok");
+    await screenshot(chief, "chief-postcheck");
+  });
 });

@@ -12,7 +12,7 @@ import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
 import { askAgain, isChief, photoSlot, pickSitting, roomCounts, siteTotals, vouchedLine, type PhotoSlot } from "../chief";
 import { pinEntered, rejectNoteReady } from "../approval";
-import { app, on } from "../state";
+import { app, emit, on } from "../state";
 import { currentServer } from "./connect";
 import { refreshClock } from "./header";
 
@@ -353,6 +353,8 @@ async function decide(student: string, kind: "approve" | "reject"): Promise<void
     msg().dataset.state = result.state.state;
     msg().dataset.student = student;
     open = null;
+    // A decision is an act: the sync line and the post-exam check read again.
+    emit("acted");
   } catch (e) {
     const err = asIpcError(e);
     if (err.code === ErrorCode.NoPin) hasPin = false;

@@ -10,6 +10,9 @@ import { howEntered, postCheckLine } from "../postcheck";
 import { app, on } from "../state";
 import { currentServer } from "./connect";
 
+/** A fallback while the screen is open, as the overview's (a local read). */
+const POLL_MS = 15_000;
+
 let checks: PostExamChecks | null = null;
 let asked = 0;
 let busy = false;
@@ -29,7 +32,12 @@ export function initPostCheck(): void {
   on("screen", again);
   on("changed", again);
   on("server", again);
+  on("acted", again);
   on("lang", render);
+  // The overview fills the sitting selector once the sittings are read (setting its value
+  // fires no change event): read the list when the options arrive.
+  new MutationObserver(again).observe($("#chief-sitting"), { childList: true });
+  setInterval(again, POLL_MS);
 }
 
 async function refresh(): Promise<void> {
