@@ -63,6 +63,14 @@ pub enum ServerError {
     PhotoHashMismatch { expected: String },
     #[error("照片签名无效，已全部丢弃 (the photo's signature was refused; nothing was kept): {0}")]
     PhotoSignatureInvalid(String),
+    #[error(
+        "只有本考点的主考设备可以导出应急处理照片归档 (only the site's chief examiner's device may export its photo archive)"
+    )]
+    NotChief,
+    #[error(
+        "服务器正在生成另一份归档，请稍后重试 (another archive is being made: try again shortly)"
+    )]
+    ExportBusy,
     #[error("该接口不接受此方法 (this route does not take this method)")]
     MethodNotAllowed,
     #[error("一批最多 {max} 条事件 (a batch carries at most {max} events)")]
@@ -111,6 +119,8 @@ impl ServerError {
             ServerError::PhotoHashMismatch { .. } => ErrorCode::PhotoHashMismatch,
             ServerError::PhotoSignatureInvalid(_) => ErrorCode::PhotoSignatureInvalid,
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ServerError::NotChief => ErrorCode::NotChief,
+            ServerError::ExportBusy => ErrorCode::ExportBusy,
             ServerError::Store(_)
             | ServerError::Sqlite(_)
             | ServerError::Tls(_)

@@ -93,7 +93,7 @@ impl Server {
             .set_nonblocking(true)
             .map_err(|e| ServerError::Internal(e.to_string()))?;
         let photos = PhotoDir::open(&self.dir)?;
-        let app = router(AppState::new(self.db, self.store, photos));
+        let app = router(AppState::new(self.db, self.store, photos, self.dir));
         axum_server::from_tcp_rustls(listener, tls)
             .serve(app.into_make_service())
             .await
