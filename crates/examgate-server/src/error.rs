@@ -148,6 +148,7 @@ impl IntoResponse for ServerError {
             ServerError::UploadOffsetMismatch { held, .. } => Some(*held),
             _ => None,
         };
+        let self_code = self.code();
         let body = self.body();
         let status =
             StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -157,6 +158,13 @@ impl IntoResponse for ServerError {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if matches!(self_code, ErrorCode::ExportBusy) {
+            // One archive at a time: it takes seconds to minutes, so ask again shortly.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("10"),
             );
         }
         if let Some(held) = held {

@@ -213,3 +213,57 @@ fn stream(file: std::fs::File, len: u64, name: &str) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use examgate_sync::wire::DeviceInfo;
+
+    fn chief(role: Role) -> Authed {
+        Authed(DeviceInfo {
+            device_id: uuid::Uuid::nil(),
+            name: "chief".into(),
+            site: "襄阳电大校本部".into(),
+            room: None,
+            role,
+            staff: "Z02".into(),
+        })
+    }
+
+    fn query() -> std::result::Result<Query<ArchiveQuery>, QueryRejection> {
+        Ok(Query(ArchiveQuery {
+            sitting: "2023春 第一次".into(),
+        }))
+    }
+
+    #[tokio::test]
+    async fn a_second_export_while_one_is_being_made_is_refused_busy_and_the_chief_alone_is_let_in()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let state = crate::serve::Server::open(dir.path())
+            .unwrap()
+            .into_state()
+            .unwrap();
+        let turn = state.export_turn().unwrap();
+        let busy = archive(State(state.clone()), chief(Role::Chief), query()).await;
+        assert!(matches!(busy, Err(ServerError::ExportBusy)), "{busy:?}");
+        assert_eq!(ServerError::ExportBusy.code().status(), 503);
+        // A proctor hears not_chief, busy or not: it learns nothing of the chief's exports.
+        let proctor = archive(State(state.clone()), chief(Role::Proctor), query()).await;
+        assert!(matches!(proctor, Err(ServerError::NotChief)), "{proctor:?}");
+        drop(turn);
+        // The turn is free again: the export goes on (to the empty server's unknown sitting).
+        let after = archive(State(state), chief(Role::Chief), query()).await;
+        assert!(
+            matches!(after, Err(ServerError::BadArgument(_))),
+            "{after:?}"
+        );
+        let response = ServerError::ExportBusy.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            response
+                .headers()
+                .contains_key(axum::http::header::RETRY_AFTER)
+        );
+    }
+}
