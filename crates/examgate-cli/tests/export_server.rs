@@ -265,3 +265,54 @@ fn a_refused_archive_reaches_the_screen_typed_with_each_problem_and_writes_nothi
         "nothing written"
     );
 }
+
+#[test]
+fn a_download_cut_midway_leaves_the_chosen_file_as_it_was_and_no_temporary_file() {
+    use examgate_testkit::proxy::{Fault, Proxy};
+    let site = site(false);
+    let db = site.enrolled("chief", "chief", CHIEF);
+    let out = site.tmp.path().join("U盘");
+    std::fs::create_dir(&out).unwrap();
+    let target = out.join(NAME);
+    // The archive's length, from a whole download.
+    let whole = {
+        let door = Door::open(&db).unwrap();
+        block_on(door.export_archive(SITTING, &target, |_| {}))
+            .unwrap()
+            .bytes
+    };
+    std::fs::write(&target, b"the chief's earlier copy").unwrap();
+    // From now on through a proxy that cuts every answer halfway through the archive.
+    let upstream: std::net::SocketAddr = site
+        .server
+        .url
+        .trim_start_matches("https://")
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(
+        upstream,
+        Box::new(move |_| Fault::CutToClientAfter(whole / 2)),
+    )
+    .unwrap();
+    {
+        let mut store = examgate_store::Store::open(&db).unwrap();
+        let mut l = store.server_link().unwrap().unwrap();
+        l.urls = vec![format!("https://{}", proxy.addr())];
+        store.set_server_link(&l).unwrap();
+    }
+    let door = Door::open(&db).unwrap();
+    let heard = Mutex::new(0u64);
+    let e =
+        block_on(door.export_archive(SITTING, &target, |p| *heard.lock().unwrap() = p.received))
+            .unwrap_err();
+    assert_eq!(e.code, examgate_door::ErrorCode::ServerUnreachable, "{e:?}");
+    let got = *heard.lock().unwrap();
+    assert!(got > 0 && got < whole, "cut midway: {got} of {whole}");
+    assert!(proxy.stats().cuts >= 1);
+    assert_eq!(std::fs::read(&target).unwrap(), b"the chief's earlier copy");
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [NAME], "no temporary file left beside it");
+}

@@ -30,6 +30,14 @@ pub enum ArchiveFault {
     Altered,
     /// The file could not be read.
     Unreadable,
+    /// The photo has no signature (the archive's trust checks, `examgate-export`).
+    NoSignature,
+    /// The photo's signature does not verify.
+    BadSignature,
+    /// The photo is signed by a key the site does not trust.
+    Untrusted,
+    /// The candidate's devices recorded outcomes that disagree and nobody settled them.
+    Conflict,
 }
 
 /// One photo that keeps the archive from being made.
