@@ -316,3 +316,46 @@ fn a_download_cut_midway_leaves_the_chosen_file_as_it_was_and_no_temporary_file(
         .collect();
     assert_eq!(left, [NAME], "no temporary file left beside it");
 }
+
+/// Not a rule, a measurement (`cargo test -p examgate-cli --test export_server -- --ignored
+/// --nocapture`): the archive of room 01's 25 candidates' photos (2000×1500 noise, as a camera's
+/// compress) through `GET /v1/exports/archive`
+/// against `examgate export archive` on the server's own database (the same writer, no HTTP).
+#[test]
+#[ignore = "a measurement: run it on its own"]
+fn measure_the_archive_over_https_against_the_cli_on_the_servers_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = site::site_server(dir.path());
+    let door = device(dir.path(), "door", &server, 25, 2000);
+    assert!(door.sync().status.success());
+    let db = site::door(&server, dir.path(), "chief", &server.url, "chief", CHIEF);
+    let chief = server.client().with_token(link(&db).unwrap().token);
+    let started = std::time::Instant::now();
+    let bytes = download(&chief).len();
+    let http = started.elapsed();
+    let out = dir.path().join("cli");
+    std::fs::create_dir(&out).unwrap();
+    let started = std::time::Instant::now();
+    let cli = examgate(&[
+        "export",
+        "archive",
+        "--db",
+        server.data.join("site.db").to_str().unwrap(),
+        "--sitting",
+        SITTING,
+        "--site",
+        support::site::SITE,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let local = started.elapsed();
+    assert!(cli.status.success(), "{}", text(&cli.stderr));
+    println!(
+        "[measure] {} photos, {:.1} MB: GET /v1/exports/archive {:.2} s ({:.0} MB/s), examgate export archive {:.2} s",
+        door.photos.len(),
+        bytes as f64 / 1e6,
+        http.as_secs_f64(),
+        bytes as f64 / 1e6 / http.as_secs_f64(),
+        local.as_secs_f64()
+    );
+}
