@@ -62,7 +62,8 @@ enum Made {
         (status = 401, body = ErrorBody, description = "unauthorized"),
         (status = 403, body = ErrorBody, description = "device_revoked; not_chief: not the site's chief examiner's device"),
         (status = 409, body = ArchiveRefused, description = "archive_refused: photos missing or altered, each named; no ZIP"),
-        (status = 503, body = ErrorBody, description = "export_busy: another archive is being made")))]
+        (status = 503, body = ErrorBody, headers(("Retry-After" = u32, description = "seconds")),
+            description = "export_busy: another archive is being made (one at a time per server)")))]
 pub(crate) async fn archive(
     State(state): State<AppState>,
     Authed(device): Authed,

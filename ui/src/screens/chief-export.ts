@@ -35,6 +35,9 @@ async function exportArchive(sitting: string): Promise<void> {
   render();
   const channel = new Channel<ArchiveProgress>();
   channel.onmessage = (p) => {
+    // A report that arrives after the answer (the channel and the answer are separate messages)
+    // must not turn a finished export back into a bar.
+    if (step !== "asking" && step !== "receiving") return;
     progress = p;
     step = "receiving";
     render();
