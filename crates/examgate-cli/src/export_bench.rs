@@ -1,6 +1,7 @@
 //! `examgate bench export`: the photo archive's speed and memory against `zip -0 -q` of the same
 //! files, in one run. A generated site gets N fallback photos of the given size (incompressible
-//! bytes, as a JPEG is), each named by a manual-verification event in a real database; then the
+//! bytes, as a JPEG is), each signed by the bench's device key with its `.sig.json` beside it (as
+//! the door stores them) and named by a manual-verification event in a real database; then the
 //! real `examgate export archive` and `zip -0 -q` each run under `examgate photo measure` (wall
 //! time and the child's own peak RSS), alternating, outputs removed between runs so the disk
 //! holds one archive at a time. The medians are compared: target ≤ 0.3× zip -0's time, and a
@@ -16,8 +17,8 @@ use examgate_core::door::DoorAct;
 use examgate_core::event::{PhotoRef, PhotoSource};
 use examgate_core::timeline::CHINA_OFFSET;
 use examgate_demo::{large_site, sittings};
+use examgate_photo::{DeviceKey, Metadata, sidecar_path, sign, write_photo};
 use examgate_store::{Durability, ImportOptions, Store};
-use sha2::{Digest, Sha256};
 
 use crate::measure::{Measured, median, met, ms, run_measured};
 
@@ -48,7 +49,8 @@ fn photo_bytes(seed: u64, size: usize) -> Vec<u8> {
     out
 }
 
-/// The site, its photos and their events in `dir`; the database and the photo files.
+/// The site, its photos and their events in `dir`; the database and the photo files (each photo
+/// followed by its signature file, what `zip -0` packs as the exporter does).
 fn prepare(dir: &Path, args: &Args) -> anyhow::Result<(std::path::PathBuf, String, Vec<String>)> {
     let db = dir.join("bench.db");
     let mut store = Store::open_with(&db, Durability::ProcessCrash)?;
@@ -64,18 +66,22 @@ fn prepare(dir: &Path, args: &Args) -> anyhow::Result<(std::path::PathBuf, Strin
         .with_ymd_and_hms(2023, 4, 15, 8, 45, 0)
         .single()
         .context("bench time")?;
-    let mut files = Vec::with_capacity(args.photos);
+    // The device key where the door keeps it: the export's trust list on a device's database.
+    let key = DeviceKey::load_or_create(&dir.join("device-key.pem"))?;
+    let mut files = Vec::with_capacity(args.photos * 2);
     for i in 0..args.photos {
         let student = format!("22429{i:08}");
         let bytes = photo_bytes(i as u64 + 1, args.size);
         let file = format!("{student}.jpg");
         let path = folder.join(&file);
-        std::fs::write(&path, &bytes)?;
+        let meta = Metadata::new(&student, now, "考点", "01", "地址", "1")?;
+        let signed = sign(&bytes, &meta, &key);
+        write_photo(&path, &bytes, &signed)?;
         let photo = PhotoRef {
             file,
-            sha256: hex::encode(Sha256::digest(&bytes)),
-            public_key: String::new(),
-            signature: String::new(),
+            sha256: signed.sha256.clone(),
+            public_key: signed.public_key.clone(),
+            signature: signed.signature.clone(),
             source: PhotoSource::Camera,
         };
         let actor = format!("B{:04}1", i / 30 + 1);
@@ -87,6 +93,7 @@ fn prepare(dir: &Path, args: &Args) -> anyhow::Result<(std::path::PathBuf, Strin
             now,
         )?;
         files.push(path.to_string_lossy().into_owned());
+        files.push(sidecar_path(&path).to_string_lossy().into_owned());
     }
     Ok((db, sitting.label, files))
 }

@@ -10,6 +10,7 @@ mod enroll;
 mod export;
 mod export_bench;
 mod import;
+mod keys;
 mod measure;
 mod photo;
 mod photo_bench;
@@ -66,6 +67,7 @@ enum Command {
     /// Check fallback photos against their signatures and a trust list: one line per photo
     /// (真实 authentic, 已被改动 altered, 签名设备不受信任 signer not trusted, 文件名与签名的学号不符
     /// name mismatch, 无签名文件 no signature); exit status 0 only if every photo is authentic.
+    /// `--archive FILE.zip` checks a photo archive instead (signatures and manifest inside it).
     Verify(verify::Args),
     /// Run the site server (HTTPS on port 8740), or with a subcommand manage its devices:
     /// enroll (one-time code), revoke, devices, keys (the trust list).
@@ -80,7 +82,8 @@ enum Command {
     /// Fetch the site's catalogue (rooms, seating lists, roster, registration photos) from the
     /// server this database is enrolled with, now. Exit 1 when the device refused it.
     Catalogue(catalogue::Args),
-    /// What the site office sends the provincial office: `archive`, the emergency photos.
+    /// What the site office sends the provincial office: `archive`, the emergency photos; `keys`,
+    /// the trust list their signatures are checked against.
     #[command(subcommand)]
     Export(export::Command),
 }

@@ -293,7 +293,7 @@ fn quarantine(data: &Path) -> anyhow::Result<ExitCode> {
             q.reason.code(),
             e.id,
             e.kind.name(),
-            e.candidate.as_str(),
+            e.student(),
             q.reason
         );
     }

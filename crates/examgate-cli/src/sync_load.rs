@@ -36,8 +36,10 @@ fn simulated_events(
                 exam_time: None,
                 actor: "J2101".into(),
                 sitting: sitting.into(),
-                candidate: StudentNumber::parse(&students[seq % students.len()])
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                candidate: Some(
+                    StudentNumber::parse(&students[seq % students.len()])
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                ),
                 parents: Vec::new(),
                 kind: EventKind::Redirected {
                     to_room: "02".into(),

@@ -6,6 +6,12 @@
 //! A valid signature proves only that whoever holds some key signed the photo: anyone can make a
 //! key. So without `--trust` no photo is authentic (the line says "signature valid, signer not
 //! trusted"), and a `--trust` file is read strictly (one key a line) and must hold a key.
+//!
+//! `--archive FILE.zip` checks a photo archive as `examgate export archive` writes it, without
+//! the database (examgate-export's `read`): every photo against its signature in `签名/` and the
+//! trust list, and against the manifest 清单.csv. One line per photo, then one per entry or
+//! manifest row that fails; exit 0 only when all pass, 1 when one fails, 2 when the archive
+//! cannot be checked at all (no ZIP, hostile names, duplicates, no manifest).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,8 +22,15 @@ use examgate_photo::{PublicKey, Verdict, parse_trusted, verify_file};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The photos to check; each needs its signature file `<photo>.sig.json` beside it.
-    #[arg(required = true, value_name = "FILE.jpg")]
+    #[arg(
+        required_unless_present = "archive",
+        conflicts_with = "archive",
+        value_name = "FILE.jpg"
+    )]
     files: Vec<PathBuf>,
+    /// A photo archive (`examgate export archive`) to check instead of photo files.
+    #[arg(long, value_name = "FILE.zip")]
+    archive: Option<PathBuf>,
     /// Trusted device keys: a file with one 64-hex-digit public key per line (blank lines and
     /// `#` comments allowed, anything else refused; each device prints its key with `examgate
     /// photo key`), or one key in hex. Repeatable. Without it no photo is authentic.
@@ -46,6 +59,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for spec in &args.trust {
         keys.extend(trusted(spec)?);
     }
+    if let Some(archive) = &args.archive {
+        return check_archive(archive, &keys);
+    }
     let mut all_authentic = true;
     for file in &args.files {
         match verify_file(file, &keys) {
@@ -70,4 +86,31 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn check_archive(archive: &Path, keys: &[PublicKey]) -> anyhow::Result<ExitCode> {
+    let findings = examgate_export::verify_archive(archive, keys).with_context(|| {
+        format!(
+            "{}: 无法检查归档 (cannot check the archive)",
+            archive.display()
+        )
+    })?;
+    let mut all_pass = true;
+    for f in &findings {
+        all_pass &= f.ok;
+        let hint = if !f.ok && keys.is_empty() {
+            "；未给出信任列表 --trust (no --trust list given)"
+        } else {
+            ""
+        };
+        println!("{}: {}{hint}", f.name, f.text);
+    }
+    let failed = findings.iter().filter(|f| !f.ok).count();
+    if all_pass {
+        println!("全部通过 (all pass): {} 项 (lines)", findings.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("未通过 (failed): {failed} 项 (lines)");
+        Ok(ExitCode::from(1))
+    }
 }

@@ -4,93 +4,12 @@
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 
-use examgate_testkit::camera_jpeg;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod archive_fixture;
 
-use examgate_core::door::DoorAct;
-use examgate_core::event::PhotoSource;
-use examgate_door::{Door, PhotoTarget};
+use std::path::Path;
+use std::process::Command;
 
-const SITTING: &str = "2023春 第一次";
-const SITE: &str = "襄阳电大校本部";
-const EXAM_TIME: &str = "2023-04-15T08:40:00+08:00";
-const PIN: &str = "246810";
-const ARCHIVE: &str = "襄阳电大校本部23春第一次学位英语考试应急处理照片.zip";
-
-fn examgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_examgate"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// A device with the demo exam and three fallback photos in room 01: the first candidate's
-/// approved, the second's pending, the third's rejected. Returns the database and the students.
-fn device(data: &Path) -> (PathBuf, Vec<String>) {
-    let db = data.join("door.db");
-    let door = Door::open(&db).unwrap();
-    door.load_demo().unwrap();
-    door.set_clock(SITTING, Some(EXAM_TIME), None).unwrap();
-    let staff = door.staff(SITE, Some("01")).unwrap();
-    let proctor = staff.iter().find(|s| s.room.is_some()).unwrap().id.clone();
-    let chief = staff.iter().find(|s| s.room.is_none()).unwrap().id.clone();
-    let students: Vec<String> = door
-        .tally(SITTING, SITE, "01")
-        .unwrap()
-        .expected
-        .iter()
-        .take(3)
-        .map(|c| c.student_number.clone())
-        .collect();
-    for s in &students {
-        assert_eq!(door.begin_vouch(SITTING, s, &proctor).unwrap(), None);
-        let target = PhotoTarget {
-            sitting: SITTING.into(),
-            student: s.clone(),
-            actor: proctor.clone(),
-            source: PhotoSource::Camera,
-        };
-        door.take_photo(&target, &camera_jpeg(640, 480)).unwrap();
-    }
-    door.set_pin(&chief, PIN).unwrap();
-    door.decide_with_pin(SITTING, &students[0], &chief, PIN, &DoorAct::Approve)
-        .unwrap();
-    let reject = DoorAct::Reject {
-        note: "不是本人".into(),
-    };
-    door.decide_with_pin(SITTING, &students[2], &chief, PIN, &reject)
-        .unwrap();
-    drop(door);
-    (db, students)
-}
-
-fn export(db: &Path, out: &Path, extra: &[&str]) -> Output {
-    std::fs::create_dir_all(out).unwrap();
-    let mut args = vec![
-        "export",
-        "archive",
-        "--db",
-        db.to_str().unwrap(),
-        "--sitting",
-        SITTING,
-        "--site",
-        SITE,
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    examgate(&args)
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use archive_fixture::{ARCHIVE, SITTING, device, examgate, export, files_in};
 
 /// Python reads the archive: every entry's name, method and CRC (`testzip`), and the manifest.
 const PY_CHECK: &str = r#"
@@ -150,7 +69,8 @@ fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_bac
     for s in &students {
         assert!(listing.contains(&format!("{s}.jpg")), "{listing}");
     }
-    assert!(listing.contains("4 files"), "{listing}");
+    // Three photos, their three signatures, 清单.csv and 清单.xlsx.
+    assert!(listing.contains("8 files"), "{listing}");
 
     let got = python(&zip);
     assert_eq!(got["bad"], serde_json::Value::Null, "a CRC failed");
@@ -161,9 +81,15 @@ fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_bac
     assert_eq!(got["modes"], serde_json::json!([0o100644]));
     assert_eq!(got["bom"], true);
     assert_eq!(got["crlf"], true);
-    let mut expected: Vec<String> = students.iter().map(|s| format!("{s}.jpg")).collect();
-    expected.sort();
+    let mut expected: Vec<String> = Vec::new();
+    let mut sorted = students.clone();
+    sorted.sort();
+    for s in &sorted {
+        expected.push(format!("{s}.jpg"));
+        expected.push(format!("签名/{s}.jpg.sig.json"));
+    }
     expected.push("清单.csv".into());
+    expected.push("清单.xlsx".into());
     assert_eq!(got["names"], serde_json::json!(expected));
     let rows = got["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
@@ -191,6 +117,7 @@ fn two_runs_on_the_same_data_give_byte_identical_archives() {
     let b = dir.path().join("b");
     assert!(export(&db, &a, &[]).status.success());
     assert!(export(&db, &b, &[]).status.success());
+    // The signatures and 清单.xlsx (its creation time fixed to the sitting's start) included.
     let first = std::fs::read(a.join(ARCHIVE)).unwrap();
     let second = std::fs::read(b.join(ARCHIVE)).unwrap();
     assert!(first == second, "the two archives differ");
@@ -232,7 +159,12 @@ fn a_missing_or_altered_photo_is_refused_naming_the_student_and_no_zip_is_left()
     assert_eq!(got["bad"], serde_json::Value::Null);
     assert_eq!(
         got["names"],
-        serde_json::json!([format!("{}.jpg", students[2]), "清单.csv"])
+        serde_json::json!([
+            format!("{}.jpg", students[2]),
+            format!("签名/{}.jpg.sig.json", students[2]),
+            "清单.csv",
+            "清单.xlsx"
+        ])
     );
     let rows = got["rows"].as_array().unwrap();
     let problem = |s: &str| rows.iter().find(|r| r[0] == s).unwrap()[15].clone();

@@ -123,8 +123,21 @@ fn the_sites_chief_downloads_a_zip_of_the_sites_photos_and_nothing_stays_on_the_
         format!("{}.jpg", site.student(1)),
     ];
     photos.sort();
-    assert_eq!(&names[..2], photos.as_slice(), "{names:?}");
+    let jpgs: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.ends_with(".jpg") && !n.contains('/'))
+        .collect();
+    assert_eq!(jpgs, photos, "{names:?}");
+    for p in &photos {
+        let sig = format!("签名/{p}.sig.json");
+        assert!(
+            names.contains(&sig.as_str()),
+            "the photo's signature rides along: {names:?}"
+        );
+    }
     assert!(names.contains(&"清单.csv"), "{names:?}");
+    assert!(names.contains(&"清单.xlsx"), "{names:?}");
     for (i, student) in [site.student(0), site.student(1)].iter().enumerate() {
         let bytes = &got
             .iter()
@@ -214,7 +227,11 @@ fn the_chief_screen_saves_the_archive_whole_under_the_notices_name_reporting_pro
     assert_eq!(saved.path, target.display().to_string());
     let bytes = std::fs::read(&target).unwrap();
     assert_eq!(saved.bytes, bytes.len() as u64);
-    assert_eq!(entries(&bytes).len(), 3, "two photos and the manifest");
+    assert_eq!(
+        entries(&bytes).len(),
+        6,
+        "two photos, their signatures and the manifest as CSV and XLSX"
+    );
     let heard = heard.into_inner().unwrap();
     assert_eq!(heard.first().map(|p| p.received), Some(0));
     assert_eq!(

@@ -157,7 +157,7 @@ fn an_approval_typed_offline_at_a_door_with_the_chiefs_pin_syncs_and_every_devic
 fn crafted(a: &Path, student: &str, seq: u64, proof: Option<String>) -> Event {
     let vouch = own_events(a)
         .into_iter()
-        .rfind(|e| e.candidate.as_str() == student)
+        .rfind(|e| e.student() == student)
         .unwrap();
     Event {
         id: EventId(Uuid::now_v7()),
@@ -168,7 +168,7 @@ fn crafted(a: &Path, student: &str, seq: u64, proof: Option<String>) -> Event {
         exam_time: None,
         actor: CHIEF.into(),
         sitting: SITTING.into(),
-        candidate: StudentNumber::parse(student).unwrap(),
+        candidate: Some(StudentNumber::parse(student).unwrap()),
         parents: vec![vouch.id],
         kind: EventKind::ManualVerificationApproved,
         chief_proof: proof,

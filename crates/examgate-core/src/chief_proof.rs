@@ -115,7 +115,7 @@ mod tests {
         };
         assert!(moved(&|_| {}), "the event it was made for");
         assert!(!moved(&|e| {
-            e.candidate = StudentNumber::parse("2242200000102").unwrap()
+            e.candidate = Some(StudentNumber::parse("2242200000102").unwrap())
         }));
         assert!(!moved(&|e| {
             e.kind = EventKind::ManualVerificationRejected {

@@ -160,6 +160,72 @@ pub enum EventKind {
     Redirected {
         to_room: String,
     },
+    /// Annotation: a violation recorded for the candidate (annex 4, 违规情况登记表). An edit is
+    /// another such event naming the first one in `edits`; the latest by hybrid clock counts.
+    ViolationRecorded {
+        violation: Violation,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        edits: Option<EventId>,
+    },
+    /// Annotation: the candidate + proctor photo the 30-minute count check takes of a candidate
+    /// who did not sign in on the platform (DOMAIN.md step 5), distinct from the manual
+    /// verification's photo.
+    CountCheckPhoto {
+        photo: PhotoRef,
+    },
+    /// Room act, no candidate: the 30-minute count check. `platform_count` is the platform's
+    /// face-recognition sign-in count the proctor typed; `real_count` the candidates admitted in
+    /// the room when it was done. A later check of the same room replaces it.
+    CountChecked {
+        site: String,
+        room: String,
+        platform_count: u32,
+        real_count: u32,
+    },
+    /// Room act, no candidate: the actor, a proctor, signed in as present in the room.
+    ProctorSignedIn {
+        site: String,
+        room: String,
+    },
+}
+
+/// The kinds of violation the notice names (section 七.9: 违纪、作弊、替考、扰考).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViolationCategory {
+    Discipline,
+    Cheating,
+    Impersonation,
+    Disturbance,
+    Other,
+}
+
+impl ViolationCategory {
+    /// The notice's word for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ViolationCategory::Discipline => "违纪",
+            ViolationCategory::Cheating => "作弊",
+            ViolationCategory::Impersonation => "替考",
+            ViolationCategory::Disturbance => "扰考",
+            ViolationCategory::Other => "其他",
+        }
+    }
+}
+
+/// What annex 4 records about one violation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct Violation {
+    pub category: ViolationCategory,
+    /// What happened, in the proctor's words.
+    pub what: String,
+    /// When it happened (exam time).
+    #[ts(type = "string")]
+    pub at: DateTime<FixedOffset>,
+    /// Staff numbers of the proctors present.
+    pub proctors: Vec<String>,
+    /// Whether the candidate has been marked on the platform (一平台).
+    pub platform_marked: bool,
 }
 
 impl EventKind {
@@ -180,8 +246,34 @@ impl EventKind {
                 refused_late: false,
             },
             EventKind::ConflictResolved { outcome } => outcome.clone(),
-            EventKind::Redirected { .. } => return None,
+            EventKind::Redirected { .. }
+            | EventKind::ViolationRecorded { .. }
+            | EventKind::CountCheckPhoto { .. }
+            | EventKind::CountChecked { .. }
+            | EventKind::ProctorSignedIn { .. } => return None,
         })
+    }
+
+    /// The emergency photo the act names: a manual verification's or a count check's.
+    pub fn photo(&self) -> Option<&PhotoRef> {
+        match self {
+            EventKind::ManualVerificationRequested { photo }
+            | EventKind::CountCheckPhoto { photo } => Some(photo),
+            _ => None,
+        }
+    }
+
+    /// The `kind` column values of the acts that name a photo, for SQL `IN (…)`.
+    pub const PHOTO_KINDS_SQL: &'static str =
+        "('manual-verification-requested', 'count-check-photo')";
+
+    /// The room a room act is about, as (site, room); `None` for a candidate's event.
+    pub fn room(&self) -> Option<(&str, &str)> {
+        match self {
+            EventKind::CountChecked { site, room, .. }
+            | EventKind::ProctorSignedIn { site, room } => Some((site, room)),
+            _ => None,
+        }
     }
 
     /// The stable name stored in the `kind` column.
@@ -196,7 +288,24 @@ impl EventKind {
             EventKind::MarkedAbsent => "marked-absent",
             EventKind::ConflictResolved { .. } => "conflict-resolved",
             EventKind::Redirected { .. } => "redirected",
+            EventKind::ViolationRecorded { .. } => "violation-recorded",
+            EventKind::CountCheckPhoto { .. } => "count-check-photo",
+            EventKind::CountChecked { .. } => "count-checked",
+            EventKind::ProctorSignedIn { .. } => "proctor-signed-in",
         }
+    }
+}
+
+impl Event {
+    /// The candidate's student number, or "" for a room act.
+    pub fn student(&self) -> &str {
+        self.candidate.as_ref().map_or("", StudentNumber::as_str)
+    }
+
+    /// Whether the event names what its kind is about: a candidate for a candidate's act, none
+    /// for a room act. A receiver keeps a malformed event aside.
+    pub fn well_formed(&self) -> bool {
+        self.kind.room().is_some() == self.candidate.is_none()
     }
 }
 
@@ -219,7 +328,10 @@ pub struct Event {
     pub actor: String,
     /// The sitting's label.
     pub sitting: String,
-    pub candidate: StudentNumber,
+    /// The candidate the act is about; absent for a room act ([`EventKind::room`]), and then left
+    /// out of the JSON (a candidate's event keeps its bytes: `Some` writes the bare number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<StudentNumber>,
     /// Status events of this candidate that the device had seen (its heads) when it acted.
     pub parents: Vec<EventId>,
     pub kind: EventKind,
@@ -248,6 +360,24 @@ mod tests {
         let ahead = Hlc::default().tick(5_000);
         let mine = Hlc::default().tick(1_000).observe(ahead, 1_001);
         assert!(mine > ahead);
+    }
+
+    #[test]
+    fn a_room_act_has_no_candidate_in_its_json_and_only_room_acts_may_omit_one() {
+        let body = r#"{"id":"01890000-0000-7000-8000-000000000001","device":"01890000-0000-7000-8000-000000000002","seq":1,"wall":"2023-04-15T10:30:00+08:00","hlc":1,"actor":"J2101","sitting":"2023春 第一次","parents":[],"kind":{"type":"count-checked","site":"甲","room":"01","platform_count":27,"real_count":28}}"#;
+        let e: Event = serde_json::from_str(body).unwrap();
+        assert_eq!(e.candidate, None);
+        assert!(e.well_formed());
+        assert_eq!(serde_json::to_string(&e).unwrap(), body, "bytes kept");
+        let mut admitted = e.clone();
+        admitted.kind = EventKind::Admitted;
+        assert!(
+            !admitted.well_formed(),
+            "a candidate's act needs a candidate"
+        );
+        let mut named = e;
+        named.candidate = Some(StudentNumber::parse("2242200000101").unwrap());
+        assert!(!named.well_formed(), "a room act names no candidate");
     }
 
     #[test]

@@ -124,7 +124,7 @@ mod tests {
             exam_time: None,
             actor: "P001".into(),
             sitting: "2023春 第一次".into(),
-            candidate: StudentNumber::parse("2023000000001").unwrap(),
+            candidate: Some(StudentNumber::parse("2023000000001").unwrap()),
             parents: parents
                 .iter()
                 .map(|p| EventId(Uuid::from_u128(*p)))

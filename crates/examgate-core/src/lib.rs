@@ -11,6 +11,7 @@ pub mod door;
 pub mod event;
 pub mod fold;
 pub mod model;
+pub mod room_day;
 pub mod search;
 pub mod signed;
 pub mod staffing;

@@ -105,7 +105,7 @@ pub(crate) mod tests {
             exam_time: None,
             actor: "J2101".into(),
             sitting: "2023春 第一次".into(),
-            candidate: StudentNumber::parse("2242200000101").unwrap(),
+            candidate: Some(StudentNumber::parse("2242200000101").unwrap()),
             parents: vec![EventId(Uuid::from_u128(3))],
             kind: EventKind::Refused {
                 reason: RefusalReason::Other {

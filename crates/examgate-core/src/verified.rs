@@ -146,7 +146,7 @@ mod tests {
             exam_time: None,
             actor: "J2101".into(),
             sitting: "2023春".into(),
-            candidate: StudentNumber::parse("2242200000101").unwrap(),
+            candidate: Some(StudentNumber::parse("2242200000101").unwrap()),
             parents: vec![],
             kind: EventKind::Admitted,
             chief_proof: None,

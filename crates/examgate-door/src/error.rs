@@ -71,6 +71,9 @@ error_codes! {
     UnknownSitting = "unknown-sitting",
     UnknownCandidate = "unknown-candidate",
     UnknownStaff = "unknown-staff",
+    UnknownRoom = "unknown-room",
+    /// An edit names a violation the candidate does not have.
+    UnknownViolation = "unknown-violation",
     // PINs and the chief examiner's authority.
     WeakPin = "weak-pin",
     PinAlreadySet = "pin-already-set",
@@ -200,6 +203,8 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::UnknownSitting(_) => ErrorCode::UnknownSitting,
         StoreError::UnknownCandidate(_) => ErrorCode::UnknownCandidate,
         StoreError::UnknownStaff(_) => ErrorCode::UnknownStaff,
+        StoreError::UnknownRoom { .. } => ErrorCode::UnknownRoom,
+        StoreError::UnknownViolation { .. } => ErrorCode::UnknownViolation,
         StoreError::NotChief(_) => ErrorCode::NotChiefExaminer,
         StoreError::WeakPin => ErrorCode::WeakPin,
         StoreError::PinAlreadySet(_) => ErrorCode::PinAlreadySet,
@@ -368,6 +373,14 @@ mod tests {
             StoreError::UnknownSitting(s()),
             StoreError::UnknownCandidate(s()),
             StoreError::UnknownStaff(s()),
+            StoreError::UnknownRoom {
+                site: s(),
+                room: s(),
+            },
+            StoreError::UnknownViolation {
+                student: s(),
+                id: s(),
+            },
             StoreError::NotChief(s()),
             StoreError::WeakPin,
             StoreError::PinAlreadySet(s()),

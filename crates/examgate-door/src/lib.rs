@@ -17,6 +17,7 @@ mod photo;
 mod photo_request;
 mod private;
 mod qr;
+mod room;
 mod server;
 mod sync;
 mod view;

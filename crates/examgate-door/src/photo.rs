@@ -16,12 +16,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, FixedOffset, TimeDelta};
 use examgate_core::door::DoorAct;
 use examgate_core::event::{EventKind, PhotoRef};
 use examgate_photo::{DeviceKey, FontSource, Metadata, Options, StampFont, Verdict};
 use examgate_store::import::GlyphCheck;
-use examgate_store::{DecisionTime, Store};
+use examgate_store::{DecisionTime, ListedCandidate, Store};
 
 use crate::orphans::{self, Sweep};
 use crate::photo_request::{PhotoBody, PhotoTarget};
@@ -135,7 +135,7 @@ impl PhotoDesk {
     }
 }
 
-fn photo_ref(stored: &examgate_photo::StoredPhoto, target: &PhotoTarget) -> PhotoRef {
+pub(crate) fn photo_ref(stored: &examgate_photo::StoredPhoto, target: &PhotoTarget) -> PhotoRef {
     PhotoRef {
         file: stored
             .path
@@ -252,24 +252,7 @@ impl Door {
                 store.candidate(sitting, student)?,
             )
         };
-        let signing = self.photos.key.as_ref().map_err(Clone::clone)?;
-        let meta = Metadata::new(
-            student,
-            taken_at,
-            &listed.site,
-            &listed.room,
-            &listed.room_address,
-            &listed.seat.to_string(),
-        )?;
-        let font = self.photos.font_for(&meta.stamp_text())?;
-        let stored = examgate_photo::take_photo(
-            jpeg,
-            &meta,
-            &font,
-            signing,
-            &self.photos.folder(sitting),
-            &Options::default(),
-        )?;
+        let stored = self.stamp_and_store(sitting, jpeg, taken_at, &listed)?;
         let act = DoorAct::Vouch {
             photo: photo_ref(&stored, target),
         };
@@ -290,6 +273,35 @@ impl Door {
             }
         }
         recorded
+    }
+
+    /// Stamps `jpeg` with the exam time `taken_at` and the candidate's room and seat, signs it
+    /// with this device's key and stores it in the sitting's folder.
+    pub(crate) fn stamp_and_store(
+        &self,
+        sitting: &str,
+        jpeg: &[u8],
+        taken_at: DateTime<FixedOffset>,
+        listed: &ListedCandidate,
+    ) -> Result<examgate_photo::StoredPhoto> {
+        let signing = self.photos.key.as_ref().map_err(Clone::clone)?;
+        let meta = Metadata::new(
+            &listed.student_number,
+            taken_at,
+            &listed.site,
+            &listed.room,
+            &listed.room_address,
+            &listed.seat.to_string(),
+        )?;
+        let font = self.photos.font_for(&meta.stamp_text())?;
+        Ok(examgate_photo::take_photo(
+            jpeg,
+            &meta,
+            &font,
+            signing,
+            &self.photos.folder(sitting),
+            &Options::default(),
+        )?)
     }
 
     /// The bytes of the photo the candidate's manual verification rests on, after checking they

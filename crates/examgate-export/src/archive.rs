@@ -6,7 +6,9 @@
 //! copied through one fixed buffer ([`BUFFER`]) and its SHA-256 computed on the way; a photo that
 //! is missing or whose bytes are not the ones its event names is refused (typed, naming the
 //! student and the file) or, with `allow_incomplete`, taken out again (`abort_file` rewinds) and
-//! listed. Reproducible: entries in the order given, every timestamp the one passed in (the
+//! listed. Each photo's signature file, when the [`PhotoFiles`] has one, follows its photo as
+//! `签名/<entry>.sig.json` ([`crate::trust`]), and is checked against the site's trust list when
+//! one is given. Reproducible: entries in the order given, every timestamp the one passed in (the
 //! sitting's start, never the wall clock), permissions 0644, no extra field that varies.
 
 use std::fs::File;
@@ -19,7 +21,11 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use examgate_photo::PublicKey;
+
+pub use crate::problem::{Fault, Problem};
 use crate::select::Entry;
+use crate::trust::{check_signature, read_signature, signature_entry};
 
 /// The copy buffer: the only photo bytes held in memory at a time.
 pub const BUFFER: usize = 256 * 1024;
@@ -36,6 +42,12 @@ pub fn needs_zip64(len: u64) -> bool {
 pub trait PhotoFiles {
     /// The photo's bytes and their length, or `None` when there is no such file.
     fn open(&self, photo: &PhotoRef) -> io::Result<Option<(Box<dyn Read + '_>, u64)>>;
+
+    /// The photo's signature file (`<photo>.sig.json`), or `None` when it has none. Called after
+    /// [`PhotoFiles::open`] found the photo; the default has none.
+    fn signature(&self, _photo: &PhotoRef) -> io::Result<Option<Box<dyn Read + '_>>> {
+        Ok(None)
+    }
 }
 
 /// Photo files found in the first of some folders that holds one: by the event's file name (a
@@ -56,8 +68,9 @@ fn bare(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-impl PhotoFiles for Folders {
-    fn open(&self, photo: &PhotoRef) -> io::Result<Option<(Box<dyn Read + '_>, u64)>> {
+impl Folders {
+    /// Where the photo could be, in the order looked at.
+    fn paths(&self, photo: &PhotoRef) -> Vec<PathBuf> {
         let mut paths: Vec<PathBuf> = Vec::new();
         if bare(&photo.file) {
             paths.extend(self.by_name.iter().map(|d| d.join(&photo.file)));
@@ -66,7 +79,29 @@ impl PhotoFiles for Folders {
             let file = format!("{}.jpg", photo.sha256);
             paths.extend(self.by_hash.iter().map(|d| d.join(&file)));
         }
-        for path in paths {
+        paths
+    }
+}
+
+impl PhotoFiles for Folders {
+    /// The sidecar beside the photo [`PhotoFiles::open`] finds: `<dir>/<file>.sig.json`, or the
+    /// server's `<dir>/<sha256>.jpg.sig.json`.
+    fn signature(&self, photo: &PhotoRef) -> io::Result<Option<Box<dyn Read + '_>>> {
+        for path in self.paths(photo) {
+            if !path.is_file() {
+                continue;
+            }
+            return match File::open(examgate_photo::sidecar_path(&path)) {
+                Ok(f) => Ok(Some(Box::new(f))),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(None)
+    }
+
+    fn open(&self, photo: &PhotoRef) -> io::Result<Option<(Box<dyn Read + '_>, u64)>> {
+        for path in self.paths(photo) {
             match File::open(&path) {
                 Ok(f) => {
                     let len = f.metadata()?.len();
@@ -80,32 +115,6 @@ impl PhotoFiles for Folders {
     }
 }
 
-/// What is wrong with one photo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    Missing,
-    /// The bytes' SHA-256 is not the one the event names.
-    Altered {
-        found: String,
-    },
-    Unreadable(String),
-}
-
-/// A photo the archive could not hold as its event names it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("学号 {student} 的照片 {file}：{}", match fault {
-    Fault::Missing => "文件缺失 (missing)".to_string(),
-    Fault::Altered { .. } => "内容与记录不符，已被改动 (altered: SHA-256 differs)".to_string(),
-    Fault::Unreadable(e) => format!("无法读取 (unreadable): {e}"),
-})]
-pub struct Problem {
-    pub student: String,
-    pub file: String,
-    /// The SHA-256 the event names.
-    pub sha256: String,
-    pub fault: Fault,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("照片有问题，未生成归档 (refused; --allow-incomplete exports anyway): {}", list(.0))]
@@ -116,6 +125,8 @@ pub enum ArchiveError {
     Io(#[from] io::Error),
     #[error("时间 {0} 不能写入 ZIP（1980–2107）(timestamp out of the ZIP range)")]
     Timestamp(NaiveDateTime),
+    #[error("无法生成 XLSX 清单 (cannot make the XLSX manifest): {0}")]
+    Xlsx(String),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -177,6 +188,20 @@ fn stream<W: Write + Seek>(zip: &mut ZipWriter<W>, from: &mut dyn Read) -> io::R
     Ok(hex::encode(hash.finalize()))
 }
 
+/// What an archive is checked against beyond the bytes, and what it carries beyond the photos.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks<'a> {
+    /// The site's trust list: every photo's signature must hold and be by one of these keys.
+    /// `None` checks no signature (what [`write_archive`] always did).
+    pub trusted: Option<&'a [PublicKey]>,
+    /// Problems known before writing (a room's conflicts, from the plan): they refuse the
+    /// archive as a photo's problems do.
+    pub known: &'a [Problem],
+}
+
+/// The manifests to write once the problems are known: `(entry name, bytes)` each.
+pub type Manifests = Vec<(String, Vec<u8>)>;
+
 /// Writes the archive of `entries` into `out`, then the manifest `manifest` (made once the
 /// problems are known) as `清单.csv`. Returns the writer at the archive's end.
 pub fn write_archive<W: Write + Seek>(
@@ -186,13 +211,31 @@ pub fn write_archive<W: Write + Seek>(
     options: Options,
     manifest: impl FnOnce(&[Problem]) -> Vec<u8>,
 ) -> Result<(W, Written), ArchiveError> {
+    write_checked(out, entries, files, options, Checks::default(), |p| {
+        Ok(vec![(crate::MANIFEST.to_string(), manifest(p))])
+    })
+}
+
+/// [`write_archive`] with `checks`, and any number of manifests. Every problem found (and every
+/// known one) refuses the archive unless `options.allow_incomplete`.
+pub fn write_checked<W: Write + Seek>(
+    out: W,
+    entries: &[Entry],
+    files: &dyn PhotoFiles,
+    options: Options,
+    checks: Checks<'_>,
+    manifests: impl FnOnce(&[Problem]) -> Result<Manifests, ArchiveError>,
+) -> Result<(W, Written), ArchiveError> {
     let time = zip_time(options.timestamp)?;
     let base = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(time)
         .unix_permissions(0o644);
     let mut zip = ZipWriter::new(out);
-    let mut written = Written::default();
+    let mut written = Written {
+        problems: checks.known.to_vec(),
+        ..Written::default()
+    };
     for entry in entries {
         let photo = &entry.record.photo;
         let problem = |fault| Problem {
@@ -214,6 +257,19 @@ pub fn write_archive<W: Write + Seek>(
                 continue;
             }
         };
+        let sidecar = match files.signature(photo) {
+            Ok(Some(mut r)) => Some(read_signature(&mut r)),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        };
+        let trust_fault = match (&sidecar, checks.trusted) {
+            (_, None) => None,
+            (Some(Err(e)), Some(_)) => Some(Fault::BadSignature(format!(
+                "无法读取签名文件 (cannot read the signature file): {e}"
+            ))),
+            (Some(Ok(bytes)), Some(keys)) => check_signature(entry, Some(bytes), keys),
+            (None, Some(keys)) => check_signature(entry, None, keys),
+        };
         let large = options.force_zip64 || needs_zip64(len);
         zip.start_file(entry.name.as_str(), base.large_file(large))?;
         let fault = match stream(&mut zip, &mut reader) {
@@ -221,20 +277,30 @@ pub fn write_archive<W: Write + Seek>(
             Ok(found) => Some(Fault::Altered { found }),
             Err(e) => Some(Fault::Unreadable(e.to_string())),
         };
-        match fault {
-            None => written.photos.push(entry.name.clone()),
-            Some(fault) => {
-                zip.abort_file()?;
-                written.problems.push(problem(fault));
-            }
+        if let Some(fault) = fault {
+            zip.abort_file()?;
+            written.problems.push(problem(fault));
+            continue;
+        }
+        written.photos.push(entry.name.clone());
+        if let Some(fault) = trust_fault {
+            written.problems.push(problem(fault));
+        }
+        if let Some(Ok(bytes)) = sidecar {
+            zip.start_file(
+                signature_entry(&entry.name),
+                base.large_file(options.force_zip64),
+            )?;
+            zip.write_all(&bytes)?;
         }
     }
     if !options.allow_incomplete && !written.problems.is_empty() {
         return Err(ArchiveError::Refused(written.problems));
     }
-    let bytes = manifest(&written.problems);
-    zip.start_file(crate::MANIFEST, base.large_file(options.force_zip64))?;
-    zip.write_all(&bytes)?;
+    for (name, bytes) in manifests(&written.problems)? {
+        zip.start_file(name, base.large_file(options.force_zip64))?;
+        zip.write_all(&bytes)?;
+    }
     let mut out = zip.finish()?;
     out.flush()?;
     Ok((out, written))
@@ -251,18 +317,34 @@ pub fn write_archive_file(
     options: Options,
     manifest: impl FnOnce(&[Problem]) -> Vec<u8>,
 ) -> Result<(PathBuf, Written), ArchiveError> {
+    write_checked_file(dir, name, entries, files, options, Checks::default(), |p| {
+        Ok(vec![(crate::MANIFEST.to_string(), manifest(p))])
+    })
+}
+
+/// [`write_checked`] into `dir/name`, atomically, as [`write_archive_file`].
+pub fn write_checked_file(
+    dir: &Path,
+    name: &str,
+    entries: &[Entry],
+    files: &dyn PhotoFiles,
+    options: Options,
+    checks: Checks<'_>,
+    manifests: impl FnOnce(&[Problem]) -> Result<Manifests, ArchiveError>,
+) -> Result<(PathBuf, Written), ArchiveError> {
     let final_path = dir.join(name);
     let tmp = tempfile::Builder::new()
         .prefix(".examgate-archive-")
         .suffix(".part")
         .tempfile_in(dir)?;
     let written = {
-        let (mut out, written) = write_archive(
+        let (mut out, written) = write_checked(
             io::BufWriter::with_capacity(BUFFER, tmp.as_file()),
             entries,
             files,
             options,
-            manifest,
+            checks,
+            manifests,
         )?;
         let end = out.stream_position()?;
         out.flush()?;

@@ -1,26 +1,43 @@
 //! examgate's exports for the provincial office (issue 10). This crate holds the emergency-photo
 //! archive the notice asks each site for after the exam (DOMAIN.md, "After the exam"): one ZIP
 //! per site, named by the notice's rule ([`name`]), holding `<student number>.jpg` for each
-//! emergency photo ([`select`]) and the manifest `清单.csv` ([`manifest`]), streamed in constant
-//! memory, stored, ZIP64 past 4 GiB and byte-identical for the same data ([`archive`]).
+//! emergency photo ([`select`]), each photo's signature under `签名/` ([`trust`]) and the
+//! manifest as `清单.csv` and `清单.xlsx` ([`manifest`], [`xlsx`]), streamed in constant memory,
+//! stored, ZIP64 past 4 GiB and byte-identical for the same data ([`archive`]); and the reading
+//! side, which checks such an archive against a trust list without the database ([`read`]).
 //!
 //! It is its own crate, without Tauri and without the door, so the CLI, the site server and the
-//! app can all call the same writer: it reads the store and photo files and writes a file.
+//! app can all call the same writer: it reads the store and photo files and writes a file. The
+//! caller brings what only it knows: the site's trust list and, on the server, the devices'
+//! clock measurements ([`plan_with`], [`export_site`]).
 
 pub mod archive;
+pub mod clock;
+pub mod conflict;
 pub mod manifest;
 pub mod name;
 pub mod plan;
+pub mod problem;
+pub mod read;
 pub mod select;
+pub mod site;
+pub mod trust;
+pub mod xlsx;
 
 /// The manifest's name inside the archive.
 pub const MANIFEST: &str = "清单.csv";
+/// The same manifest as a workbook.
+pub const MANIFEST_XLSX: &str = "清单.xlsx";
 
 pub use archive::{
-    ArchiveError, Fault, Folders, Options, PhotoFiles, Problem, Written, write_archive,
-    write_archive_file,
+    ArchiveError, Checks, Fault, Folders, Options, PhotoFiles, Problem, Written, write_archive,
+    write_archive_file, write_checked, write_checked_file,
 };
-pub use manifest::{Row, manifest_csv};
+pub use clock::ClockSample;
+pub use manifest::{Row, manifest_csv, manifest_table};
 pub use name::{NameError, archive_name, given_name, order_in_term};
-pub use plan::{PlanError, SitePlan, plan};
+pub use plan::{PlanError, SitePlan, plan, plan_with};
+pub use read::{Finding, ReadError, verify_archive};
 pub use select::{Entry, PhotoKind, PhotoRecord, name_entries, photo_records};
+pub use site::export_site;
+pub use trust::SIGNATURES;

@@ -1,12 +1,16 @@
-//! The manifest `清单.csv`: one row per photo an event names (written or not), in UTF-8 with a
-//! BOM so Excel opens it as UTF-8, CRLF line ends, quoted by the `csv` crate.
+//! The manifest: one row per photo an event names (written or not), plus one per candidate whose
+//! devices are in conflict and who has no photo, as `清单.csv` in UTF-8 with a BOM so Excel opens
+//! it as UTF-8, CRLF line ends, quoted by the `csv` crate; the same table is `清单.xlsx`
+//! ([`crate::xlsx`]).
 //!
-//! The column 设备时钟偏差 (the signing device's clock offset at its nearest sync) is left empty
-//! in this version: a device's own database does not hold its offset (the site server's device
-//! table does, and the server's export will fill it). 问题 names what kept a photo out of the
-//! archive under `--allow-incomplete`.
+//! 设备时钟偏差 is the signing device's clock offset (device minus server, with its error bound)
+//! at the site server's measurement nearest the photo's time ([`crate::clock`]): filled when the
+//! database is the site server's, empty on a device's own database (a device knows only its own
+//! latest offset, not the one at the other devices' syncs). 问题 names each problem of the row
+//! ([`crate::problem`]): what kept a photo out, what makes its signature untrustworthy, a
+//! conflict; several are joined with `；`.
 
-use crate::archive::Problem;
+use crate::problem::Problem;
 
 /// The header row.
 pub const COLUMNS: [&str; 16] = [
@@ -51,7 +55,39 @@ pub struct Row {
     pub file: String,
 }
 
-/// The manifest's bytes: BOM, header, one row per entry with its problem, if any.
+/// The manifest as a table: the header, then each row with its problems, as both files write it.
+pub fn manifest_table(rows: &[Row], problems: &[Problem]) -> Vec<Vec<String>> {
+    let mut table = vec![COLUMNS.iter().map(ToString::to_string).collect()];
+    for r in rows {
+        let problem = problems
+            .iter()
+            .filter(|p| p.concerns(&r.student, &r.sha256))
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("；");
+        table.push(vec![
+            r.student.clone(),
+            r.name.clone(),
+            r.room.clone(),
+            r.seat.clone(),
+            r.kind.clone(),
+            r.stamped.clone(),
+            r.clock_offset.clone(),
+            r.proctor.clone(),
+            r.chief.clone(),
+            r.decision.clone(),
+            r.decided.clone(),
+            r.sha256.clone(),
+            r.signer.clone(),
+            r.device.clone(),
+            r.file.clone(),
+            problem,
+        ]);
+    }
+    table
+}
+
+/// The manifest's bytes: BOM, header, one row per entry with its problems, if any.
 pub fn manifest_csv(rows: &[Row], problems: &[Problem]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -60,31 +96,8 @@ pub fn manifest_csv(rows: &[Row], problems: &[Problem]) -> Vec<u8> {
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(&mut out);
         // Writing into a Vec cannot fail.
-        let _ = w.write_record(COLUMNS);
-        for r in rows {
-            let problem = problems
-                .iter()
-                .find(|p| p.student == r.student && p.sha256 == r.sha256)
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let _ = w.write_record([
-                &r.student,
-                &r.name,
-                &r.room,
-                &r.seat,
-                &r.kind,
-                &r.stamped,
-                &r.clock_offset,
-                &r.proctor,
-                &r.chief,
-                &r.decision,
-                &r.decided,
-                &r.sha256,
-                &r.signer,
-                &r.device,
-                &r.file,
-                &problem,
-            ]);
+        for record in manifest_table(rows, problems) {
+            let _ = w.write_record(record);
         }
         let _ = w.flush();
     }

@@ -4,7 +4,10 @@
 //! A photo's decision is the first approval or rejection (or a resolution) recorded after its
 //! request that names the request among its parents; its chief examiner is that event's actor.
 //! Times are the exam time the act was decided at (what the photo's stamp shows), else the
-//! device's clock, in the sitting's zone.
+//! device's clock, in the sitting's zone. A candidate whose devices are in conflict
+//! ([`crate::conflict`]) is a problem of their site's archive; one without a photo still gets a
+//! manifest row (no file), so `--allow-incomplete` lists them too. With the site server's clock
+//! measurements ([`plan_with`]) each row's 设备时钟偏差 is filled ([`crate::clock`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,9 +15,12 @@ use chrono::{DateTime, FixedOffset};
 use examgate_core::event::{Event, EventKind};
 use examgate_store::{SittingInfo, Store, StoreError};
 
+use crate::clock::{ClockSample, nearest, offset_text};
+use crate::conflict::conflicts;
 use crate::manifest::Row;
 use crate::name::{NameError, archive_name, given_name, order_in_term};
-use crate::select::{Entry, name_entries, photo_records};
+use crate::problem::{Fault, Problem};
+use crate::select::{Entry, PhotoKind, name_entries, photo_records};
 
 /// One site's archive, ready to write.
 #[derive(Debug, Clone)]
@@ -23,7 +29,11 @@ pub struct SitePlan {
     /// The file name, `.zip` included.
     pub name: String,
     pub entries: Vec<Entry>,
+    /// The manifest's rows: one per entry, in the same order, then one per candidate in conflict
+    /// who has no photo.
     pub rows: Vec<Row>,
+    /// The site's candidates in conflict: they refuse the archive unless `--allow-incomplete`.
+    pub conflicts: Vec<Problem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +87,18 @@ pub fn plan(
     site: Option<&str>,
     name: Option<&str>,
 ) -> Result<Vec<SitePlan>, PlanError> {
+    plan_with(store, sitting, site, name, &[])
+}
+
+/// [`plan`], with the site server's clock measurements of its devices for the 设备时钟偏差
+/// column (none on a device's database: the column stays empty).
+pub fn plan_with(
+    store: &Store,
+    sitting: &str,
+    site: Option<&str>,
+    name: Option<&str>,
+    clocks: &[ClockSample],
+) -> Result<Vec<SitePlan>, PlanError> {
     let info: SittingInfo = store.sitting(sitting)?;
     let order = order_in_term(&info, &store.sittings()?);
     let log = store.sitting_events(sitting)?;
@@ -104,7 +126,9 @@ pub fn plan(
             Some(n) => format!("{n} ({id})"),
             None => id.to_string(),
         };
-        let decision = decision_of(request, &log);
+        // A count-check photo needs no decision: it records who was there.
+        let needs_decision = entry.record.kind == PhotoKind::ManualVerification;
+        let decision = decision_of(request, &log).filter(|_| needs_decision);
         let row = Row {
             student: entry.record.student().to_string(),
             name: listed.name.clone(),
@@ -112,12 +136,16 @@ pub fn plan(
             seat: listed.seat.to_string(),
             kind: entry.record.kind.label().to_string(),
             stamped: when(request, zone),
-            clock_offset: String::new(),
+            clock_offset: nearest(clocks, request.device, request.wall.to_utc())
+                .map(|c| offset_text(c, zone))
+                .unwrap_or_default(),
             proctor: who(&request.actor),
             chief: decision.map(|d| who(&d.actor)).unwrap_or_default(),
-            decision: decision
-                .map(decision_text)
-                .unwrap_or_else(|| "待主考决定 (pending)".into()),
+            decision: match decision {
+                Some(d) => decision_text(d),
+                None if needs_decision => "待主考决定 (pending)".into(),
+                None => String::new(),
+            },
             decided: decision.map(|d| when(d, zone)).unwrap_or_default(),
             sha256: entry.record.photo.sha256.clone(),
             signer: entry.record.photo.public_key.clone(),
@@ -128,6 +156,36 @@ pub fn plan(
             .entry(listed.site.clone())
             .or_default()
             .push((entry, row));
+    }
+    let mut disputed: BTreeMap<String, (Vec<Row>, Vec<Problem>)> = BTreeMap::new();
+    for c in conflicts(&log) {
+        let listed = store.candidate(sitting, &c.student)?;
+        if site.is_some_and(|s| s != listed.site) {
+            continue;
+        }
+        let (rows, problems) = disputed.entry(listed.site.clone()).or_default();
+        let has_photo = by_site
+            .get(&listed.site)
+            .is_some_and(|items| items.iter().any(|(_, r)| r.student == c.student));
+        if !has_photo {
+            rows.push(Row {
+                student: c.student.clone(),
+                name: listed.name.clone(),
+                room: listed.room.clone(),
+                seat: listed.seat.to_string(),
+                ..Row::default()
+            });
+        }
+        problems.push(Problem {
+            student: c.student.clone(),
+            file: String::new(),
+            sha256: String::new(),
+            fault: Fault::Conflict {
+                room: listed.room.clone(),
+                outcomes: c.outcomes_text(),
+            },
+        });
+        by_site.entry(listed.site).or_default();
     }
     if let Some(s) = site
         && by_site.is_empty()
@@ -147,12 +205,15 @@ pub fn plan(
             Some(n) => given_name(n)?,
             None => archive_name(&site, info.sitting.date, order.clone()?)?,
         };
-        let (entries, rows) = items.into_iter().unzip();
+        let (entries, mut rows): (Vec<Entry>, Vec<Row>) = items.into_iter().unzip();
+        let (extra, conflicts) = disputed.remove(&site).unwrap_or_default();
+        rows.extend(extra);
         plans.push(SitePlan {
             site,
             name: file,
             entries,
             rows,
+            conflicts,
         });
     }
     Ok(plans)

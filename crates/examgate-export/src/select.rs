@@ -1,8 +1,8 @@
 //! Which photos go into the archive and under what names.
 //!
-//! Every emergency photo an event names goes in: today the manual verification's
-//! ([`EventKind::ManualVerificationRequested`]); the 30-minute check's (issue 11) becomes a second
-//! [`PhotoKind`] and slots into the same rule. The rule for a candidate with more than one photo:
+//! Every emergency photo an event names goes in: the manual verification's
+//! ([`EventKind::ManualVerificationRequested`]) and the 30-minute count check's
+//! ([`EventKind::CountCheckPhoto`]), the two kinds the notice asks for. The rule for a candidate with more than one photo:
 //! their photos are ordered by kind (manual verification first), then by the hybrid clock of the
 //! event that names them (the earliest first; the event id breaks a tie), a photo whose bytes
 //! (SHA-256) were already named once is kept once; the first is `<student number>.jpg`, the
@@ -16,6 +16,8 @@ use examgate_core::event::{Event, EventKind, PhotoRef};
 pub enum PhotoKind {
     /// The fallback photo of a manual verification at the door (DOMAIN.md step 4).
     ManualVerification,
+    /// The photo the 30-minute count check takes of a candidate who did not sign in (step 5).
+    CountCheck,
 }
 
 impl PhotoKind {
@@ -23,6 +25,7 @@ impl PhotoKind {
     pub fn label(self) -> &'static str {
         match self {
             PhotoKind::ManualVerification => "人工核验 (manual verification)",
+            PhotoKind::CountCheck => "开考30分钟核对 (30-minute count check)",
         }
     }
 }
@@ -37,7 +40,7 @@ pub struct PhotoRecord {
 
 impl PhotoRecord {
     pub fn student(&self) -> &str {
-        self.event.candidate.as_str()
+        self.event.student()
     }
 }
 
@@ -55,6 +58,11 @@ pub fn photo_records(events: &[Event]) -> Vec<PhotoRecord> {
         .filter_map(|e| match &e.kind {
             EventKind::ManualVerificationRequested { photo } => Some(PhotoRecord {
                 kind: PhotoKind::ManualVerification,
+                event: e.clone(),
+                photo: photo.clone(),
+            }),
+            EventKind::CountCheckPhoto { photo } => Some(PhotoRecord {
+                kind: PhotoKind::CountCheck,
                 event: e.clone(),
                 photo: photo.clone(),
             }),
@@ -115,7 +123,7 @@ mod tests {
             exam_time: None,
             actor: "J1".into(),
             sitting: "s".into(),
-            candidate: examgate_core::model::StudentNumber::parse(student).unwrap(),
+            candidate: Some(examgate_core::model::StudentNumber::parse(student).unwrap()),
             parents: vec![],
             kind: EventKind::ManualVerificationRequested {
                 photo: PhotoRef {

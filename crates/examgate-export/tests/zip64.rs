@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use examgate_core::event::{Event, EventId, EventKind, Hlc, PhotoRef};
 use examgate_core::model::StudentNumber;
 use examgate_export::archive::{BUFFER, ZIP32_LIMIT, needs_zip64};
-use examgate_export::{Options, PhotoFiles, name_entries, photo_records, write_archive_file};
+use examgate_export::{
+    Options, PhotoFiles, name_entries, photo_records, verify_archive, write_archive_file,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -81,7 +83,7 @@ fn request(student: &str, n: u128, sha: &str) -> Event {
         exam_time: None,
         actor: "J1".into(),
         sitting: "2023春 第一次".into(),
-        candidate: StudentNumber::parse(student).unwrap(),
+        candidate: Some(StudentNumber::parse(student).unwrap()),
         parents: vec![],
         kind: EventKind::ManualVerificationRequested {
             photo: PhotoRef {
@@ -180,6 +182,47 @@ fn an_entry_forced_to_zip64_reads_back_in_python_with_its_crc() {
     )
     .unwrap();
     assert!(!first_entry_has_zip64_extra(&std::fs::read(small).unwrap()));
+}
+
+#[test]
+fn an_archive_forced_to_zip64_is_read_by_verify_archive_entry_by_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let len = 2 * BUFFER as u64 + 5;
+    let sha = sha_of(len);
+    let student = "2242200000101";
+    let entries = name_entries(photo_records(&[request(student, 1, &sha)]));
+    let files = Generated {
+        len,
+        largest_read: Cell::new(0),
+    };
+    let table = [
+        vec![
+            "学号".to_string(),
+            "SHA-256".into(),
+            "文件".into(),
+            "问题".into(),
+        ],
+        vec![
+            student.to_string(),
+            sha.clone(),
+            format!("{student}.jpg"),
+            String::new(),
+        ],
+    ];
+    let csv: String = table.iter().map(|r| r.join(",") + "\r\n").collect();
+    let (path, _) =
+        write_archive_file(dir.path(), "a.zip", &entries, &files, options(true), |_| {
+            csv.into_bytes()
+        })
+        .unwrap();
+    let findings = verify_archive(&path, &[]).unwrap();
+    // The bytes read back whole (hashed, the manifest's SHA-256 matches); only the signature,
+    // which these generated photos do not have, is missing.
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].name, format!("{student}.jpg"));
+    assert!(!findings[0].ok);
+    assert!(findings[0].text.starts_with("无签名文件"), "{findings:?}");
+    assert!(!findings[0].text.contains("SHA-256"), "{findings:?}");
 }
 
 #[test]

@@ -34,6 +34,7 @@ pub use stamp::{BAND_ALPHA, Band, layout};
 pub use store::{Stored, create_private_dir_all, store, write_photo};
 pub use verify::{
     Verdict, name_matches_student, parse_trusted, signature_over, verify_beside, verify_file,
+    verify_hashed,
 };
 
 /// Default longest edge of a stored photo, in pixels.

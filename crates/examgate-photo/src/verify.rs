@@ -158,6 +158,33 @@ fn verify_bytes(
     sig: &PhotoSignature,
     trusted: &[PublicKey],
 ) -> Verdict {
+    verify_sha256(&sha256_hex(jpeg), file_name, sig, trusted)
+}
+
+/// [`verify_beside`] for a photo whose bytes were hashed as they streamed past (a photo read
+/// from inside an archive, never held whole): `sha256` is the hex SHA-256 of the file named
+/// `file_name`, `sidecar` the bytes of its `.sig.json`. The same checks and verdicts.
+pub fn verify_hashed(
+    sha256: &str,
+    file_name: &str,
+    sidecar: &[u8],
+    trusted: &[PublicKey],
+) -> Verdict {
+    match serde_json::from_slice::<PhotoSignature>(sidecar) {
+        Ok(sig) => verify_sha256(sha256, file_name, &sig, trusted),
+        Err(e) => altered(
+            format!("签名文件损坏 (the signature file is damaged): {e}"),
+            None,
+        ),
+    }
+}
+
+fn verify_sha256(
+    actual: &str,
+    file_name: &str,
+    sig: &PhotoSignature,
+    trusted: &[PublicKey],
+) -> Verdict {
     if sig.format != SIGNATURE_FORMAT || sig.algorithm != "ed25519" {
         return altered(
             format!(
@@ -192,7 +219,7 @@ fn verify_bytes(
             claimed,
         );
     }
-    let actual = sha256_hex(jpeg);
+    let actual = actual.to_ascii_lowercase();
     if !actual.eq_ignore_ascii_case(&sig.sha256) {
         return altered(
             format!(

@@ -42,6 +42,25 @@ impl ServerDb {
         Ok(ServerDb { conn })
     }
 
+    /// Opens the server's tables in an existing database, or `None` when it holds none: the
+    /// database of a device, not of a site server (`examgate export keys` tells the two apart
+    /// this way). Never creates the server's tables in a database that has none.
+    pub fn open_existing(path: &Path, key: &DbKey) -> Result<Option<ServerDb>> {
+        let mut conn = examgate_store::connect_again(path, key)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let is_server: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'server_device')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !is_server {
+            return Ok(None);
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        examgate_store::apply_extension(&mut conn, "server", MIGRATIONS)?;
+        Ok(Some(ServerDb { conn }))
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -103,6 +103,51 @@ impl ServerDb {
         Ok(())
     }
 
+    /// [`ServerDb::clock_history`] as the archive's manifest reads it (设备时钟偏差).
+    pub fn clock_samples(&self) -> Result<Vec<examgate_export::ClockSample>> {
+        Ok(self
+            .clock_history()?
+            .into_iter()
+            .map(|(device, at, o)| examgate_export::ClockSample {
+                device,
+                at,
+                device_ahead_us: o.device_ahead_us,
+                error_us: o.error_us,
+            })
+            .collect())
+    }
+
+    /// Every clock measurement of every device, by device then time: what the photo archive's
+    /// manifest picks each photo's nearest measurement from.
+    pub fn clock_history(&self) -> Result<Vec<(Uuid, DateTime<Utc>, ClockOffset)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, measured_at, device_ahead_us, error_us FROM server_clock
+              ORDER BY device_id, measured_at",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, device_ahead_us, error_us) = row?;
+            // A row that does not parse names no device or no time: it cannot be anyone's nearest.
+            let (Ok(id), Ok(at)) = (Uuid::parse_str(&id), DateTime::parse_from_rfc3339(&at)) else {
+                continue;
+            };
+            let offset = ClockOffset {
+                device_ahead_us,
+                error_us,
+            };
+            out.push((id, at.with_timezone(&Utc), offset));
+        }
+        Ok(out)
+    }
+
     /// Every enrolled device, revoked ones included, in enrollment order.
     pub fn devices(&self) -> Result<Vec<DeviceRow>> {
         let mut stmt = self.conn.prepare(
@@ -140,9 +185,18 @@ impl ServerDb {
     /// `examgate verify --trust` reads it. Revoked devices are left out unless asked for: their
     /// earlier photos were signed while trusted, but whoever holds the device now is not.
     pub fn trust_list(&self, include_revoked: bool) -> Result<String> {
+        self.site_trust_list(None, include_revoked)
+    }
+
+    /// [`ServerDb::trust_list`] of one site's devices only (every site's with `None`): what
+    /// `examgate export keys --site` prints and what that site's archive is checked against.
+    pub fn site_trust_list(&self, site: Option<&str>, include_revoked: bool) -> Result<String> {
         let mut out = String::from("# examgate 考点设备公钥 (the site's device keys)\n");
         for d in self.devices()? {
             if d.revoked_at.is_some() && !include_revoked {
+                continue;
+            }
+            if site.is_some_and(|s| s != d.info.site) {
                 continue;
             }
             let revoked = if d.revoked_at.is_some() {

@@ -86,6 +86,27 @@ fn parse_key(hex_key: &str) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&raw).ok()
 }
 
+/// What an event is about, as the server looks up where it belongs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Subject {
+    /// (sitting, student number)
+    Candidate(String, String),
+    /// (sitting, site, room): a room act.
+    Room(String, String, String),
+    /// A candidate's act with no candidate, or a room act naming one: kept aside.
+    Malformed,
+}
+
+fn subject(e: &Event) -> Subject {
+    if !e.well_formed() {
+        return Subject::Malformed;
+    }
+    match e.kind.room() {
+        Some((site, room)) => Subject::Room(e.sitting.clone(), site.into(), room.into()),
+        None => Subject::Candidate(e.sitting.clone(), e.student().into()),
+    }
+}
+
 /// The acts only a chief examiner's device may record.
 fn chiefs_only(kind: &EventKind) -> bool {
     matches!(
@@ -105,7 +126,13 @@ fn permitted(
     e: &Event,
     actor_key: Option<&ProofKey>,
 ) -> bool {
+    let room_ok = match (e.kind.room(), &device.room) {
+        // A door device records room acts for its own room only.
+        (Some((_, room)), Some(own)) => room == own,
+        _ => true,
+    };
     seated_at == Some(device.site.as_str())
+        && room_ok
         && (device.role == Role::Chief
             || !chiefs_only(&e.kind)
             || actor_key.is_some_and(|k| chief_proof::verifies(k, e)))
@@ -165,19 +192,24 @@ pub(crate) async fn push(
         .map_err(|e| ServerError::Internal(e.to_string()))?;
     let (report, high_water) = state
         .store(move |s| {
-            let mut seated: HashMap<(String, String), Option<String>> = HashMap::new();
+            let mut seated: HashMap<Subject, Option<String>> = HashMap::new();
             for e in events.iter().map(Checked::event) {
-                let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
-                if let std::collections::hash_map::Entry::Vacant(slot) = seated.entry(k) {
-                    let (sitting, student) = slot.key();
-                    let site = s.candidate_site(sitting, student)?;
+                if let std::collections::hash_map::Entry::Vacant(slot) = seated.entry(subject(e)) {
+                    let site = match slot.key() {
+                        Subject::Candidate(sitting, student) => {
+                            s.candidate_site(sitting, student)?
+                        }
+                        Subject::Room(sitting, site, room) => {
+                            s.room_of_site(sitting, site, room)?.then(|| site.clone())
+                        }
+                        Subject::Malformed => None,
+                    };
                     slot.insert(site);
                 }
             }
             let keys = proof_keys(s, &device.site, events.iter().map(Checked::event))?;
             let permit = |e: &Event| {
-                let k = (e.sitting.clone(), e.candidate.as_str().to_owned());
-                let seated_at = seated.get(&k).and_then(|s| s.as_deref());
+                let seated_at = seated.get(&subject(e)).and_then(|s| s.as_deref());
                 permitted(&device, seated_at, e, keys.get(&e.actor))
             };
             let now = Utc::now().fixed_offset();
@@ -290,7 +322,7 @@ mod tests {
             exam_time: None,
             actor: "Z01".into(),
             sitting: "s".into(),
-            candidate: examgate_core::model::StudentNumber::parse("2242100000001").unwrap(),
+            candidate: Some(examgate_core::model::StudentNumber::parse("2242100000001").unwrap()),
             parents: vec![],
             kind,
             chief_proof: None,
@@ -330,5 +362,46 @@ mod tests {
         assert!(!permitted(&proctor, Some("甲考点"), &proven, None));
         assert!(!permitted(&proctor, Some("乙考点"), &proven, Some(&k)));
         assert!(!permitted(&proctor, Some("甲考点"), &approve, Some(&k)));
+    }
+
+    #[test]
+    fn a_door_device_records_room_acts_for_its_own_room_only_and_a_room_act_names_no_candidate() {
+        let proctor = proctor();
+        let count = |room: &str| {
+            let mut e = event(
+                &proctor,
+                EventKind::CountChecked {
+                    site: "甲考点".into(),
+                    room: room.into(),
+                    platform_count: 27,
+                    real_count: 28,
+                },
+            );
+            e.candidate = None;
+            e
+        };
+        let own = count("01");
+        assert_eq!(
+            subject(&own),
+            Subject::Room("s".into(), "甲考点".into(), "01".into())
+        );
+        assert!(permitted(&proctor, Some("甲考点"), &own, None));
+        assert!(!permitted(&proctor, Some("甲考点"), &count("02"), None));
+        assert!(
+            !permitted(&proctor, None, &own, None),
+            "a room the catalogue lacks"
+        );
+        let chief = DeviceInfo {
+            role: Role::Chief,
+            room: None,
+            ..proctor.clone()
+        };
+        assert!(permitted(&chief, Some("甲考点"), &count("02"), None));
+        let mut naming = own.clone();
+        naming.candidate = event(&proctor, EventKind::Admitted).candidate;
+        assert_eq!(subject(&naming), Subject::Malformed);
+        let mut admit = event(&proctor, EventKind::Admitted);
+        admit.candidate = None;
+        assert_eq!(subject(&admit), Subject::Malformed);
     }
 }

@@ -27,9 +27,9 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CON
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use examgate_export::{
-    ArchiveError, Fault, Folders, Options, PlanError, Problem, SitePlan, manifest_csv, plan,
-    write_archive_file,
+    ArchiveError, Fault, Folders, Options, PlanError, Problem, SitePlan, export_site, plan_with,
 };
+use examgate_photo::{PublicKey, parse_trusted};
 use examgate_store::StoreError;
 use examgate_sync::wire::{
     ArchiveFault, ArchiveProblem, ArchiveQuery, ArchiveRefused, ErrorBody, ErrorCode, Role,
@@ -75,10 +75,24 @@ pub(crate) async fn archive(
     let Query(q) = query.map_err(|e| ServerError::BadArgument(e.body_text()))?;
     let _turn = state.export_turn()?;
     let (sitting, site) = (q.sitting, device.site);
+    // The site's enrolled, non-revoked device keys (what `examgate export keys` prints) and the
+    // clock measurements for the manifest's 设备时钟偏差, exactly as the CLI's export reads them.
+    let trust_site = site.clone();
+    let (trusted, clocks) = state
+        .db(move |db| {
+            Ok((
+                db.site_trust_list(Some(&trust_site), false)?,
+                db.clock_samples()?,
+            ))
+        })
+        .await?;
+    let trusted: Vec<PublicKey> =
+        parse_trusted(&trusted).map_err(|e| ServerError::Internal(e.to_string()))?;
     let (site_plan, options) = state
         .store(move |s| {
             let info = s.sitting(&sitting).map_err(unknown_sitting)?;
-            let mut plans = plan(s, &sitting, Some(&site), None).map_err(plan_error)?;
+            let mut plans =
+                plan_with(s, &sitting, Some(&site), None, &clocks).map_err(plan_error)?;
             let options = Options {
                 timestamp: info.sitting.date.and_time(info.sitting.start),
                 allow_incomplete: false,
@@ -91,7 +105,7 @@ pub(crate) async fn archive(
         })
         .await?;
     let data = state.data_dir().to_owned();
-    let made = tokio::task::spawn_blocking(move || make(&data, &site_plan, options))
+    let made = tokio::task::spawn_blocking(move || make(&data, &site_plan, options, &trusted))
         .await
         .map_err(|e| ServerError::Internal(e.to_string()))??;
     match made {
@@ -119,7 +133,7 @@ fn plan_error(e: PlanError) -> ServerError {
 
 /// Writes the archive into a fresh folder under `DIR/exports/` and opens it; the folder (and the
 /// file's name) is gone when this returns, the open file is not.
-fn make(data: &Path, site: &SitePlan, options: Options) -> Result<Made> {
+fn make(data: &Path, site: &SitePlan, options: Options, trusted: &[PublicKey]) -> Result<Made> {
     let root = data.join(EXPORTS_DIR);
     // One export at a time (the caller holds the turn): whatever is here is a crash's leftover.
     if root.exists() {
@@ -135,14 +149,7 @@ fn make(data: &Path, site: &SitePlan, options: Options) -> Result<Made> {
         by_name: Vec::new(),
         by_hash: vec![photos],
     };
-    let written = write_archive_file(
-        work.path(),
-        &site.name,
-        &site.entries,
-        &files,
-        options,
-        |p| manifest_csv(&site.rows, p),
-    );
+    let written = export_site(work.path(), site, &files, options, trusted);
     let path = match written {
         Ok((path, _)) => path,
         Err(ArchiveError::Refused(problems)) => return Ok(Made::Refused(problems)),
@@ -172,6 +179,10 @@ fn refused(problems: &[Problem]) -> Response {
                 Fault::Missing => ArchiveFault::Missing,
                 Fault::Altered { .. } => ArchiveFault::Altered,
                 Fault::Unreadable(_) => ArchiveFault::Unreadable,
+                Fault::NoSignature => ArchiveFault::NoSignature,
+                Fault::BadSignature(_) => ArchiveFault::BadSignature,
+                Fault::Untrusted { .. } => ArchiveFault::Untrusted,
+                Fault::Conflict { .. } => ArchiveFault::Conflict,
             },
             message: p.to_string(),
         })

@@ -143,7 +143,7 @@ impl DoorContext<'_> {
             NewEvent {
                 actor: &self.actor.id,
                 sitting: self.sitting,
-                candidate,
+                candidate: Some(candidate),
                 parents: before.heads,
                 kind,
                 now: self.now,
@@ -449,7 +449,7 @@ impl Store {
             NewEvent {
                 actor,
                 sitting,
-                candidate: &number,
+                candidate: Some(&number),
                 parents: Vec::new(),
                 kind: EventKind::Redirected {
                     to_room: at_room.to_string(),

@@ -25,6 +25,10 @@ pub enum StoreError {
     UnknownCandidate(String),
     #[error("工号 {0} 不在人员名单中 (staff number {0} is not on the roster)")]
     UnknownStaff(String),
+    #[error("考点 {site} 没有考场 {room} (no room '{room}' at site '{site}')")]
+    UnknownRoom { site: String, room: String },
+    #[error("考生 {student} 没有编号为 {id} 的违规记录 (no such violation to edit)")]
+    UnknownViolation { student: String, id: String },
     #[error("存储的事件无法读取 (a stored event cannot be read): {0}")]
     CorruptEvent(String),
     #[error("只有主考可以设置口令或审批 ({0} is not a chief examiner)")]
@@ -89,6 +93,8 @@ impl StoreError {
             StoreError::UnknownSitting(_) => "unknown-sitting",
             StoreError::UnknownCandidate(_) => "unknown-candidate",
             StoreError::UnknownStaff(_) => "unknown-staff",
+            StoreError::UnknownRoom { .. } => "unknown-room",
+            StoreError::UnknownViolation { .. } => "unknown-violation",
             StoreError::CorruptEvent(_) => "corrupt-event",
             StoreError::BadSittingTime(_) => "bad-sitting-time",
             StoreError::NotChief(_) => "not-chief-examiner",

@@ -35,7 +35,8 @@ fn parse_device_id(id: &str) -> Result<Uuid> {
 pub(crate) struct NewEvent<'a> {
     pub actor: &'a str,
     pub sitting: &'a str,
-    pub candidate: &'a StudentNumber,
+    /// `None` for a room act.
+    pub candidate: Option<&'a StudentNumber>,
     pub parents: Vec<EventId>,
     pub kind: EventKind,
     /// The device clock: the event's wall time, id and hybrid clock come from it.
@@ -82,7 +83,7 @@ pub(crate) fn append(conn: &Connection, new: NewEvent<'_>) -> Result<Event> {
         exam_time: new.exam_time,
         actor: new.actor.to_string(),
         sitting: new.sitting.to_string(),
-        candidate: new.candidate.clone(),
+        candidate: new.candidate.cloned(),
         parents: new.parents,
         kind: new.kind,
         chief_proof: None,
@@ -111,7 +112,7 @@ pub(crate) fn insert(conn: &Connection, e: &Event) -> Result<bool> {
             e.hlc.0 as i64,
             e.actor,
             e.sitting,
-            e.candidate.as_str(),
+            e.student(),
             e.kind.name(),
             body
         ],

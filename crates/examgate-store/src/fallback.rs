@@ -53,30 +53,28 @@ impl Store {
         Ok(latest_photo(&candidate_events(&self.conn, sitting, student)?).cloned())
     }
 
-    /// Every manual-verification request in the log that names the photo `sha256`, as
+    /// Every act in the log that names the photo `sha256` (a manual-verification request or a
+    /// count-check photo), as
     /// `(recording device, sitting, student)`: the site server decides from these who may
     /// download the photo (the chief examiner of the candidate's site).
     pub fn photo_namers(&self, sha256: &str) -> Result<Vec<(Uuid, String, String)>> {
         if sha256.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM event
-              WHERE kind = 'manual-verification-requested' AND instr(body, ?1) > 0",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT body FROM event WHERE kind IN {} AND instr(body, ?1) > 0",
+            EventKind::PHOTO_KINDS_SQL
+        ))?;
         let bodies = stmt.query_map([sha256], |r| r.get::<_, String>(0))?;
         let mut namers = Vec::new();
         for body in bodies {
             let event: Event = serde_json::from_str(&body?)
                 .map_err(|e| StoreError::CorruptEvent(e.to_string()))?;
-            if let EventKind::ManualVerificationRequested { photo } = &event.kind
+            if let Some(photo) = event.kind.photo()
                 && photo.sha256 == sha256
             {
-                namers.push((
-                    event.device,
-                    event.sitting,
-                    event.candidate.as_str().to_owned(),
-                ));
+                let student = event.student().to_owned();
+                namers.push((event.device, event.sitting, student));
             }
         }
         Ok(namers)

@@ -31,20 +31,19 @@ impl Store {
         bodies.map(|b| parse(&b?)).collect()
     }
 
-    /// The fallback photos the log names, with the label of the sitting each belongs to: every
-    /// manual-verification request's photo, whatever happened to the request afterwards.
+    /// The emergency photos the log names, with the label of the sitting each belongs to: every
+    /// manual-verification request's and count-check photo, whatever happened afterwards.
     pub fn photo_refs(&self) -> Result<Vec<(String, PhotoRef)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT body FROM event WHERE kind = 'manual-verification-requested' ORDER BY hlc, id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT body FROM event WHERE kind IN {} ORDER BY hlc, id",
+            examgate_core::event::EventKind::PHOTO_KINDS_SQL
+        ))?;
         let bodies = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut refs = Vec::new();
         for body in bodies {
             let event = parse(&body?)?;
-            if let examgate_core::event::EventKind::ManualVerificationRequested { photo } =
-                event.kind
-            {
-                refs.push((event.sitting, photo));
+            if let Some(photo) = event.kind.photo() {
+                refs.push((event.sitting.clone(), photo.clone()));
             }
         }
         Ok(refs)

@@ -33,6 +33,7 @@ mod pin_lock;
 mod private;
 mod quarantine;
 mod receive;
+mod room_acts;
 #[cfg(target_os = "linux")]
 mod secret_service;
 mod server_link;

@@ -15,11 +15,10 @@ impl Store {
     /// label of the sitting each belongs to (its folder).
     pub fn pending_photo_refs(&self) -> Result<Vec<(String, PhotoRef)>> {
         let device = self.device_id()?.to_string();
-        let mut stmt = self.conn.prepare(
-            "SELECT body FROM event
-              WHERE kind = 'manual-verification-requested' AND device = ?1
-              ORDER BY seq",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT body FROM event WHERE kind IN {} AND device = ?1 ORDER BY seq",
+            EventKind::PHOTO_KINDS_SQL
+        ))?;
         let bodies = stmt.query_map([device], |r| r.get::<_, String>(0))?;
         let mut confirmed = self
             .conn
@@ -29,7 +28,7 @@ impl Store {
         for body in bodies {
             let event: examgate_core::event::Event = serde_json::from_str(&body?)
                 .map_err(|e| StoreError::CorruptEvent(e.to_string()))?;
-            let EventKind::ManualVerificationRequested { photo } = event.kind else {
+            let Some(photo) = event.kind.photo().cloned() else {
                 continue;
             };
             if photo.sha256.is_empty() || !seen.insert(photo.sha256.clone()) {

@@ -174,6 +174,21 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether `room` is a room of `site` in `sitting` by this store's catalogue: the server checks
+    /// a room act (a count check, a proctor signing in) against it.
+    pub fn room_of_site(&self, sitting: &str, site: &str, room: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM candidate c JOIN sitting si ON si.id = c.sitting_id
+                 JOIN room r ON r.id = c.room_id JOIN site st ON st.id = r.site_id
+                 WHERE si.label = ?1 AND st.name = ?2 AND r.number = ?3 LIMIT 1",
+            )?
+            .query_row([sitting, site, room], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     fn events_after_in(
         &self,
         cursor: u64,
@@ -204,7 +219,8 @@ impl Store {
                    JOIN candidate c ON c.sitting_id = si.id AND c.student_number = e.candidate
                    JOIN room r ON r.id = c.room_id
                    JOIN site st ON st.id = r.site_id
-                   WHERE si.label = e.sitting AND st.name = ?5))
+                   WHERE si.label = e.sitting AND st.name = ?5)
+                 OR (e.candidate = '' AND json_extract(e.body, '$.kind.site') = ?5))
              ORDER BY a.arrival LIMIT ?4",
         )?;
         let rows = stmt.query_map(

@@ -122,7 +122,7 @@ fn door_acts_acknowledged_before_a_kill_at_any_point_are_all_kept() {
         }
         // One admission per admitted candidate: no act recorded twice, none half recorded.
         let events = store.all_events().unwrap();
-        let admitted: BTreeSet<_> = events.iter().map(|e| e.candidate.as_str()).collect();
+        let admitted: BTreeSet<_> = events.iter().map(|e| e.student()).collect();
         assert_eq!(admitted.len(), events.len());
         assert!(events.len() >= acked.len());
         if run.finished {

@@ -71,7 +71,7 @@ fn only_this_devices_unconfirmed_photos_are_pending_each_once() {
         exam_time: None,
         actor: proctor.clone(),
         sitting: SITTING.into(),
-        candidate: StudentNumber::parse(&expected[2]).unwrap(),
+        candidate: Some(StudentNumber::parse(&expected[2]).unwrap()),
         parents: vec![],
         kind: EventKind::ManualVerificationRequested { photo: photo(3) },
         chief_proof: None,

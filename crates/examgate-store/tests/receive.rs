@@ -48,7 +48,7 @@ impl Device {
             exam_time: None,
             actor: "P001".into(),
             sitting: SITTING.into(),
-            candidate: StudentNumber::parse(STUDENT).unwrap(),
+            candidate: Some(StudentNumber::parse(STUDENT).unwrap()),
             parents: parents.to_vec(),
             kind,
             chief_proof: None,
@@ -370,7 +370,7 @@ fn an_event_whose_parent_has_not_arrived_waits_instead_of_making_a_conflict() {
     let (d1, d2) = (Device::new(1), Device::new(2));
     let trust = trusting(&[&d1, &d2]);
     let for_student = |mut e: Event| {
-        e.candidate = StudentNumber::parse(&student).unwrap();
+        e.candidate = Some(StudentNumber::parse(&student).unwrap());
         e
     };
     let photo = PhotoRef {

@@ -44,7 +44,7 @@ fn receive_throughput() {
                 exam_time: None,
                 actor: "P001".into(),
                 sitting: "2023春 第一次".into(),
-                candidate: StudentNumber::parse(&format!("{seq:013}")).unwrap(),
+                candidate: Some(StudentNumber::parse(&format!("{seq:013}")).unwrap()),
                 parents: parent.into_iter().collect(),
                 kind: EventKind::Admitted,
                 chief_proof: None,

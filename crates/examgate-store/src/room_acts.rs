@@ -1,0 +1,147 @@
+//! The acts of a room's day beyond the door: a proctor signing in as present, the 30-minute
+//! count check, a count-check photo of a candidate, and a violation recorded (or edited) for a
+//! candidate. Each is an event in the same log as the door's acts, so it syncs, reaches the chief
+//! examiner's screen and the office's reports with no path of its own.
+//!
+//! Room acts name no candidate ([`EventKind::room`]); the others are annotations on a candidate:
+//! none moves a candidate's state, so none needs the fold's parents.
+
+use chrono::{DateTime, FixedOffset};
+use examgate_core::event::{Event, EventId, EventKind, PhotoRef, Violation};
+use examgate_core::fold::CandidateState;
+use rusqlite::TransactionBehavior;
+
+use crate::Store;
+use crate::catalog::staff_member;
+use crate::door::listed;
+use crate::error::{Result, StoreError};
+use crate::events::{NewEvent, append, candidate_events};
+use crate::exam_time::exam_time_at;
+
+impl Store {
+    fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
+        if self.room_of_site(sitting, site, room)? {
+            Ok(())
+        } else {
+            Err(StoreError::UnknownRoom {
+                site: site.into(),
+                room: room.into(),
+            })
+        }
+    }
+
+    fn append_one(
+        &mut self,
+        sitting: &str,
+        candidate: Option<&str>,
+        actor: &str,
+        kind: EventKind,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        let number = candidate
+            .map(|c| listed(&self.conn, sitting, c))
+            .transpose()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        staff_member(&tx, actor)?;
+        let event = append(
+            &tx,
+            NewEvent {
+                actor,
+                sitting,
+                candidate: number.as_ref(),
+                parents: Vec::new(),
+                kind,
+                now,
+                exam_time: exam_time_at(&tx, sitting, now)?,
+                proof: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    /// `actor` (a proctor on the roster) signs in as present in the room.
+    pub fn sign_in_proctor(
+        &mut self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        self.room_exists(sitting, site, room)?;
+        let kind = EventKind::ProctorSignedIn {
+            site: site.into(),
+            room: room.into(),
+        };
+        self.append_one(sitting, None, actor, kind, now)
+    }
+
+    /// The 30-minute count check: the platform's sign-in count the proctor typed against the
+    /// candidates admitted in the room now (manual verifications approved included).
+    pub fn record_count_check(
+        &mut self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        actor: &str,
+        platform_count: u32,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        self.room_exists(sitting, site, room)?;
+        let admitted = self
+            .room_candidates(sitting, site, room)?
+            .iter()
+            .filter(|c| matches!(c.state, CandidateState::Admitted { .. }))
+            .count();
+        let kind = EventKind::CountChecked {
+            site: site.into(),
+            room: room.into(),
+            platform_count,
+            real_count: u32::try_from(admitted).unwrap_or(u32::MAX),
+        };
+        self.append_one(sitting, None, actor, kind, now)
+    }
+
+    /// Records the count check's photo of `student` (already stamped, signed and stored).
+    pub fn record_count_check_photo(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        photo: PhotoRef,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        let kind = EventKind::CountCheckPhoto { photo };
+        self.append_one(sitting, Some(student), actor, kind, now)
+    }
+
+    /// Records a violation of `student`, or an edit of the one first recorded as `edits` (which
+    /// must be that candidate's).
+    pub fn record_violation(
+        &mut self,
+        sitting: &str,
+        student: &str,
+        actor: &str,
+        violation: Violation,
+        edits: Option<EventId>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Event> {
+        if let Some(first) = edits {
+            let theirs = candidate_events(&self.conn, sitting, student)?;
+            let known = theirs.iter().any(|e| {
+                e.id == first && matches!(e.kind, EventKind::ViolationRecorded { edits: None, .. })
+            });
+            if !known {
+                return Err(StoreError::UnknownViolation {
+                    student: student.into(),
+                    id: first.to_string(),
+                });
+            }
+        }
+        let kind = EventKind::ViolationRecorded { violation, edits };
+        self.append_one(sitting, Some(student), actor, kind, now)
+    }
+}
