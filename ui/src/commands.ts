@@ -2,8 +2,8 @@
 // Do not edit: `cargo test` fails when this file is stale. One typed wrapper per `#[tauri::command]`;
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
-import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import { invoke, type Channel } from "@tauri-apps/api/core";
+import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -37,6 +37,7 @@ export const COMMANDS = [
   "sync_now",
   "site_overview",
   "pending_photo",
+  "export_archive",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -191,4 +192,11 @@ export function siteOverview(sitting: string): Promise<SiteOverview> {
  * Async: the network is waited for off the window's thread. */
 export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
   return invoke<ArrayBuffer>("pending_photo", { sitting, student });
+}
+
+/** The chief examiner saves the site's photo archive of `sitting` (导出应急处理照片): the save
+ * dialog proposes the notice's file name, then the archive is downloaded from the site server
+ * there, `progress` hearing bytes received / total. `null` when the dialog was closed. */
+export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {
+  return invoke<ArchiveSaved | null>("export_archive", { sitting, progress });
 }
