@@ -11,10 +11,12 @@ use examgate_core::search::DocumentMatch;
 use examgate_door::PostExamChecks;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
-use examgate_door::{EnrollView, ServerView, SiteOverview, SyncView};
+use examgate_door::{
+    ArchiveProgress, ArchiveSaved, EnrollView, ServerView, SiteOverview, SyncView,
+};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
-use tauri::State;
-use tauri::ipc::{InvokeBody, Request, Response};
+use tauri::ipc::{Channel, InvokeBody, Request, Response};
+use tauri::{AppHandle, Runtime, State};
 
 type R<T> = Result<T, IpcError>;
 
@@ -279,4 +281,17 @@ fn body<'a>(request: &'a Request<'_>) -> PhotoBody<'a> {
         InvokeBody::Raw(bytes) => PhotoBody::Raw(bytes),
         InvokeBody::Json(value) => PhotoBody::Json(value),
     }
+}
+
+/// The chief examiner saves the site's photo archive of `sitting` (导出应急处理照片): the save
+/// dialog proposes the notice's file name, then the archive is downloaded from the site server
+/// there, `progress` hearing bytes received / total. `null` when the dialog was closed.
+#[tauri::command]
+pub async fn export_archive<Rt: Runtime>(
+    app: AppHandle<Rt>,
+    door: State<'_, Door>,
+    sitting: String,
+    progress: Channel<ArchiveProgress>,
+) -> R<Option<ArchiveSaved>> {
+    crate::save::export_archive(&app, &door, &sitting, progress).await
 }

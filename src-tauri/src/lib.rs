@@ -5,6 +5,7 @@
 mod args;
 mod camera;
 mod commands;
+mod save;
 
 use std::path::PathBuf;
 
@@ -12,6 +13,7 @@ use examgate_door::{Door, SyncSchedule};
 use tauri::{Emitter, Manager, Runtime};
 
 pub use args::{ArgError, DB_ENV, db_path_from};
+pub use save::SAVE_DIR_ENV;
 
 /// A font file for the photo stamp, instead of searching the system's fonts.
 pub const STAMP_FONT_ENV: &str = "EXAMGATE_STAMP_FONT";
@@ -60,6 +62,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::post_exam_checks,
             commands::mark_post_exam_checked,
             commands::pending_photo,
+            commands::export_archive,
         ])
 }
 

@@ -115,6 +115,8 @@ fn ts(ty: &Type, named: &mut BTreeSet<String>) -> String {
                 ) => "number".into(),
                 ("Option", [t]) => format!("{} | null", ts(t, named)),
                 ("Vec", [t]) => array(ts(t, named)),
+                // A stream of messages to the page (progress): Tauri's `Channel` class.
+                ("Channel", [t]) => format!("Channel<{}>", ts(t, named)),
                 // Raw bytes back (no JSON): Tauri hands the UI an ArrayBuffer.
                 ("Response", []) => "ArrayBuffer".into(),
                 (name, []) => {
@@ -276,8 +278,16 @@ fn wrapper(c: &Command) -> String {
 fn typescript(src: &str) -> String {
     let (commands, named) = commands_of(src);
     let mut out = String::from(
-        "// Generated from src-tauri/src/commands.rs by `UPDATE_BINDINGS=1 cargo test -p examgate-app --test commands_ts`.\n// Do not edit: `cargo test` fails when this file is stale. One typed wrapper per `#[tauri::command]`;\n// screens call them through ipc.ts. A call rejects with an `IpcError`.\n\nimport { invoke } from \"@tauri-apps/api/core\";\n",
+        "// Generated from src-tauri/src/commands.rs by `UPDATE_BINDINGS=1 cargo test -p examgate-app --test commands_ts`.\n// Do not edit: `cargo test` fails when this file is stale. One typed wrapper per `#[tauri::command]`;\n// screens call them through ipc.ts. A call rejects with an `IpcError`.\n\n",
     );
+    let channel = commands
+        .iter()
+        .any(|c| c.args.iter().any(|(_, t)| t.starts_with("Channel<")));
+    out.push_str(if channel {
+        "import { invoke, type Channel } from \"@tauri-apps/api/core\";\n"
+    } else {
+        "import { invoke } from \"@tauri-apps/api/core\";\n"
+    });
     if !named.is_empty() {
         let names: Vec<&str> = named.iter().map(String::as_str).collect();
         out.push_str(&format!(
@@ -326,16 +336,23 @@ fn a_wrapper_sends_the_arguments_by_their_camel_case_names_and_skips_what_tauri_
         pub fn take_photo(door: State<'_, Door>, request: Request<'_>) -> R<ActResult> { x }
         #[tauri::command]
         pub fn registration_photo(door: State<'_, Door>) -> R<Response> { x }
+        #[tauri::command]
+        pub async fn export_archive(app: AppHandle, sitting: String, progress: Channel<ArchiveProgress>) -> R<Option<ArchiveSaved>> { x }
         pub fn helper(a: u8) {}
     "#;
     let ts = typescript(src);
-    assert!(ts.contains("import type { ActResult, CandidateCard } from \"./bindings\";"));
+    assert!(ts.contains("import type { ActResult, ArchiveProgress, ArchiveSaved, CandidateCard } from \"./bindings\";"), "{ts}");
     assert!(ts.contains(
         "/** Notes it. */\nexport function noteWrongRoom(sitting: string, atRoom: string, seats: (number | null)[]): Promise<null> {\n  return invoke<null>(\"note_wrong_room\", { sitting, atRoom, seats });\n}"
     ), "{ts}");
     assert!(ts.contains("export function rawNames(exam_time: string | null): Promise<CandidateCard[]> {\n  return invoke<CandidateCard[]>(\"raw_names\", { exam_time });"), "{ts}");
     assert!(ts.contains("export function takePhoto(body: Uint8Array, headers: Record<string, string>): Promise<ActResult> {\n  return invoke<ActResult>(\"take_photo\", body, { headers });"), "{ts}");
     assert!(ts.contains("export function registrationPhoto(): Promise<ArrayBuffer> {\n  return invoke<ArrayBuffer>(\"registration_photo\");"), "{ts}");
+    assert!(
+        ts.contains("import { invoke, type Channel } from \"@tauri-apps/api/core\";"),
+        "{ts}"
+    );
+    assert!(ts.contains("export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {\n  return invoke<ArchiveSaved | null>(\"export_archive\", { sitting, progress });"), "{ts}");
     assert!(!ts.contains("helper"));
 }
 

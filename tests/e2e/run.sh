@@ -209,6 +209,12 @@ start_driver() {
   done
   printf -v "DRIVER_PORT_$n" '%s' "$port"
 }
+# The save dialog's answer (src-tauri/src/save.rs): a native dialog cannot be driven over
+# WebDriver, so the apps save the chief's photo archive here without asking, under the name the
+# dialog would have proposed. Everything else about the export stays real.
+SAVE_DIR="$WORK/saved"
+mkdir -p "$SAVE_DIR"
+export EXAMGATE_SAVE_DIR="$SAVE_DIR"
 start_driver 1
 start_driver 2
 
@@ -225,6 +231,6 @@ rm -f "$ROOT"/artifacts/e2e/failed-*.png # last run's failures are not this run'
 say "running ${#FILES[@]} test file(s)"
 # --foreground keeps node in this process group: an outer `timeout` (scripts/test.sh) signals the
 # whole group, and node must get that signal too, not sit in a group of its own.
-E2E_APP_BINARY="$APP" E2E_EXAMGATE_BINARY="$EXAMGATE" E2E_WORK="$WORK" E2E_DRIVER_PORT="$DRIVER_PORT_1" E2E_DRIVER_PORT_2="$DRIVER_PORT_2" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
+E2E_APP_BINARY="$APP" E2E_EXAMGATE_BINARY="$EXAMGATE" E2E_WORK="$WORK" E2E_SAVE_DIR="$SAVE_DIR" E2E_DRIVER_PORT="$DRIVER_PORT_1" E2E_DRIVER_PORT_2="$DRIVER_PORT_2" E2E_ARTIFACTS="$ROOT/artifacts/e2e" \
   timeout --foreground --signal=TERM --kill-after=15 "${E2E_NODE_TIMEOUT:-600}" \
   node --test --test-concurrency=1 --test-timeout="${E2E_TEST_TIMEOUT_MS:-180000}" --test-reporter=spec "${FILES[@]}"

@@ -18,6 +18,18 @@ db_key: string,
  */
 orphan_photos: Array<string>, };
 
+export type ArchiveProgress = { received: number, total: number, };
+
+export type ArchiveSaved = { 
+/**
+ * Where it was saved.
+ */
+path: string, 
+/**
+ * The photos in it (`<student number>.jpg` entries).
+ */
+photos: number, bytes: number, };
+
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
 /**
  * While pending manual verification: how its photo was taken (a file chosen by hand deserves
@@ -74,7 +86,7 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
 
 export type EventId = string;
 
@@ -356,6 +368,11 @@ export const ErrorCode = {
   CertificateMismatch: "certificate-mismatch",
   ServerRefused: "server-refused",
   NotEnrolled: "not-enrolled",
+  ArchiveRefused: "archive-refused",
+  ExportBusy: "export-busy",
+  ArchiveDamaged: "archive-damaged",
+  SaveFailed: "save-failed",
+  BadArchiveName: "bad-archive-name",
   NoQrCode: "no-qr-code",
   NotEnrollQr: "not-enroll-qr",
   Database: "database",

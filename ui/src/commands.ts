@@ -2,8 +2,8 @@
 // Do not edit: `cargo test` fails when this file is stale. One typed wrapper per `#[tauri::command]`;
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
-import { invoke } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import { invoke, type Channel } from "@tauri-apps/api/core";
+import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -39,6 +39,7 @@ export const COMMANDS = [
   "post_exam_checks",
   "mark_post_exam_checked",
   "pending_photo",
+  "export_archive",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -204,4 +205,11 @@ export function markPostExamChecked(sitting: string, student: string): Promise<P
  * Async: the network is waited for off the window's thread. */
 export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuffer> {
   return invoke<ArrayBuffer>("pending_photo", { sitting, student });
+}
+
+/** The chief examiner saves the site's photo archive of `sitting` (导出应急处理照片): the save
+ * dialog proposes the notice's file name, then the archive is downloaded from the site server
+ * there, `progress` hearing bytes received / total. `null` when the dialog was closed. */
+export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {
+  return invoke<ArchiveSaved | null>("export_archive", { sitting, progress });
 }

@@ -363,6 +363,22 @@ const TABLE = {
   "chief.pin": { zh: "主考口令（{chief}）", en: "Chief examiner's PIN ({chief})" },
   "chief.approved": { zh: "已批准：{name} 入场", en: "Approved: {name} admitted" },
   "chief.rejected": { zh: "已驳回：{name}", en: "Rejected: {name}" },
+  "chief.export": { zh: "导出应急处理照片", en: "Export emergency photos" },
+  "chief.export-hint": {
+    zh: "本考点全部应急处理照片打包为一个 ZIP（按通知命名），从考点服务器下载，保存到您选择的位置。",
+    en: "Every emergency photo of the site in one ZIP (named as the notice asks), downloaded from the site server to where you choose.",
+  },
+  "chief.export-label": { zh: "归档下载进度", en: "Archive download progress" },
+  "chief.export-making": { zh: "服务器正在生成归档…", en: "The server is making the archive…" },
+  "chief.export-receiving": { zh: "正在下载归档 {received} / {total} MB", en: "Downloading the archive {received} / {total} MB" },
+  "chief.export-saved": { zh: "已保存：{path}（{photos} 张照片）", en: "Saved: {path} ({photos} photos)" },
+  "chief.export-refused": {
+    zh: "请让下列照片所在考场的设备同步上传后重试。",
+    en: "Have the rooms of the photos below sync their devices, then try again.",
+  },
+  "chief.export-busy": { zh: "服务器正在生成另一份归档，请稍后重试。", en: "The server is making another archive; try again shortly." },
+  "chief.export-not-chief": { zh: "只有主考的设备可以导出应急处理照片。", en: "Only the chief examiner's device may export the photos." },
+  "chief.export-offline": { zh: "无法连接考点服务器，请确认已接入考点 Wi-Fi。", en: "The site server cannot be reached; check the site's Wi-Fi." },
 
   "server.title": { zh: "考点服务器", en: "Site server" },
   "server.none": { zh: "未连接考点服务器", en: "Not connected to a site server" },

@@ -70,16 +70,7 @@ impl Source {
     /// The server's clock measurements of its devices; none on a device.
     pub fn clocks(&self) -> anyhow::Result<Vec<ClockSample>> {
         match self {
-            Source::Server(db) => Ok(db
-                .clock_history()?
-                .into_iter()
-                .map(|(device, at, o)| ClockSample {
-                    device,
-                    at,
-                    device_ahead_us: o.device_ahead_us,
-                    error_us: o.error_us,
-                })
-                .collect()),
+            Source::Server(db) => Ok(db.clock_samples()?),
             Source::Device { .. } => Ok(Vec::new()),
         }
     }

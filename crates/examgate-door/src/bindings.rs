@@ -15,9 +15,10 @@ use examgate_store::{
 use ts_rs::{Config, TS};
 
 use crate::{
-    ActResult, AppInfo, CandidateCard, ClockAuthority, ClockReading, EnrollView, ErrorCode,
-    IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks,
-    RoomCounts, ServerView, SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
+    ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockReading,
+    EnrollView, ErrorCode, IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget,
+    PhotoToCheck, PostExamChecks, RoomCounts, ServerView, SigningKey, SiteOverview, SyncState,
+    SyncView, Tally, UploadProgress,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -31,6 +32,8 @@ pub fn typescript() -> String {
     let decls = [
         decl::<ActResult>(&cfg),
         decl::<AppInfo>(&cfg),
+        decl::<ArchiveProgress>(&cfg),
+        decl::<ArchiveSaved>(&cfg),
         decl::<CandidateCard>(&cfg),
         decl::<CandidateState>(&cfg),
         decl::<ClockAuthority>(&cfg),

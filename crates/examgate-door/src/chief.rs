@@ -126,7 +126,7 @@ fn uploading() -> IpcError {
 
 impl Door {
     /// The site this device is enrolled with as its chief examiner: the overview is of it.
-    fn chief_site(&self) -> Result<String> {
+    pub(crate) fn chief_site(&self) -> Result<String> {
         let link = self.store()?.server_link()?;
         link.map(|l| l.site).ok_or_else(|| {
             IpcError::new(

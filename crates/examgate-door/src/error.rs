@@ -122,6 +122,17 @@ error_codes! {
     ServerRefused = "server-refused",
     /// A sync was asked of a device not connected to a site server.
     NotEnrolled = "not-enrolled",
+    // The photo archive from the chief examiner's screen.
+    /// The server refused the archive: `details` names each photo missing or altered.
+    ArchiveRefused = "archive-refused",
+    /// The server is making another archive: try again shortly.
+    ExportBusy = "export-busy",
+    /// The archive received is not the whole ZIP announced.
+    ArchiveDamaged = "archive-damaged",
+    /// The archive cannot be written where the chief chose.
+    SaveFailed = "save-failed",
+    /// The site's name or the sitting's date cannot make the notice's file name.
+    BadArchiveName = "bad-archive-name",
     /// The picture holds no readable QR code.
     NoQrCode = "no-qr-code",
     /// The picture's QR code is not an examgate enrollment code.
@@ -248,6 +259,9 @@ pub(crate) fn server_code(c: ServerCode) -> ErrorCode {
     match c {
         ServerCode::EnrollCodeUnknown => ErrorCode::BadEnrollCode,
         ServerCode::EnrollCodeUsed | ServerCode::EnrollCodeExpired => ErrorCode::EnrollCodeSpent,
+        ServerCode::NotChief => ErrorCode::NotChiefExaminer,
+        ServerCode::ArchiveRefused => ErrorCode::ArchiveRefused,
+        ServerCode::ExportBusy => ErrorCode::ExportBusy,
         ServerCode::BadJson
         | ServerCode::BadClockSample
         | ServerCode::KeyProofInvalid

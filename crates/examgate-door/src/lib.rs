@@ -11,6 +11,7 @@
 mod bindings;
 mod chief;
 mod error;
+mod export;
 mod orphans;
 mod photo;
 mod photo_request;
@@ -40,6 +41,7 @@ use ts_rs::TS;
 pub use bindings::typescript;
 pub use chief::{PendingApproval, RoomCounts, SiteOverview};
 pub use error::{ErrorCode, IpcError, Result};
+pub use export::{ArchiveProgress, ArchiveSaved};
 /// Where a device keeps a sitting's photos (`photos/<folder>/`): `examgate export archive` reads them.
 pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};

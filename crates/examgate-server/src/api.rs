@@ -48,17 +48,41 @@ struct Inner {
     issued: Mutex<HashMap<Uuid, (i64, i64)>>,
     /// `DIR/photos`; its files change only under the database lock (see [`AppState::photo_db`]).
     photos: PhotoDir,
+    /// The server's data folder (`DIR`).
+    data: std::path::PathBuf,
+    /// Held while a photo archive is being made: one at a time (see `exports`).
+    exporting: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
-    pub(crate) fn new(db: ServerDb, store: Store, photos: PhotoDir) -> AppState {
+    pub(crate) fn new(
+        db: ServerDb,
+        store: Store,
+        photos: PhotoDir,
+        data: std::path::PathBuf,
+    ) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
             store: Mutex::new(store),
             arrivals: tokio::sync::watch::Sender::new(0),
             issued: Mutex::new(HashMap::new()),
             photos,
+            data,
+            exporting: tokio::sync::Mutex::new(()),
         }))
+    }
+
+    /// The server's data folder.
+    pub(crate) fn data_dir(&self) -> &std::path::Path {
+        &self.0.data
+    }
+
+    /// The turn to make a photo archive, or `export_busy` while another is being made.
+    pub(crate) fn export_turn(&self) -> Result<tokio::sync::MutexGuard<'_, ()>> {
+        self.0
+            .exporting
+            .try_lock()
+            .map_err(|_| ServerError::ExportBusy)
     }
 
     /// [`AppState::db`] with the photo folder: an upload's file and its row change together,
@@ -145,6 +169,7 @@ pub(crate) fn router(state: AppState) -> Router {
                 // A chunk and its headers; every other route keeps BODY_LIMIT.
                 .layer(DefaultBodyLimit::max(CHUNK_LIMIT)),
         )
+        .route("/v1/exports/archive", get(crate::exports::archive))
         .route("/openapi.json", get(openapi))
         .merge(crate::catalogue::routes())
         .fallback(|| async { ServerError::NotFound })

@@ -103,6 +103,20 @@ impl ServerDb {
         Ok(())
     }
 
+    /// [`ServerDb::clock_history`] as the archive's manifest reads it (设备时钟偏差).
+    pub fn clock_samples(&self) -> Result<Vec<examgate_export::ClockSample>> {
+        Ok(self
+            .clock_history()?
+            .into_iter()
+            .map(|(device, at, o)| examgate_export::ClockSample {
+                device,
+                at,
+                device_ahead_us: o.device_ahead_us,
+                error_us: o.error_us,
+            })
+            .collect())
+    }
+
     /// Every clock measurement of every device, by device then time: what the photo archive's
     /// manifest picks each photo's nearest measurement from.
     pub fn clock_history(&self) -> Result<Vec<(Uuid, DateTime<Utc>, ClockOffset)>> {

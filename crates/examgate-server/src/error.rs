@@ -63,6 +63,14 @@ pub enum ServerError {
     PhotoHashMismatch { expected: String },
     #[error("照片签名无效，已全部丢弃 (the photo's signature was refused; nothing was kept): {0}")]
     PhotoSignatureInvalid(String),
+    #[error(
+        "只有本考点的主考设备可以导出应急处理照片归档 (only the site's chief examiner's device may export its photo archive)"
+    )]
+    NotChief,
+    #[error(
+        "服务器正在生成另一份归档，请稍后重试 (another archive is being made: try again shortly)"
+    )]
+    ExportBusy,
     #[error("该接口不接受此方法 (this route does not take this method)")]
     MethodNotAllowed,
     #[error("一批最多 {max} 条事件 (a batch carries at most {max} events)")]
@@ -111,6 +119,8 @@ impl ServerError {
             ServerError::PhotoHashMismatch { .. } => ErrorCode::PhotoHashMismatch,
             ServerError::PhotoSignatureInvalid(_) => ErrorCode::PhotoSignatureInvalid,
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ServerError::NotChief => ErrorCode::NotChief,
+            ServerError::ExportBusy => ErrorCode::ExportBusy,
             ServerError::Store(_)
             | ServerError::Sqlite(_)
             | ServerError::Tls(_)
@@ -138,6 +148,7 @@ impl IntoResponse for ServerError {
             ServerError::UploadOffsetMismatch { held, .. } => Some(*held),
             _ => None,
         };
+        let self_code = self.code();
         let body = self.body();
         let status =
             StatusCode::from_u16(body.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -147,6 +158,13 @@ impl IntoResponse for ServerError {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if matches!(self_code, ErrorCode::ExportBusy) {
+            // One archive at a time: it takes seconds to minutes, so ask again shortly.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("10"),
             );
         }
         if let Some(held) = held {

@@ -14,6 +14,7 @@ mod devices;
 mod enroll;
 mod error;
 mod events;
+mod exports;
 mod extract;
 mod openapi;
 mod photo_access;

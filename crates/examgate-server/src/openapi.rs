@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{api, catalogue, events, photos};
+use crate::{api, catalogue, events, exports, photos};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,7 +30,8 @@ use crate::{api, catalogue, events, photos};
         photos::declare,
         photos::head,
         photos::patch,
-        photos::get
+        photos::get,
+        exports::archive
     ),
     modifiers(&DeviceToken)
 )]

@@ -92,12 +92,19 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(|e| ServerError::Internal(e.to_string()))?;
-        let photos = PhotoDir::open(&self.dir)?;
-        let app = router(AppState::new(self.db, self.store, photos));
+        let app = router(self.into_state()?);
         axum_server::from_tcp_rustls(listener, tls)
             .serve(app.into_make_service())
             .await
             .map_err(|e| ServerError::Internal(format!("serve: {e}")))
+    }
+}
+
+impl Server {
+    /// What the API's handlers share, made from the opened data.
+    pub(crate) fn into_state(self) -> Result<AppState> {
+        let photos = PhotoDir::open(&self.dir)?;
+        Ok(AppState::new(self.db, self.store, photos, self.dir))
     }
 }
 

@@ -5,6 +5,7 @@
 //! The client trusts no certificate authority: it talks only to the server whose certificate
 //! fingerprint the enrollment code carries, and never over plain HTTP.
 
+mod archive_client;
 pub mod catalogue;
 mod catalogue_client;
 mod client;
@@ -21,7 +22,9 @@ mod report;
 pub mod wire;
 mod wire_catalogue;
 mod wire_events;
+mod wire_export;
 
+pub use archive_client::{ARCHIVE_TIMEOUT, ArchiveAnswer, ArchiveBody};
 pub use catalogue::{CatalogueOutcome, clients_for, refresh_catalogue};
 pub use client::{Client, PushOutcome};
 pub use code::{CODE_PREFIX, EnrollCode, Fingerprint};

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 pub use crate::wire_catalogue::*;
 pub use crate::wire_events::*;
+pub use crate::wire_export::*;
 
 /// Every route of this version starts with this.
 pub const PREFIX: &str = "/v1";
@@ -131,6 +132,8 @@ pub enum ErrorCode {
     EnrollCodeUnknown,
     /// 403: this device was revoked.
     DeviceRevoked,
+    /// 403: only the site's chief examiner's device may export the site's photo archive.
+    NotChief,
     /// 403: a photo this device may not download: only the device that uploaded it and the chief
     /// examiner of its candidate's site may. Answered alike whether the server holds it or not.
     PhotoNotYours,
@@ -154,6 +157,11 @@ pub enum ErrorCode {
     TooLarge,
     /// 404: no upload of this photo declared by this device (`POST /v1/photos` first).
     PhotoNotDeclared,
+    /// 409: the photo archive was not made: photos are missing or altered. The answer names
+    /// each ([`ArchiveRefused`]); no partial archive is ever sent.
+    ArchiveRefused,
+    /// 503: the server is already making an archive (one at a time): try again shortly.
+    ExportBusy,
     /// 409: the `PATCH`'s `Upload-Offset` is not the server's; the answer carries the server's.
     UploadOffsetMismatch,
     /// 422: the uploaded bytes do not have the declared SHA-256; nothing was kept.
@@ -173,17 +181,19 @@ impl ErrorCode {
             | ErrorCode::KeyProofInvalid
             | ErrorCode::BatchOutOfOrder => 400,
             ErrorCode::Unauthorized | ErrorCode::EnrollCodeUnknown => 401,
-            ErrorCode::DeviceRevoked | ErrorCode::PhotoNotYours => 403,
+            ErrorCode::DeviceRevoked | ErrorCode::PhotoNotYours | ErrorCode::NotChief => 403,
             ErrorCode::NotFound | ErrorCode::PhotoNotDeclared => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::EnrollCodeUsed
             | ErrorCode::DeviceConflict
             | ErrorCode::EventsQuarantined
-            | ErrorCode::UploadOffsetMismatch => 409,
+            | ErrorCode::UploadOffsetMismatch
+            | ErrorCode::ArchiveRefused => 409,
             ErrorCode::EnrollCodeExpired => 410,
             ErrorCode::TooLarge => 413,
             ErrorCode::PhotoHashMismatch | ErrorCode::PhotoSignatureInvalid => 422,
             ErrorCode::Internal => 500,
+            ErrorCode::ExportBusy => 503,
         }
     }
 }

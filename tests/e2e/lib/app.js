@@ -396,3 +396,28 @@ export async function tallyShows(browser, key, n) {
     { timeout: UI_TIMEOUT, timeoutMsg: `the tally's ${key} stayed ${last}, expected ${n}` },
   );
 }
+
+// ── The site server ─────────────────────────────────────────────────────────────────────────────
+
+/** Puts `text` in the code box as a paste does (one input event), not key by key. */
+async function paste(browser, text) {
+  const box = await shown(browser, "#connect-code");
+  await browser.execute(
+    (el, v) => {
+      el.value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    box,
+    text,
+  );
+}
+
+/** Start → 连接考点服务器 with `code`; waits for 已连接. */
+export async function connect(browser, code) {
+  await click(browser, "#tab-start");
+  await click(browser, "#connect-open");
+  await paste(browser, code);
+  await click(browser, "#connect-submit");
+  await attrIs(browser, "#connect-message", "data-kind", "ok");
+  await attrIs(browser, "#start-server", "data-connected", "true");
+}

@@ -15,6 +15,7 @@ import { pinEntered, rejectNoteReady } from "../approval";
 import { app, emit, on } from "../state";
 import { currentServer } from "./connect";
 import { refreshClock } from "./header";
+import { initChiefExport } from "./chief-export";
 
 /** A fallback while the screen is open, should a `changed` event be missed (a local read). */
 const POLL_MS = 15_000;
@@ -34,6 +35,7 @@ let busy = false;
 const msg = () => $("#chief-message");
 
 export function initChief(): void {
+  initChiefExport(() => $<HTMLSelectElement>("#chief-sitting").value);
   $<HTMLSelectElement>("#chief-sitting").addEventListener("change", (ev) => {
     const value = (ev.target as HTMLSelectElement).value;
     try {
