@@ -9,8 +9,6 @@
 // and the door's open card turns to 已入场 with no tap, carried by the background sync's long
 // poll and the shell's `store-changed` event.
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import {
   DEMO,
@@ -20,19 +18,16 @@ import {
   connect,
   loadDemoAndOpenDoor,
   message,
-  openCard,
-  passChecks,
   screenshot,
   setExamTime,
   shotOnFailure,
   shown,
   startApp,
   stopApp,
+  vouchWithPhoto,
 } from "./lib/app.js";
 import { examgate, issueCode, setChiefPin, startServer } from "./lib/server.js";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
 const PROCTOR = "J2101";
 /** The demo's chief examiner of 襄阳电大校本部 (crates/examgate-demo: Z + the site's number). */
 const CHIEF = "Z02";
@@ -83,15 +78,7 @@ describe("a door and the chief examiner, two windows, one site server", () => {
     await connect(door, codes.door);
     await loadDemoAndOpenDoor(door);
     await setExamTime(door, DEMO.doorOpen);
-    await openCard(door, VOUCHED.slice(-4), VOUCHED);
-    await passChecks(door, "failed");
-    await click(door, "#vouch");
-    await shown(door, "#capture");
-    await (await door.$("#photo-file")).addValue(SEAT_PHOTO);
-    await attrIs(door, "#capture", "data-photo", "file");
-    await click(door, "#photo-send");
-    await attrIs(door, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
-    await message(door, "ok");
+    await vouchWithPhoto(door, VOUCHED);
   });
 
   step("the door's approval panel awaits the chief's PIN from the server, never offers to set one, and 立即同步 brings it", async () => {

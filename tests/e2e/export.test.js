@@ -12,8 +12,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   DEMO,
@@ -23,19 +22,16 @@ import {
   connect,
   loadDemoAndOpenDoor,
   message,
-  openCard,
-  passChecks,
   screenshot,
   setExamTime,
   shotOnFailure,
   shown,
   startApp,
   stopApp,
+  vouchWithPhoto,
 } from "./lib/app.js";
 import { examgate, issueCode, startServer } from "./lib/server.js";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
 const PROCTOR = "J2101";
 const CHIEF = "Z02";
 const VOUCHED = DEMO.room01(9);
@@ -89,15 +85,7 @@ describe("the chief examiner exports the site's photo archive from the overview"
     await connect(door, codes.door);
     await loadDemoAndOpenDoor(door);
     await setExamTime(door, DEMO.doorOpen);
-    await openCard(door, VOUCHED.slice(-4), VOUCHED);
-    await passChecks(door, "failed");
-    await click(door, "#vouch");
-    await shown(door, "#capture");
-    await (await door.$("#photo-file")).addValue(SEAT_PHOTO);
-    await attrIs(door, "#capture", "data-photo", "file");
-    await click(door, "#photo-send");
-    await attrIs(door, `#card[data-student="${VOUCHED}"]`, "data-state", "pending-manual-verification");
-    await message(door, "ok");
+    await vouchWithPhoto(door, VOUCHED);
 
     await connect(chief, codes.chief);
     await click(chief, "#tab-chief");

@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import {
   DEMO,
+  SEAT_PHOTO,
   UI_TIMEOUT,
   attrIs,
   click,
@@ -29,9 +29,6 @@ import {
   tallyShows,
 } from "./lib/app.js";
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** A 960×720 JPEG standing in for the camera's photo of candidate and proctor at the seat. */
-const SEAT_PHOTO = join(HERE, "fixtures", "seat-photo.jpg");
 const VOUCHED = DEMO.room01(9); // 2242200000107
 const LATE = DEMO.room01(11); // 2242200000109
 const PIN = "246810";

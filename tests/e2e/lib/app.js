@@ -7,8 +7,12 @@
 // Started by tests/e2e/run.sh, which sets E2E_APP_BINARY, E2E_DRIVER_PORT, E2E_WORK and
 // E2E_ARTIFACTS; a test file run on its own without them fails with a message saying so.
 import { mkdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
+
+/** A 960×720 JPEG standing in for the camera's photo of candidate and proctor at the seat. */
+export const SEAT_PHOTO = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "seat-photo.jpg");
 
 /** The bound of every wait for the UI (a call into Rust plus a render). */
 export const UI_TIMEOUT = Number(process.env.E2E_UI_TIMEOUT_MS ?? 15_000);
@@ -420,4 +424,21 @@ export async function connect(browser, code) {
   await click(browser, "#connect-submit");
   await attrIs(browser, "#connect-message", "data-kind", "ok");
   await attrIs(browser, "#start-server", "data-connected", "true");
+}
+
+/**
+ * At the door: opens `student`'s card by the ticket's last four digits, records that face
+ * recognition failed, vouches and sends the seat photo from a file; waits until the card says
+ * the candidate awaits the chief examiner.
+ */
+export async function vouchWithPhoto(browser, student) {
+  await openCard(browser, student.slice(-4), student);
+  await passChecks(browser, "failed");
+  await click(browser, "#vouch");
+  await shown(browser, "#capture");
+  await (await browser.$("#photo-file")).addValue(SEAT_PHOTO);
+  await attrIs(browser, "#capture", "data-photo", "file");
+  await click(browser, "#photo-send");
+  await attrIs(browser, `#card[data-student="${student}"]`, "data-state", "pending-manual-verification");
+  await message(browser, "ok");
 }
