@@ -11,81 +11,39 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use common::site::{CHIEF, PIN, Site};
 use common::{EXAM_TIME, SITE, SITTING, camera_jpeg, target};
 use examgate_core::door::DoorAct;
 use examgate_core::fold::CandidateState;
 use examgate_door::{Door, ErrorCode, SyncSchedule};
-use examgate_server::{NewCode, Server};
-use examgate_sync::EnrollCode;
 use examgate_sync::wire::Role;
 
-/// The demo's chief examiner of site 2 and two proctors of its room 01.
-const CHIEF: &str = "Z02";
+/// Two proctors of the demo site's room 01.
 const PROCTORS: [&str; 2] = ["J2101", "J2102"];
-const PIN: &str = "246810";
 const BOUND: Duration = Duration::from_secs(30);
 
-struct Site {
-    runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    /// One-time codes by staff number: the proctors' for room 01, the chief's for the site.
-    codes: HashMap<&'static str, String>,
-}
-
-/// A site server with the demo catalogue, serving on its own runtime (dropping it stops the
-/// server), and a code for each of `PROCTORS` and for `CHIEF`, issued before it serves.
+/// A site server with a code for each of `PROCTORS` (room 01) and for `CHIEF`.
 fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let mut server = Server::open(&root.join("server")).unwrap();
-    examgate_demo::load(server.store()).unwrap();
-    // The office sets the chief's PIN at the server (`examgate serve chief-pin`); the chief's
-    // device gets it with the catalogue.
-    server
-        .set_chief_pin(CHIEF, PIN, Utc::now().fixed_offset())
-        .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://{}", listener.local_addr().unwrap());
-    let mut codes = HashMap::new();
-    let wanted = PROCTORS
-        .iter()
-        .map(|p| (*p, Role::Proctor, Some("01")))
-        .chain([(CHIEF, Role::Chief, None)]);
-    for (staff, role, room) in wanted {
-        let new = NewCode {
-            site: SITE.into(),
-            room: room.map(Into::into),
-            role,
-            staff: staff.into(),
-            valid: chrono::Duration::minutes(30),
-        };
-        let issued = server.db().issue_code(&new, Utc::now()).unwrap();
-        let code = EnrollCode {
-            secret: issued.secret,
-            fingerprint: server.fingerprint(),
-            urls: vec![url.clone()],
-        };
-        codes.insert(staff, code.to_string());
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.spawn(server.serve(listener));
-    Site {
-        runtime,
-        _dir: dir,
-        root,
-        codes,
-    }
+    common::site::site(&[
+        (PROCTORS[0], PROCTORS[0], Role::Proctor, Some("01")),
+        (PROCTORS[1], PROCTORS[1], Role::Proctor, Some("01")),
+        (CHIEF, CHIEF, Role::Chief, None),
+    ])
 }
 
-impl Site {
+/// What these tests do with the site.
+trait ChiefSite {
+    fn data(&self, name: &str) -> PathBuf;
+    fn door(&self, name: &str, proctor: &str) -> Door;
+    fn chief(&self) -> Door;
+    fn sync(&self, door: &Door);
+}
+
+impl ChiefSite for Site {
     fn data(&self, name: &str) -> PathBuf {
         self.root.join(name)
     }

@@ -8,73 +8,32 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::net::TcpListener;
-use std::path::PathBuf;
-
-use chrono::Utc;
+use common::site::{CHIEF, Site};
 use common::{SITE, SITTING, camera_jpeg, target};
 use examgate_core::door::DoorAct;
 use examgate_door::{Door, ErrorCode};
-use examgate_server::{NewCode, Server};
-use examgate_sync::EnrollCode;
 use examgate_sync::wire::Role;
 
-const CHIEF: &str = "Z02";
 const PROCTOR: &str = "J2101";
-const PIN: &str = "246810";
 const SECOND_CHIEF_DEVICE: &str = "second chief device";
 
-struct Site {
-    runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    codes: HashMap<&'static str, String>,
-}
-
+/// A site server with codes for room 01's proctor and two for the chief: a second device,
+/// enrolled later, reads what the server holds.
 fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let mut server = Server::open(&root.join("server")).unwrap();
-    examgate_demo::load(server.store()).unwrap();
-    server
-        .set_chief_pin(CHIEF, PIN, Utc::now().fixed_offset())
-        .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://{}", listener.local_addr().unwrap());
-    let mut codes = HashMap::new();
-    // The chief gets two codes: a second device, enrolled later, reads what the server holds.
-    for (key, staff, role, room) in [
+    common::site::site(&[
         (PROCTOR, PROCTOR, Role::Proctor, Some("01")),
         (CHIEF, CHIEF, Role::Chief, None),
         (SECOND_CHIEF_DEVICE, CHIEF, Role::Chief, None),
-    ] {
-        let new = NewCode {
-            site: SITE.into(),
-            room: room.map(Into::into),
-            role,
-            staff: staff.into(),
-            valid: chrono::Duration::minutes(30),
-        };
-        let issued = server.db().issue_code(&new, Utc::now()).unwrap();
-        let code = EnrollCode {
-            secret: issued.secret,
-            fingerprint: server.fingerprint(),
-            urls: vec![url.clone()],
-        };
-        codes.insert(key, code.to_string());
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.spawn(server.serve(listener));
-    Site {
-        runtime,
-        _dir: dir,
-        root,
-        codes,
-    }
+    ])
 }
 
-impl Site {
+/// What these tests do with the site.
+trait CheckSite {
+    fn enrolled(&self, door: Door, code: &str) -> Door;
+    fn sync(&self, door: &Door);
+}
+
+impl CheckSite for Site {
     fn enrolled(&self, door: Door, code: &str) -> Door {
         self.runtime
             .block_on(door.enroll(&self.codes[code], None))

@@ -3,6 +3,8 @@
 //! folders.
 #![allow(dead_code, reason = "each test binary uses part of the fixture")]
 
+pub mod site;
+
 pub use examgate_testkit::camera_jpeg;
 use std::path::{Path, PathBuf};
 
