@@ -6,9 +6,10 @@
 //! the folder is touched only once the photo is complete and signed, so a refused input leaves
 //! nothing behind.
 //!
-//! Speed: the full-size path keeps the JPEG's own YCbCr planes (see `stamp`), so a 12 MP photo
-//! costs one libjpeg-turbo decode and one encode; `examgate photo bench` measures it against
-//! ImageMagick.
+//! Speed: an upright JPEG never leaves its own YCbCr planes (see `stamp`): decoded DCT-scaled
+//! towards the target size, resized plane by plane, stamped and encoded as planes, so a 12 MP
+//! photo costs one libjpeg-turbo decode and one encode and no colour conversion;
+//! `examgate photo bench` measures it against ImageMagick.
 
 mod decode;
 mod encode;
@@ -124,16 +125,19 @@ pub fn render_timed(
         decode::Format::Jpeg => {
             let info = decode::jpeg_info(input, &options.limits)?;
             times.checks = lap(&mut t);
-            if decode::planar_ok(&info, options.max_edge) {
-                let (w, h) = (info.header.width as u32, info.header.height as u32);
-                // Rasterise the text on a second core while the photo decodes.
+            let (hw, hh) = (info.header.width as u32, info.header.height as u32);
+            let (w, h) = scale::target_size(hw, hh, options.max_edge);
+            if decode::planar_ok(&info) {
+                // Rasterise the text on a second core while the photo decodes and scales.
                 let (planes, band) = std::thread::scope(|s| {
                     let band = s.spawn(|| {
                         let t = Instant::now();
                         (stamp::layout(meta, font, w, h), t.elapsed())
                     });
-                    let planes = decode::jpeg_to_planes(input, &info);
+                    let planes = decode::jpeg_to_planes(input, &info, options.max_edge);
                     times.decode = lap(&mut t);
+                    let planes = planes.and_then(|p| scale::resize_planes(p, w, h));
+                    times.scale = lap(&mut t);
                     (planes, band.join())
                 });
                 let (band, layout) = band.map_err(|_| Error::Internal {
@@ -147,11 +151,9 @@ pub fn render_timed(
                 times.encode = lap(&mut t);
                 (jpeg, w, h, true, info.icc)
             } else {
-                let (hw, hh) = (info.header.width as u32, info.header.height as u32);
-                let (tw, th) = scale::target_size(hw, hh, options.max_edge);
                 let rgb = decode::jpeg_to_rgb(input, &info, options.max_edge)?;
                 times.decode = lap(&mut t);
-                let rgb = decode::orient(scale::resize_to(rgb, tw, th)?, info.orientation);
+                let rgb = decode::orient(scale::resize_to(rgb, w, h)?, info.orientation);
                 times.scale = lap(&mut t);
                 let (w, h, jpeg) = stamp_and_encode(rgb, meta, font, &mut times, &mut t)?;
                 (jpeg, w, h, false, info.icc)

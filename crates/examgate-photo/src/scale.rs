@@ -3,11 +3,14 @@
 //! the stamp sharp. Never scales up.
 //!
 //! JPEG decoding already did the coarse part (DCT scaling by n/8, see `decode::prescale`); this is
-//! the fine part, a Lanczos-3 convolution (fast_image_resize, SIMD) to the exact size.
+//! the fine part, a Lanczos-3 convolution (fast_image_resize, SIMD) to the exact size. On the JPEG
+//! path it runs on the YCbCr planes themselves (`resize_planes`): half the bytes of RGB at 4:2:0,
+//! and no colour conversion on either side.
 
-use fast_image_resize::images::Image;
+use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::RgbImage;
+use turbojpeg::{Subsamp, YuvImage};
 
 use crate::error::{Error, Result};
 
@@ -47,6 +50,72 @@ pub(crate) fn resize_to(image: RgbImage, width: u32, height: u32) -> Result<RgbI
     RgbImage::from_raw(width, height, dst.into_vec()).ok_or_else(|| err(&"buffer size"))
 }
 
+/// Offset, width and height of each plane of an unpadded (`align` 1) YUV buffer.
+fn planes(yuv: &YuvImage<Vec<u8>>) -> Vec<(usize, usize, usize)> {
+    let (yw, yh) = yuv.y_size();
+    if yuv.subsamp == Subsamp::Gray {
+        return vec![(0, yw, yh)];
+    }
+    let (cw, ch) = yuv.uv_size();
+    vec![(0, yw, yh), (yw * yh, cw, ch), (yw * yh + cw * ch, cw, ch)]
+}
+
+/// Resizes each YCbCr plane of `yuv` (align 1) so the image becomes `width`×`height`, keeping
+/// the subsampling. A plane's padding (odd sizes under subsampling) maps onto the same share of
+/// the source, so chroma stays aligned with luma.
+pub(crate) fn resize_planes(
+    yuv: YuvImage<Vec<u8>>,
+    width: u32,
+    height: u32,
+) -> Result<YuvImage<Vec<u8>>> {
+    let (sw, sh) = (yuv.width, yuv.height);
+    if (sw, sh) == (width as usize, height as usize) {
+        return Ok(yuv);
+    }
+    let err = |e: &dyn std::fmt::Display| Error::Internal {
+        detail: format!("resize planes {sw}×{sh} → {width}×{height}: {e}"),
+    };
+    if yuv.align != 1 {
+        return Err(err(&"rows must be unpadded"));
+    }
+    let mut dst = YuvImage {
+        pixels: Vec::new(),
+        width: width as usize,
+        align: 1,
+        height: height as usize,
+        subsamp: yuv.subsamp,
+    };
+    let len =
+        turbojpeg::yuv_pixels_len(dst.width, 1, dst.height, dst.subsamp).map_err(|e| err(&e))?;
+    dst.pixels = vec![0; len];
+    let (rx, ry) = (sw as f64 / f64::from(width), sh as f64 / f64::from(height));
+    let mut resizer = Resizer::new();
+    let lanczos = ResizeAlg::Convolution(FilterType::Lanczos3);
+    for ((so, spw, sph), (d_o, dpw, dph)) in planes(&yuv).into_iter().zip(planes(&dst)) {
+        let src_plane = yuv
+            .pixels
+            .get(so..so + spw * sph)
+            .ok_or_else(|| err(&"source"))?;
+        let src =
+            ImageRef::new(spw as u32, sph as u32, src_plane, PixelType::U8).map_err(|e| err(&e))?;
+        let dst_plane = dst
+            .pixels
+            .get_mut(d_o..d_o + dpw * dph)
+            .ok_or_else(|| err(&"destination"))?;
+        let mut out = Image::from_slice_u8(dpw as u32, dph as u32, dst_plane, PixelType::U8)
+            .map_err(|e| err(&e))?;
+        let crop_w = (dpw as f64 * rx).min(spw as f64);
+        let crop_h = (dph as f64 * ry).min(sph as f64);
+        let options = ResizeOptions::new()
+            .resize_alg(lanczos)
+            .crop(0.0, 0.0, crop_w, crop_h);
+        resizer
+            .resize(&src, &mut out, &options)
+            .map_err(|e| err(&e))?;
+    }
+    Ok(dst)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +126,30 @@ mod tests {
         assert_eq!(target_size(3000, 4000, 2560), (1920, 2560));
         assert_eq!(target_size(4000, 3000, 0), (4000, 3000));
         assert_eq!(target_size(1280, 960, 2560), (1280, 960));
+    }
+
+    #[test]
+    fn planes_scale_like_the_image_and_keep_flat_colour_flat() {
+        for subsamp in [
+            Subsamp::Sub2x2,
+            Subsamp::Sub2x1,
+            Subsamp::None,
+            Subsamp::Gray,
+        ] {
+            let (w, h) = (3001usize, 2251usize);
+            let len = turbojpeg::yuv_pixels_len(w, 1, h, subsamp).unwrap_or(0);
+            let yuv = YuvImage {
+                pixels: vec![77; len],
+                width: w,
+                align: 1,
+                height: h,
+                subsamp,
+            };
+            let out = resize_planes(yuv, 2561, 1921).expect("resize");
+            assert_eq!((out.width, out.height, out.subsamp), (2561, 1921, subsamp));
+            let want = turbojpeg::yuv_pixels_len(2561, 1, 1921, subsamp).unwrap_or(1);
+            assert_eq!(out.pixels.len(), want);
+            assert!(out.pixels.iter().all(|&v| v == 77), "{subsamp:?}");
+        }
     }
 }
