@@ -14,6 +14,7 @@ mod keys;
 mod measure;
 mod photo;
 mod photo_bench;
+mod photo_stages;
 mod pin;
 mod pin_bench;
 mod play;

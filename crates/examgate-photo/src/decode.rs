@@ -168,33 +168,37 @@ pub(crate) fn exif_orientation(tiff: &[u8]) -> u8 {
 }
 
 /// Whether the pipeline may keep the JPEG's own YCbCr planes (no colour conversion both ways):
-/// upright, not to be scaled, and a subsampling libjpeg-turbo can hand out as planes.
-pub(crate) fn planar_ok(info: &JpegInfo, max_edge: u32) -> bool {
-    let longest = info.header.width.max(info.header.height);
+/// upright, and a subsampling libjpeg-turbo can hand out as planes. Scaling is done on the
+/// planes (`scale::resize_planes`), so the door's 2560 px path takes this road too.
+pub(crate) fn planar_ok(info: &JpegInfo) -> bool {
     info.orientation == 1
-        && (max_edge == 0 || longest <= max_edge as usize)
         && matches!(info.header.colorspace, Colorspace::YCbCr | Colorspace::Gray)
         && !matches!(info.header.subsamp, Subsamp::Unknown)
         && !info.header.is_lossless
 }
 
-/// Decodes into YCbCr planes at full size (see `planar_ok`).
+/// Decodes into YCbCr planes (rows unpadded), DCT-scaled towards `max_edge` (0 = full size):
+/// see `planar_ok` and `prescale`.
 pub(crate) fn jpeg_to_planes(
     bytes: &[u8],
     info: &JpegInfo,
+    max_edge: u32,
 ) -> Result<turbojpeg::YuvImage<Vec<u8>>> {
     let h = &info.header;
-    let align = 4;
-    let len = turbojpeg::yuv_pixels_len(h.width, align, h.height, h.subsamp).map_err(jpeg_error)?;
+    let factor = prescale(h.width, h.height, max_edge);
+    let mut d = decompressor()?;
+    d.set_scaling_factor(factor).map_err(jpeg_error)?;
+    let (width, height) = (factor.scale(h.width), factor.scale(h.height));
+    let align = 1;
+    let len = turbojpeg::yuv_pixels_len(width, align, height, h.subsamp).map_err(jpeg_error)?;
     let mut yuv = turbojpeg::YuvImage {
         pixels: vec![0; len],
-        width: h.width,
+        width,
         align,
-        height: h.height,
+        height,
         subsamp: h.subsamp,
     };
-    decompressor()?
-        .decompress_to_yuv(bytes, yuv.as_deref_mut())
+    d.decompress_to_yuv(bytes, yuv.as_deref_mut())
         .map_err(jpeg_error)?;
     Ok(yuv)
 }

@@ -6,9 +6,10 @@
 //! the folder is touched only once the photo is complete and signed, so a refused input leaves
 //! nothing behind.
 //!
-//! Speed: the full-size path keeps the JPEG's own YCbCr planes (see `stamp`), so a 12 MP photo
-//! costs one libjpeg-turbo decode and one encode; `examgate photo bench` measures it against
-//! ImageMagick.
+//! Speed: an upright JPEG never leaves its own YCbCr planes (see `stamp`): decoded DCT-scaled
+//! towards the target size, resized plane by plane, stamped and encoded as planes, so a 12 MP
+//! photo costs one libjpeg-turbo decode and one encode and no colour conversion;
+//! `examgate photo bench` measures it against ImageMagick.
 
 mod decode;
 mod encode;
@@ -23,6 +24,7 @@ mod store;
 mod verify;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub use decode::{Limits, decode};
 pub use error::{Error, Result};
@@ -69,6 +71,23 @@ pub struct Rendered {
     pub planar: bool,
 }
 
+/// Where `render`'s time went, for `examgate photo bench`'s breakdown. `layout` (rasterising the
+/// text) runs on a second thread during the decode on the JPEG fast path, so the stages can add
+/// up to more than the whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Metadata, font coverage, EXIF block, header and limits.
+    pub checks: Duration,
+    pub decode: Duration,
+    pub scale: Duration,
+    pub layout: Duration,
+    /// Compositing the band onto the pixels (and waiting for `layout`, when it is late).
+    pub stamp: Duration,
+    pub encode: Duration,
+    /// Inserting EXIF and ICC into the encoded file.
+    pub exif: Duration,
+}
+
 /// Decodes, scales, stamps and encodes `input` (JPEG or PNG bytes) and writes its EXIF.
 ///
 /// Checks, before any pixel is decoded: the metadata, the font's coverage of the stamp, the
@@ -79,60 +98,104 @@ pub fn render(
     font: &StampFont,
     options: &Options,
 ) -> Result<Rendered> {
+    render_timed(input, meta, font, options).map(|(rendered, _)| rendered)
+}
+
+/// Time since `*t`, restarting the clock.
+fn lap(t: &mut Instant) -> Duration {
+    let now = Instant::now();
+    let d = now - *t;
+    *t = now;
+    d
+}
+
+/// [`render`], with where its time went.
+pub fn render_timed(
+    input: &[u8],
+    meta: &Metadata,
+    font: &StampFont,
+    options: &Options,
+) -> Result<(Rendered, Timings)> {
+    let mut times = Timings::default();
+    let mut t = Instant::now();
     meta.validate()?;
     font.check(&meta.stamp_text())?;
     let exif = exif_write::exif_block(meta)?;
     let (encoded, width, height, planar, icc) = match decode::sniff(input)? {
         decode::Format::Jpeg => {
             let info = decode::jpeg_info(input, &options.limits)?;
-            if decode::planar_ok(&info, options.max_edge) {
-                let (w, h) = (info.header.width as u32, info.header.height as u32);
-                // Rasterise the text on a second core while the photo decodes.
+            times.checks = lap(&mut t);
+            let (hw, hh) = (info.header.width as u32, info.header.height as u32);
+            let (w, h) = scale::target_size(hw, hh, options.max_edge);
+            if decode::planar_ok(&info) {
+                // Rasterise the text on a second core while the photo decodes and scales.
                 let (planes, band) = std::thread::scope(|s| {
-                    let band = s.spawn(|| stamp::layout(meta, font, w, h));
-                    let planes = decode::jpeg_to_planes(input, &info);
+                    let band = s.spawn(|| {
+                        let t = Instant::now();
+                        (stamp::layout(meta, font, w, h), t.elapsed())
+                    });
+                    let planes = decode::jpeg_to_planes(input, &info, options.max_edge);
+                    times.decode = lap(&mut t);
+                    let planes = planes.and_then(|p| scale::resize_planes(p, w, h));
+                    times.scale = lap(&mut t);
                     (planes, band.join())
                 });
-                let band = band.map_err(|_| Error::Internal {
+                let (band, layout) = band.map_err(|_| Error::Internal {
                     detail: "the stamp layout thread failed".into(),
-                })??;
-                let mut planes = planes?;
+                })?;
+                times.layout = layout;
+                let (band, mut planes) = (band?, planes?);
                 stamp::apply_planes(&mut planes, &band);
-                (encode::encode_planes(&planes)?, w, h, true, info.icc)
+                times.stamp = lap(&mut t);
+                let jpeg = encode::encode_planes(&planes)?;
+                times.encode = lap(&mut t);
+                (jpeg, w, h, true, info.icc)
             } else {
-                let (hw, hh) = (info.header.width as u32, info.header.height as u32);
-                let (tw, th) = scale::target_size(hw, hh, options.max_edge);
                 let rgb = decode::jpeg_to_rgb(input, &info, options.max_edge)?;
-                let rgb = decode::orient(scale::resize_to(rgb, tw, th)?, info.orientation);
-                let (w, h, jpeg) = stamp_and_encode(rgb, meta, font)?;
+                times.decode = lap(&mut t);
+                let rgb = decode::orient(scale::resize_to(rgb, w, h)?, info.orientation);
+                times.scale = lap(&mut t);
+                let (w, h, jpeg) = stamp_and_encode(rgb, meta, font, &mut times, &mut t)?;
                 (jpeg, w, h, false, info.icc)
             }
         }
         decode::Format::Png => {
+            times.checks = lap(&mut t);
             let rgb = decode::png_to_rgb(input, &options.limits)?;
+            times.decode = lap(&mut t);
             let (tw, th) = scale::target_size(rgb.width(), rgb.height(), options.max_edge);
-            let (w, h, jpeg) = stamp_and_encode(scale::resize_to(rgb, tw, th)?, meta, font)?;
+            let rgb = scale::resize_to(rgb, tw, th)?;
+            times.scale = lap(&mut t);
+            let (w, h, jpeg) = stamp_and_encode(rgb, meta, font, &mut times, &mut t)?;
             (jpeg, w, h, false, None)
         }
     };
     let jpeg = exif_write::insert(encoded, exif, icc)?;
-    Ok(Rendered {
+    times.exif = lap(&mut t);
+    let rendered = Rendered {
         jpeg,
         width,
         height,
         planar,
-    })
+    };
+    Ok((rendered, times))
 }
 
 fn stamp_and_encode(
     mut rgb: image::RgbImage,
     meta: &Metadata,
     font: &StampFont,
+    times: &mut Timings,
+    t: &mut Instant,
 ) -> Result<(u32, u32, Vec<u8>)> {
     let (w, h) = rgb.dimensions();
     let band = stamp::layout(meta, font, w, h)?;
+    times.layout = lap(t);
     stamp::apply_rgb(&mut rgb, &band);
-    Ok((w, h, encode::encode_rgb(&rgb)?))
+    times.stamp = lap(t);
+    let jpeg = encode::encode_rgb(&rgb)?;
+    times.encode = lap(t);
+    Ok((w, h, jpeg))
 }
 
 /// A fallback photo, stored and signed: what the app records in its event.

@@ -85,3 +85,35 @@ fn a_photo_smaller_than_max_edge_is_never_scaled_up() {
     let out = render(&input, &meta(), font(), &options(2560)).unwrap();
     assert_eq!((out.width, out.height), (800, 600));
 }
+
+/// Mean absolute difference per channel between the top `rows` of two same-width images.
+fn mean_diff(a: &RgbImage, b: &RgbImage, rows: u32) -> f64 {
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in 0..rows {
+        for x in 0..a.width() {
+            for c in 0..3 {
+                sum += u64::from(a.get_pixel(x, y).0[c].abs_diff(b.get_pixel(x, y).0[c]));
+                n += 1;
+            }
+        }
+    }
+    sum as f64 / n as f64
+}
+
+#[test]
+fn the_door_path_scales_an_upright_jpeg_on_its_planes_and_the_pixels_match_a_plain_resize() {
+    // Odd sizes on purpose: the chroma planes' padding must not shift colour against luma.
+    for (w, h, tw, th) in [(1600, 1200, 1000, 750), (1601, 1201, 1000, 750)] {
+        let source = photo_like(w, h);
+        let input = jpeg(&source, 95, Subsamp::Sub2x2);
+        let out = render(&input, &meta(), font(), &options(1000)).unwrap();
+        assert!(out.planar, "the door's path keeps the source planes");
+        assert_eq!((out.width, out.height), (tw, th));
+        let got = decode(&out.jpeg);
+        let want = image::imageops::resize(&source, tw, th, image::imageops::FilterType::Lanczos3);
+        // Above the band: the same picture as a straightforward RGB resize, within JPEG noise.
+        let diff = mean_diff(&got, &want, th * 2 / 3);
+        assert!(diff < 3.0, "{w}×{h}: mean difference {diff:.2}");
+    }
+}
