@@ -22,7 +22,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, TimeZone};
 use examgate_core::door::DoorAct;
 use examgate_core::event::{RefusalReason, Violation, ViolationCategory};
 use examgate_core::fold::CandidateState;
@@ -47,11 +47,13 @@ pub struct Played {
     pub keys: PathBuf,
 }
 
+/// `h:m`, China time, on the played sitting's day.
 fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
-    CHINA_OFFSET
-        .with_ymd_and_hms(2023, 4, 15, h, m, 0)
-        .single()
-        .unwrap_or_else(|| CHINA_OFFSET.timestamp_opt(0, 0).unwrap())
+    let local = NaiveDate::from_ymd_opt(2023, 4, 15)
+        .and_then(|d| d.and_hms_opt(h, m, 0))
+        .unwrap_or_default();
+    let utc = local - TimeDelta::seconds(CHINA_OFFSET.local_minus_utc().into());
+    CHINA_OFFSET.from_utc_datetime(&utc)
 }
 
 /// One room's day on its two doors.

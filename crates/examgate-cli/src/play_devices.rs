@@ -93,17 +93,7 @@ impl Device {
             &self.photos.join(folder),
             &Options::default(),
         )?;
-        Ok(PhotoRef {
-            file: stored
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: stored.sha256.clone(),
-            public_key: stored.signature.public_key.clone(),
-            signature: stored.signature.signature.clone(),
-            source: PhotoSource::Camera,
-        })
+        Ok(stored.photo_ref(PhotoSource::Camera))
     }
 
     /// The folder this device keeps its photos in.

@@ -135,20 +135,6 @@ impl PhotoDesk {
     }
 }
 
-pub(crate) fn photo_ref(stored: &examgate_photo::StoredPhoto, target: &PhotoTarget) -> PhotoRef {
-    PhotoRef {
-        file: stored
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        sha256: stored.sha256.clone(),
-        public_key: stored.signature.public_key.clone(),
-        signature: stored.signature.signature.clone(),
-        source: target.source,
-    }
-}
-
 /// The act asked of the store before the photo exists: only its kind matters, its placeholder
 /// photo is never recorded (see `begin_vouch`).
 fn placeholder() -> DoorAct {
@@ -254,7 +240,7 @@ impl Door {
         };
         let stored = self.stamp_and_store(sitting, jpeg, taken_at, &listed)?;
         let act = DoorAct::Vouch {
-            photo: photo_ref(&stored, target),
+            photo: stored.photo_ref(target.source),
         };
         let recorded = self.store().and_then(|mut store| {
             let now = self.now_for(&store, sitting)?;
@@ -268,8 +254,7 @@ impl Door {
             }
             Err(_) => {
                 // Refused after all: the photo belongs to no event, so it does not stay.
-                let _ = std::fs::remove_file(&stored.sidecar);
-                let _ = std::fs::remove_file(&stored.path);
+                stored.discard();
             }
         }
         recorded

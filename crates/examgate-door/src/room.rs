@@ -5,7 +5,6 @@
 
 use examgate_core::event::{Event, EventId, Violation};
 
-use crate::photo::photo_ref;
 use crate::photo_request::PhotoTarget;
 use crate::{Door, IpcError, Result};
 
@@ -71,7 +70,7 @@ impl Door {
             )
         };
         let stored = self.stamp_and_store(sitting, jpeg, taken_at, &listed)?;
-        let photo = photo_ref(&stored, target);
+        let photo = stored.photo_ref(target.source);
         let recorded = self.store().and_then(|mut store| {
             let now = self.now_for(&store, sitting)?;
             Ok(store.record_count_check_photo(
@@ -83,8 +82,7 @@ impl Door {
             )?)
         });
         if recorded.is_err() {
-            let _ = std::fs::remove_file(&stored.sidecar);
-            let _ = std::fs::remove_file(&stored.path);
+            stored.discard();
         }
         self.kicked(recorded)
     }

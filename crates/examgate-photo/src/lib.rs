@@ -215,6 +215,33 @@ pub struct StoredPhoto {
     pub height: u32,
 }
 
+impl StoredPhoto {
+    /// How an event names this photo: its file name in the sitting's folder, its hash and its
+    /// signature, taken by `source`.
+    pub fn photo_ref(
+        &self,
+        source: examgate_core::event::PhotoSource,
+    ) -> examgate_core::event::PhotoRef {
+        examgate_core::event::PhotoRef {
+            file: self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: self.sha256.clone(),
+            public_key: self.signature.public_key.clone(),
+            signature: self.signature.signature.clone(),
+            source,
+        }
+    }
+
+    /// Removes the photo and its signature file: a photo no event names does not stay.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(&self.sidecar);
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// The whole pipeline: render `input`, sign it with the device key, store it in `folder`.
 ///
 /// On any error nothing is written to `folder`.
