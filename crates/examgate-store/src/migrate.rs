@@ -63,6 +63,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T130000_event_kind",
         include_str!("../migrations/20261129T130000_event_kind.sql"),
     ),
+    (
+        "20261129T170000_pin_purposes",
+        include_str!("../migrations/20261129T170000_pin_purposes.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
@@ -251,6 +255,42 @@ mod tests {
                 (2, "a".to_string()),
                 (3, "b".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn pin_tries_made_before_the_new_purposes_survive_and_stay_append_only() {
+        let mut c = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.len() - 1;
+        assert_eq!(MIGRATIONS[before].0, "20261129T170000_pin_purposes");
+        apply(&mut c, &MIGRATIONS[..before]).unwrap();
+        let insert = |c: &Connection, purpose: &str| {
+            c.execute(
+                "INSERT INTO pin_attempt (chief, at, purpose, outcome) VALUES ('z1', 'w', ?1, 'wrong')",
+                [purpose],
+            )
+        };
+        insert(&c, "approve").unwrap();
+        assert!(insert(&c, "waive").is_err(), "the old CHECK refuses it");
+        run(&mut c).unwrap();
+        for purpose in ["resolve", "waive", "substitute"] {
+            insert(&c, purpose).unwrap();
+        }
+        assert!(insert(&c, "anything").is_err());
+        let rows: Vec<(i64, String)> = c
+            .prepare("SELECT id, purpose FROM pin_attempt ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let purposes: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(purposes, ["approve", "resolve", "waive", "substitute"]);
+        assert_eq!(rows[0].0, 1, "the old row keeps its id");
+        assert!(c.execute("DELETE FROM pin_attempt", []).is_err());
+        assert!(
+            c.execute("UPDATE pin_attempt SET outcome = 'accepted'", [])
+                .is_err()
         );
     }
 
