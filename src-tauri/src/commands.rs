@@ -7,6 +7,7 @@
 
 use examgate_core::clock::ClockView;
 use examgate_core::door::DoorAct;
+use examgate_core::event::{EventId, Violation};
 use examgate_core::search::DocumentMatch;
 use examgate_door::PostExamChecks;
 use examgate_door::{ActResult, CandidateCard, Tally};
@@ -14,6 +15,7 @@ use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER
 use examgate_door::{
     ArchiveProgress, ArchiveSaved, EnrollView, ServerView, SiteOverview, SyncView,
 };
+use examgate_door::{CountCheckView, ViolationView};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::ipc::{Channel, InvokeBody, Request, Response};
 use tauri::{AppHandle, Runtime, State};
@@ -294,4 +296,67 @@ pub async fn export_archive<Rt: Runtime>(
     progress: Channel<ArchiveProgress>,
 ) -> R<Option<ArchiveSaved>> {
     crate::save::export_archive(&app, &door, &sitting, progress).await
+}
+
+/// The room's 30-minute count check: the banner, the latest check and its comparison with the
+/// candidates admitted now, every admitted candidate with whether their check photo is taken.
+#[tauri::command]
+pub fn count_check(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<CountCheckView> {
+    door.count_check(&sitting, &site, &room)
+}
+
+/// Records the count check with the platform's sign-in count as typed (the door parses it).
+#[tauri::command]
+pub fn record_count_check(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    actor: String,
+    typed: String,
+) -> R<CountCheckView> {
+    door.record_count_check(&sitting, &site, &room, &actor, &typed)
+}
+
+/// A 30-minute check photo: raw JPEG body, the `PhotoTarget` (naming the room) in the header.
+/// Async: decoding, stamping and encoding run off the window's thread.
+#[tauri::command(async)]
+pub fn take_count_check_photo(door: State<'_, Door>, request: Request<'_>) -> R<CountCheckView> {
+    door.take_count_check_photo_sent(header(&request, PHOTO_TARGET_HEADER), body(&request))
+}
+
+/// The room's violations, each as last edited.
+#[tauri::command]
+pub fn room_violations(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<Vec<ViolationView>> {
+    door.room_violations(&sitting, &site, &room)
+}
+
+/// Records a violation (annex 4) of a candidate of the room, or an edit of the one first
+/// recorded as `edits`; the room's violations after it.
+#[tauri::command]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the form's fields and where it was filled"
+)]
+pub fn record_violation(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    student: String,
+    actor: String,
+    violation: Violation,
+    edits: Option<EventId>,
+) -> R<Vec<ViolationView>> {
+    door.record_violation(&sitting, &site, &room, &student, &actor, violation, edits)
 }

@@ -63,6 +63,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::mark_post_exam_checked,
             commands::pending_photo,
             commands::export_archive,
+            commands::count_check,
+            commands::record_count_check,
+            commands::take_count_check_photo,
+            commands::room_violations,
+            commands::record_violation,
         ])
 }
 

@@ -89,7 +89,7 @@ fn prepare(dir: &Path, args: &Args) -> anyhow::Result<(std::path::PathBuf, Strin
             &sitting.label,
             &student,
             &actor,
-            &DoorAct::Vouch { photo },
+            &DoorAct::Vouch { photo, face: None },
             now,
         )?;
         files.push(path.to_string_lossy().into_owned());

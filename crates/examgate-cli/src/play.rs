@@ -198,7 +198,10 @@ fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::
                 SITTING,
                 &c.student_number,
                 &r.proctors[0],
-                &DoorAct::Vouch { photo },
+                &DoorAct::Vouch {
+                    photo,
+                    face: Some(examgate_core::event::FaceFailure::Environment),
+                },
                 when,
             )?;
             r.vouched.push(c.student_number.clone());
@@ -240,7 +243,7 @@ fn afternoon(
     let platform = u32::try_from(admitted - manual.len()).unwrap_or(0);
     let a = &mut r.doors[0];
     a.store
-        .record_count_check(SITTING, &r.site, &r.number, &proctor, platform, at(9, 30))?;
+        .record_count_check(SITTING, &r.site, &r.number, &proctor, platform, at(9, 31))?;
     for c in &manual {
         let jpeg = picture(c.seat as u64 * 31 + r.index as u64, 1280, 960)?;
         let photo = a.photo(folder, c, at(9, 33), &jpeg, font)?;

@@ -159,6 +159,7 @@ fn other_sites_chief(site: &Site) -> PathBuf {
             student,
             actor: OTHER_CHIEF.into(),
             source: PhotoSource::Camera,
+            ..PhotoTarget::default()
         };
         door.take_photo(&target, &noisy_jpeg(600, 450, 7)).unwrap();
     }
@@ -205,7 +206,7 @@ fn a_chief_of_another_site_gets_403_even_after_naming_the_photo_in_a_request_of_
         .unwrap();
     let mut named = 0;
     for signed in &mut events {
-        if let EventKind::ManualVerificationRequested { photo } = &mut signed.event.kind {
+        if let EventKind::ManualVerificationRequested { photo, .. } = &mut signed.event.kind {
             photo.sha256 = site.sha(named).to_owned();
             *signed = sign(key.signing_key(), signed.event.clone());
             named += 1;

@@ -32,6 +32,7 @@ fn vouch() -> DoorAct {
             sha256: "ab".repeat(32),
             ..PhotoRef::default()
         },
+        face: None,
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::event::{EventKind, Outcome, PhotoRef, RefusalReason};
+use crate::event::{EventKind, FaceFailure, Outcome, PhotoRef, RefusalReason};
 use crate::fold::CandidateState;
 use crate::model::Role;
 use crate::timeline::Timeline;
@@ -23,6 +23,9 @@ pub enum DoorAct {
     /// already stored and signed (the app takes it; the screens cannot send this act themselves).
     Vouch {
         photo: PhotoRef,
+        /// Why face recognition failed, as the proctor stated it.
+        #[serde(default)]
+        face: Option<FaceFailure>,
     },
     Refuse {
         reason: RefusalReason,
@@ -109,8 +112,9 @@ pub fn decide(
             Ok(EventKind::RefusedLate)
         }
         (DoorAct::Admit, _) => Ok(EventKind::Admitted),
-        (DoorAct::Vouch { photo }, _) => Ok(EventKind::ManualVerificationRequested {
+        (DoorAct::Vouch { photo, face }, _) => Ok(EventKind::ManualVerificationRequested {
             photo: photo.clone(),
+            face: *face,
         }),
         (DoorAct::Refuse { reason }, _) => Ok(EventKind::Refused {
             reason: reason.clone(),
@@ -150,6 +154,7 @@ mod tests {
                 file: "2023420100001.jpg".into(),
                 ..PhotoRef::default()
             },
+            face: Some(FaceFailure::Environment),
         }
     }
 
@@ -188,12 +193,13 @@ mod tests {
 
     #[test]
     fn a_vouch_before_the_cutoff_awaits_approval_and_carries_its_photo() {
-        let Ok(EventKind::ManualVerificationRequested { photo }) =
+        let Ok(EventKind::ManualVerificationRequested { photo, face }) =
             proctor(&CandidateState::Expected, vouch(), 9, 30)
         else {
             panic!("a vouch at T+30 must request manual verification");
         };
         assert_eq!(photo.file, "2023420100001.jpg");
+        assert_eq!(face, Some(FaceFailure::Environment), "the reason travels");
     }
 
     #[test]

@@ -59,12 +59,24 @@ impl Hlc {
     }
 }
 
-/// How face recognition (done with the university's own app) went, as the proctor records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Why face recognition (done with the university's own app) did not pass, as the proctor states
+/// it at the door: the environment (light, camera, network: DOMAIN.md step 4's fallback), or the
+/// face does not match the candidate's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
-pub enum FaceOutcome {
-    Passed,
-    Failed,
+pub enum FaceFailure {
+    Environment,
+    NoMatch,
+}
+
+impl FaceFailure {
+    /// The words a clerk reads in a report.
+    pub fn label(self) -> &'static str {
+        match self {
+            FaceFailure::Environment => "环境原因",
+            FaceFailure::NoMatch => "人脸不匹配",
+        }
+    }
 }
 
 /// Why a candidate was refused at the door (not for lateness: that is [`EventKind::RefusedLate`]).
@@ -78,6 +90,8 @@ pub enum RefusalReason {
     Other {
         note: String,
     },
+    /// Face recognition did not pass: the face does not match the candidate's.
+    FaceMismatch,
 }
 
 /// A settled outcome for a candidate, as a resolution of a conflict names it.
@@ -140,6 +154,10 @@ pub enum EventKind {
     /// proctor at the seat: awaits the chief examiner.
     ManualVerificationRequested {
         photo: PhotoRef,
+        /// Why recognition failed, as the proctor stated it; absent in events recorded before
+        /// the reason was asked (which keep their signed bytes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        face: Option<FaceFailure>,
     },
     ManualVerificationApproved,
     ManualVerificationRejected {
@@ -261,7 +279,7 @@ impl EventKind {
     /// The emergency photo the act names: a manual verification's or a count check's.
     pub fn photo(&self) -> Option<&PhotoRef> {
         match self {
-            EventKind::ManualVerificationRequested { photo }
+            EventKind::ManualVerificationRequested { photo, .. }
             | EventKind::CountCheckPhoto { photo } => Some(photo),
             _ => None,
         }

@@ -213,6 +213,7 @@ mod tests {
             &[],
             EventKind::ManualVerificationRequested {
                 photo: PhotoRef::default(),
+                face: None,
             },
         );
         assert_eq!(fold([&a]).state, CandidateState::PendingManualVerification);
@@ -243,6 +244,7 @@ mod tests {
             &[1],
             EventKind::ManualVerificationRequested {
                 photo: PhotoRef::default(),
+                face: None,
             },
         );
         let e2 = ev(3, 2, 30, &[2], EventKind::ManualVerificationApproved);
@@ -278,7 +280,8 @@ mod tests {
         prop_oneof![
             Just(EventKind::Admitted),
             Just(EventKind::ManualVerificationRequested {
-                photo: PhotoRef::default()
+                photo: PhotoRef::default(),
+                face: None,
             }),
             Just(EventKind::ManualVerificationApproved),
             Just(EventKind::MarkedAbsent),

@@ -6,9 +6,11 @@
 
 pub mod chief_proof;
 pub mod clock;
+pub mod count_check;
 pub mod documents;
 pub mod door;
 pub mod event;
+pub mod face;
 pub mod fold;
 pub mod model;
 pub mod room_day;
@@ -18,3 +20,4 @@ pub mod staffing;
 pub mod text;
 pub mod timeline;
 pub mod verified;
+pub mod violation_form;

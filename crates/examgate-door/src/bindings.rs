@@ -2,9 +2,14 @@
 //! ts-rs into one file, `ui/src/bindings.ts`. A test fails when the committed file is stale.
 
 use examgate_core::clock::ClockView;
+use examgate_core::count_check::{Banner, Comparison};
 use examgate_core::documents::DocumentKind;
 use examgate_core::door::DoorAct;
-use examgate_core::event::{EventId, Outcome, PhotoRef, PhotoSource, RefusalReason};
+use examgate_core::event::{
+    EventId, FaceFailure, Outcome, PhotoRef, PhotoSource, RefusalReason, Violation,
+    ViolationCategory,
+};
+use examgate_core::face::FaceResult;
 use examgate_core::fold::CandidateState;
 use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
@@ -16,9 +21,10 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockReading,
-    EnrollView, ErrorCode, IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget,
-    PhotoToCheck, PostExamChecks, RoomCounts, ServerView, SigningKey, SiteOverview, SyncState,
-    SyncView, Tally, UploadProgress,
+    CountCheckDone, CountCheckRow, CountCheckView, EnrollView, ErrorCode, IpcError,
+    PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks, RoomCounts,
+    ServerView, SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
+    ViolationView,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -34,17 +40,24 @@ pub fn typescript() -> String {
         decl::<AppInfo>(&cfg),
         decl::<ArchiveProgress>(&cfg),
         decl::<ArchiveSaved>(&cfg),
+        decl::<Banner>(&cfg),
         decl::<CandidateCard>(&cfg),
         decl::<CandidateState>(&cfg),
         decl::<ClockAuthority>(&cfg),
         decl::<ClockReading>(&cfg),
         decl::<ClockView>(&cfg),
+        decl::<Comparison>(&cfg),
+        decl::<CountCheckDone>(&cfg),
+        decl::<CountCheckRow>(&cfg),
+        decl::<CountCheckView>(&cfg),
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
         decl::<DoorAct>(&cfg),
         decl::<EnrollView>(&cfg),
         decl::<ErrorCode>(&cfg),
         decl::<EventId>(&cfg),
+        decl::<FaceFailure>(&cfg),
+        decl::<FaceResult>(&cfg),
         decl::<ImportReport>(&cfg),
         decl::<ImportedFile>(&cfg),
         decl::<IpcError>(&cfg),
@@ -73,6 +86,9 @@ pub fn typescript() -> String {
         decl::<Tally>(&cfg),
         decl::<Timeline>(&cfg),
         decl::<UploadProgress>(&cfg),
+        decl::<Violation>(&cfg),
+        decl::<ViolationCategory>(&cfg),
+        decl::<ViolationView>(&cfg),
     ];
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"

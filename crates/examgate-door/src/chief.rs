@@ -21,6 +21,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, IpcError, Result};
+use crate::room_view::{CountCheckDone, ViolationView, latest_check, violations_of};
 use crate::{CandidateCard, Door, Tally};
 
 /// One room of the site, counted.
@@ -34,6 +35,10 @@ pub struct RoomCounts {
     pub refused: u32,
     pub absent: u32,
     pub conflict: u32,
+    /// The room's 30-minute count check as last done.
+    pub count_check: Option<CountCheckDone>,
+    /// The room's violations, each as last edited.
+    pub violations: Vec<ViolationView>,
 }
 
 impl RoomCounts {
@@ -48,6 +53,8 @@ impl RoomCounts {
             refused: n(&t.refused),
             absent: n(&t.absent),
             conflict: n(&t.conflict),
+            count_check: None,
+            violations: Vec::new(),
         }
     }
 }
@@ -154,11 +161,15 @@ impl Door {
             conflicts: Vec::new(),
         };
         let mut pending = Vec::new();
+        let events = store.sitting_events(sitting)?;
         for room in store.rooms(sitting, &site)? {
             let tally = Tally::of(store.room_candidates(sitting, &site, &room.number)?);
-            overview
-                .rooms
-                .push(RoomCounts::of(room.number, room.address, &tally));
+            let cards: Vec<CandidateCard> = tally.all().cloned().collect();
+            overview.rooms.push(RoomCounts {
+                count_check: latest_check(&events, &site, &room.number),
+                violations: violations_of(&cards, &events),
+                ..RoomCounts::of(room.number, room.address, &tally)
+            });
             for card in tally.pending {
                 let (by, at, hlc) =
                     latest_vouch(&store, sitting, &card.student_number)?.unwrap_or_default();

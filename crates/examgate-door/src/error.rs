@@ -147,6 +147,15 @@ error_codes! {
     Unexpected = "unexpected",
     /// The browser-only preview (no Rust behind it) cannot record anything.
     PreviewOnly = "preview-only",
+    // The room's day: the count check and violations.
+    /// A count check (or its photo) before T+30 by the exam clock.
+    TooEarlyForCountCheck = "too-early-for-count-check",
+    /// The platform count typed is not a count, or more than the room's candidates.
+    BadCount = "bad-count",
+    /// The candidate is not in (or not admitted to) this room.
+    NotInRoom = "not-in-room",
+    /// The violation form is missing what happened, a proctor, or a time during the sitting.
+    BadViolation = "bad-violation",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -205,6 +214,10 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::UnknownStaff(_) => ErrorCode::UnknownStaff,
         StoreError::UnknownRoom { .. } => ErrorCode::UnknownRoom,
         StoreError::UnknownViolation { .. } => ErrorCode::UnknownViolation,
+        StoreError::TooEarlyForCountCheck => ErrorCode::TooEarlyForCountCheck,
+        StoreError::BadCount(_) => ErrorCode::BadCount,
+        StoreError::NotInRoom { .. } => ErrorCode::NotInRoom,
+        StoreError::ViolationForm(_) => ErrorCode::BadViolation,
         StoreError::NotChief(_) => ErrorCode::NotChiefExaminer,
         StoreError::WeakPin => ErrorCode::WeakPin,
         StoreError::PinAlreadySet(_) => ErrorCode::PinAlreadySet,
@@ -381,6 +394,13 @@ mod tests {
                 student: s(),
                 id: s(),
             },
+            StoreError::TooEarlyForCountCheck,
+            StoreError::BadCount(examgate_core::count_check::CountInputError::NotACount(s())),
+            StoreError::NotInRoom {
+                student: s(),
+                room: s(),
+            },
+            StoreError::ViolationForm(examgate_core::violation_form::ViolationFormError::NoAccount),
             StoreError::NotChief(s()),
             StoreError::WeakPin,
             StoreError::PinAlreadySet(s()),

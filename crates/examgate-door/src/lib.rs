@@ -19,6 +19,7 @@ mod post_check;
 mod private;
 mod qr;
 mod room;
+mod room_view;
 mod server;
 mod sync;
 mod view;
@@ -46,6 +47,7 @@ pub use export::{ArchiveProgress, ArchiveSaved};
 pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use post_check::{PhotoToCheck, PostExamChecks};
+pub use room_view::{CountCheckDone, CountCheckRow, CountCheckView, ViolationView};
 pub use server::{ClockReading, EnrollView, ServerView};
 pub use sync::{
     CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, UploadProgress, sync_state_of,

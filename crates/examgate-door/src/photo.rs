@@ -140,6 +140,7 @@ impl PhotoDesk {
 fn placeholder() -> DoorAct {
     DoorAct::Vouch {
         photo: PhotoRef::default(),
+        face: None,
     }
 }
 
@@ -241,6 +242,7 @@ impl Door {
         let stored = self.stamp_and_store(sitting, jpeg, taken_at, &listed)?;
         let act = DoorAct::Vouch {
             photo: stored.photo_ref(target.source),
+            face: target.face,
         };
         let recorded = self.store().and_then(|mut store| {
             let now = self.now_for(&store, sitting)?;

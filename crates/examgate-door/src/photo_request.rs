@@ -2,7 +2,7 @@
 //! header (the body is taken). Parsed here, not in the shell, so the shell's command stays one
 //! line and the parsing is tested without a window.
 
-use examgate_core::event::PhotoSource;
+use examgate_core::event::{FaceFailure, PhotoSource};
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -13,13 +13,24 @@ use crate::{ErrorCode, IpcError, Result};
 pub const PHOTO_TARGET_HEADER: &str = "x-examgate-photo-target";
 
 /// Which candidate a photo is of, who took it and how.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 pub struct PhotoTarget {
     pub sitting: String,
     pub student: String,
     /// The proctor's staff number.
     pub actor: String,
     pub source: PhotoSource,
+    /// A vouch's: why face recognition failed, as the proctor stated it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub face: Option<FaceFailure>,
+    /// A count-check photo's: the room the screen is at (the candidate must be seated there).
+    #[serde(default)]
+    #[ts(optional)]
+    pub site: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub room: Option<String>,
 }
 
 /// The body of a photo request. Raw bytes normally; a JSON array of numbers when the webview fell

@@ -7,6 +7,7 @@
 
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::event::{EventId, PhotoSource};
+use examgate_core::face::FaceResult;
 use examgate_core::fold::CandidateState;
 use examgate_store::{ListedCandidate, Recorded};
 use serde::Serialize;
@@ -28,6 +29,8 @@ pub struct CandidateCard {
     /// While pending manual verification: how its photo was taken (a file chosen by hand deserves
     /// a closer look from the chief examiner).
     pub manual_photo_source: Option<PhotoSource>,
+    /// Face recognition as recorded: passed, or failed with the proctor's reason.
+    pub face: FaceResult,
 }
 
 impl From<ListedCandidate> for CandidateCard {
@@ -44,6 +47,7 @@ impl From<ListedCandidate> for CandidateCard {
             photo: c.photo,
             state: c.state,
             manual_photo_source: c.manual_photo_source,
+            face: c.face,
         }
     }
 }
@@ -92,6 +96,17 @@ impl Tally {
             list.push(card);
         }
         t
+    }
+
+    /// Every card, state by state.
+    pub fn all(&self) -> impl Iterator<Item = &CandidateCard> {
+        self.expected
+            .iter()
+            .chain(&self.admitted)
+            .chain(&self.pending)
+            .chain(&self.refused)
+            .chain(&self.absent)
+            .chain(&self.conflict)
     }
 
     pub fn total(&self) -> usize {

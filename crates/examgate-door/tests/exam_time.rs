@@ -289,6 +289,7 @@ fn pending(r: &Room) -> String {
     let now = r.hand.now().with_timezone(&CHINA_OFFSET);
     let vouch = DoorAct::Vouch {
         photo: PhotoRef::default(),
+        face: None,
     };
     store
         .act(SITTING, &student, &r.proctor, &vouch, now)

@@ -116,6 +116,7 @@ fn a_vouch_without_a_photo_is_refused() {
             &r.proctor,
             &DoorAct::Vouch {
                 photo: Default::default(),
+                face: None,
             },
         )
         .unwrap_err();

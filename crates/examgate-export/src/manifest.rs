@@ -13,12 +13,13 @@
 use crate::problem::Problem;
 
 /// The header row.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "学号",
     "姓名",
     "考场",
     "座位号",
     "照片类型",
+    "人脸识别",
     "拍摄时间",
     "设备时钟偏差",
     "监考",
@@ -40,6 +41,8 @@ pub struct Row {
     pub room: String,
     pub seat: String,
     pub kind: String,
+    /// Face recognition at the door as recorded (通过 / 未通过（原因）).
+    pub face: String,
     pub stamped: String,
     pub clock_offset: String,
     pub proctor: String,
@@ -71,6 +74,7 @@ pub fn manifest_table(rows: &[Row], problems: &[Problem]) -> Vec<Vec<String>> {
             r.room.clone(),
             r.seat.clone(),
             r.kind.clone(),
+            r.face.clone(),
             r.stamped.clone(),
             r.clock_offset.clone(),
             r.proctor.clone(),

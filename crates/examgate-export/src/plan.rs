@@ -135,6 +135,7 @@ pub fn plan_with(
             room: listed.room.clone(),
             seat: listed.seat.to_string(),
             kind: entry.record.kind.label().to_string(),
+            face: listed.face.label(),
             stamped: when(request, zone),
             clock_offset: nearest(clocks, request.device, request.wall.to_utc())
                 .map(|c| offset_text(c, zone))
@@ -173,6 +174,7 @@ pub fn plan_with(
                 name: listed.name.clone(),
                 room: listed.room.clone(),
                 seat: listed.seat.to_string(),
+                face: listed.face.label(),
                 ..Row::default()
             });
         }

@@ -56,7 +56,7 @@ pub fn photo_records(events: &[Event]) -> Vec<PhotoRecord> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::ManualVerificationRequested { photo } => Some(PhotoRecord {
+            EventKind::ManualVerificationRequested { photo, .. } => Some(PhotoRecord {
                 kind: PhotoKind::ManualVerification,
                 event: e.clone(),
                 photo: photo.clone(),
@@ -130,6 +130,7 @@ mod tests {
                     sha256: sha.into(),
                     ..PhotoRef::default()
                 },
+                face: None,
             },
             chief_proof: None,
         }

@@ -91,6 +91,7 @@ fn request(student: &str, n: u128, sha: &str) -> Event {
                 sha256: sha.into(),
                 ..PhotoRef::default()
             },
+            face: None,
         },
         chief_proof: None,
     }

@@ -15,6 +15,7 @@ use examgate_core::chief_proof::ProofKey;
 use examgate_core::documents::{DocumentKind, mask};
 use examgate_core::door::{DoorAct, decide};
 use examgate_core::event::{Event, EventKind, PhotoSource};
+use examgate_core::face::FaceResult;
 use examgate_core::fold::{CandidateState, Folded, fold};
 use examgate_core::model::StudentNumber;
 use examgate_core::search::{DocumentMatch, Query, match_document};
@@ -46,6 +47,8 @@ pub struct ListedCandidate {
     pub state: CandidateState,
     /// While pending manual verification: how the photo of the latest request was taken.
     pub manual_photo_source: Option<PhotoSource>,
+    /// Face recognition as the door's acts record it.
+    pub face: FaceResult,
 }
 
 impl std::fmt::Debug for ListedCandidate {
@@ -62,6 +65,7 @@ impl std::fmt::Debug for ListedCandidate {
             .field("photo", &self.photo)
             .field("state", &self.state)
             .field("manual_photo_source", &self.manual_photo_source)
+            .field("face", &self.face)
             .finish()
     }
 }
@@ -100,6 +104,7 @@ fn candidate_from_row(r: &Row<'_>) -> rusqlite::Result<ListedCandidate> {
         photo: r.get(8)?,
         state: CandidateState::Expected,
         manual_photo_source: None,
+        face: FaceResult::NotRecorded,
     })
 }
 
@@ -546,6 +551,7 @@ mod tests {
             photo: None,
             state: CandidateState::Expected,
             manual_photo_source: None,
+            face: FaceResult::NotRecorded,
         };
         let printed = format!("{listed:?}");
         assert!(!printed.contains("11010519491231002X"), "{printed}");

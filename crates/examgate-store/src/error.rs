@@ -81,6 +81,14 @@ pub enum StoreError {
     UnsignedEvent { seq: u64 },
     #[error("{0}")]
     Catalogue(#[from] crate::catalogue_check::CatalogueRefusal),
+    #[error("开考 30 分钟后才能清点人数 (the count check is done after 30 minutes past the start)")]
+    TooEarlyForCountCheck,
+    #[error("{0}")]
+    BadCount(#[from] examgate_core::count_check::CountInputError),
+    #[error("考生 {student} 不在考场 {room} (the candidate is not in this room)")]
+    NotInRoom { student: String, room: String },
+    #[error("{0}")]
+    ViolationForm(#[from] examgate_core::violation_form::ViolationFormError),
 }
 
 impl StoreError {
@@ -95,6 +103,10 @@ impl StoreError {
             StoreError::UnknownStaff(_) => "unknown-staff",
             StoreError::UnknownRoom { .. } => "unknown-room",
             StoreError::UnknownViolation { .. } => "unknown-violation",
+            StoreError::TooEarlyForCountCheck => "too-early-for-count-check",
+            StoreError::BadCount(_) => "bad-count",
+            StoreError::NotInRoom { .. } => "not-in-room",
+            StoreError::ViolationForm(_) => "bad-violation",
             StoreError::CorruptEvent(_) => "corrupt-event",
             StoreError::BadSittingTime(_) => "bad-sitting-time",
             StoreError::NotChief(_) => "not-chief-examiner",

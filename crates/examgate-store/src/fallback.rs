@@ -85,7 +85,7 @@ fn latest_photo(events: &[Event]) -> Option<&PhotoRef> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::ManualVerificationRequested { photo } => Some((e.hlc, photo)),
+            EventKind::ManualVerificationRequested { photo, .. } => Some((e.hlc, photo)),
             _ => None,
         })
         .max_by_key(|(hlc, _)| *hlc)
@@ -100,6 +100,7 @@ pub(crate) fn settle(
 ) -> Result<()> {
     let events = candidate_events(conn, sitting, &candidate.student_number)?;
     candidate.state = fold(&events).state;
+    candidate.face = examgate_core::face::face_result(&events);
     candidate.manual_photo_source = match candidate.state {
         CandidateState::PendingManualVerification => latest_photo(&events).map(|p| p.source),
         _ => None,

@@ -10,17 +10,20 @@
 //! none moves a candidate's state, so none needs the fold's parents.
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::count_check::{self, CountInputError};
 use examgate_core::event::{Event, EventId, EventKind, PhotoRef, Violation};
 use examgate_core::fold::CandidateState;
 use examgate_core::model::Role;
+use examgate_core::timeline::Timeline;
+use examgate_core::violation_form;
 use rusqlite::TransactionBehavior;
 
-use crate::Store;
-use crate::catalog::staff_member;
+use crate::catalog::{sitting_by_label, staff_member};
 use crate::door::listed;
 use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append, candidate_events};
 use crate::exam_time::exam_time_at;
+use crate::{ListedCandidate, Store};
 
 impl Store {
     fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
@@ -32,6 +35,36 @@ impl Store {
                 room: room.into(),
             })
         }
+    }
+
+    /// The sitting's timeline and the exam time the rules read at device time `now`.
+    fn rules_at(
+        &self,
+        sitting: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(Timeline, DateTime<FixedOffset>)> {
+        let info = sitting_by_label(&self.conn, sitting)?
+            .ok_or_else(|| StoreError::UnknownSitting(sitting.to_string()))?;
+        Ok((info.timeline()?, self.exam_time(sitting, now)?))
+    }
+
+    /// `student` as listed, refused unless seated in `room` of `site`: a room's screens act
+    /// on their own candidates only.
+    pub fn candidate_in_room(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        student: &str,
+    ) -> Result<ListedCandidate> {
+        let c = self.candidate(sitting, student)?;
+        if c.site != site || c.room != room {
+            return Err(StoreError::NotInRoom {
+                student: student.into(),
+                room: room.into(),
+            });
+        }
+        Ok(c)
     }
 
     fn append_one(
@@ -84,7 +117,8 @@ impl Store {
     }
 
     /// The 30-minute count check: the platform's sign-in count the proctor typed against the
-    /// candidates admitted in the room now (manual verifications approved included).
+    /// candidates admitted in the room now (manual verifications approved included). Refused
+    /// until it is due (after T+30 by the exam time) and for a count above the room's list.
     pub fn record_count_check(
         &mut self,
         sitting: &str,
@@ -95,8 +129,20 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
         self.room_exists(sitting, site, room)?;
-        let admitted = self
-            .room_candidates(sitting, site, room)?
+        let (timeline, exam) = self.rules_at(sitting, now)?;
+        if !count_check::due(&timeline, exam) {
+            return Err(StoreError::TooEarlyForCountCheck);
+        }
+        let listed = self.room_candidates(sitting, site, room)?;
+        let room_size = u32::try_from(listed.len()).unwrap_or(u32::MAX);
+        if platform_count > room_size {
+            return Err(CountInputError::MoreThanRoom {
+                typed: platform_count.to_string(),
+                room: room_size,
+            }
+            .into());
+        }
+        let admitted = listed
             .iter()
             .filter(|c| matches!(c.state, CandidateState::Admitted { .. }))
             .count();
@@ -118,8 +164,31 @@ impl Store {
         photo: PhotoRef,
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
+        self.count_check_photo_allowed(sitting, student, now)?;
         let kind = EventKind::CountCheckPhoto { photo };
         self.append_one(sitting, Some(student), actor, kind, now)
+    }
+
+    /// Whether a count-check photo of `student` may be taken at device time `now`: once the check
+    /// is due, of a candidate admitted (only they are in the room to photograph).
+    pub fn count_check_photo_allowed(
+        &self,
+        sitting: &str,
+        student: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let (timeline, exam) = self.rules_at(sitting, now)?;
+        if !count_check::due(&timeline, exam) {
+            return Err(StoreError::TooEarlyForCountCheck);
+        }
+        let c = self.candidate(sitting, student)?;
+        match c.state {
+            CandidateState::Admitted { .. } => Ok(()),
+            _ => Err(StoreError::NotInRoom {
+                student: student.into(),
+                room: c.room,
+            }),
+        }
     }
 
     /// Records a violation of `student`, or an edit of the one first recorded as `edits` (which
@@ -133,6 +202,11 @@ impl Store {
         edits: Option<EventId>,
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
+        let (timeline, _) = self.rules_at(sitting, now)?;
+        let violation = violation_form::check(violation, &timeline)?;
+        for p in &violation.proctors {
+            staff_member(&self.conn, p)?;
+        }
         if let Some(first) = edits {
             let theirs = candidate_events(&self.conn, sitting, student)?;
             let known = theirs.iter().any(|e| {

@@ -198,6 +198,7 @@ fn vouch() -> DoorAct {
             signature: "ef".repeat(64),
             source: examgate_core::event::PhotoSource::Camera,
         },
+        face: None,
     }
 }
 

@@ -52,6 +52,7 @@ fn only_this_devices_unconfirmed_photos_are_pending_each_once() {
     for (i, student) in expected.iter().take(2).enumerate() {
         let act = DoorAct::Vouch {
             photo: photo(i as u8 + 1),
+            face: None,
         };
         store
             .act(SITTING, student, &proctor, &act, at(8, 40))
@@ -73,7 +74,10 @@ fn only_this_devices_unconfirmed_photos_are_pending_each_once() {
         sitting: SITTING.into(),
         candidate: Some(StudentNumber::parse(&expected[2]).unwrap()),
         parents: vec![],
-        kind: EventKind::ManualVerificationRequested { photo: photo(3) },
+        kind: EventKind::ManualVerificationRequested {
+            photo: photo(3),
+            face: None,
+        },
         chief_proof: None,
     };
     let key: VerifyingKey = other.verifying_key();

@@ -201,5 +201,6 @@ fn vouch() -> DoorAct {
             signature: "ef".repeat(64),
             source: examgate_core::event::PhotoSource::Camera,
         },
+        face: None,
     }
 }

@@ -61,6 +61,7 @@ fn a_hash_with_the_old_cheap_parameters_still_verifies_and_is_rehashed_on_succes
             signature: "ef".repeat(64),
             source: PhotoSource::Camera,
         },
+        face: None,
     };
     store
         .act(SITTING, &student, &proctor, &vouch, at(8, 40))

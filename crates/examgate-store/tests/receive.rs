@@ -383,7 +383,7 @@ fn an_event_whose_parent_has_not_arrived_waits_instead_of_making_a_conflict() {
             1,
             45,
             &[e0],
-            EventKind::ManualVerificationRequested { photo },
+            EventKind::ManualVerificationRequested { photo, face: None },
         )),
     );
     let e2 = sign(
@@ -506,6 +506,7 @@ fn an_approval_the_receivers_rules_do_not_permit_is_quarantined() {
         &[],
         EventKind::ManualVerificationRequested {
             photo: PhotoRef::default(),
+            face: None,
         },
     );
     let self_approved = proctor_phone.signed(

@@ -52,7 +52,8 @@ fn cheating(what: &str, marked: bool) -> Violation {
         category: ViolationCategory::Cheating,
         what: what.into(),
         at: at(10, 5),
-        proctors: vec!["J1".into()],
+        // The demo roster's first proctor of room 01 at SITE: proctors present must be on the roster.
+        proctors: vec!["J2101".into()],
         platform_marked: marked,
     }
 }

@@ -100,7 +100,7 @@ fn vouch(d: &mut Store, student: &str) {
         SITTING,
         student,
         PROCTOR,
-        &DoorAct::Vouch { photo },
+        &DoorAct::Vouch { photo, face: None },
         at(8, 40),
     )
     .unwrap();

@@ -79,6 +79,7 @@ fn door_act(n: usize, student: &str) -> (DoorAct, bool) {
                     file: format!("{student}.jpg"),
                     ..PhotoRef::default()
                 },
+                face: None,
             },
             false,
         ),

@@ -66,6 +66,7 @@ pub fn device(dir: &Path, name: &str, server: &Served, count: usize, w: usize) -
                 student: student.clone(),
                 actor: proctor.clone(),
                 source: PhotoSource::Camera,
+                ..PhotoTarget::default()
             };
             let jpeg = noisy_jpeg(w, w * 3 / 4, i as u32 + name.len() as u32 * 31);
             door.take_photo(&target, &jpeg).unwrap();

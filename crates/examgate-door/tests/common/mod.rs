@@ -57,6 +57,7 @@ pub fn target(proctor: &str, student: &str) -> PhotoTarget {
         student: student.into(),
         actor: proctor.into(),
         source: PhotoSource::Camera,
+        ..PhotoTarget::default()
     }
 }
 
