@@ -30,12 +30,18 @@ path: string,
  */
 photos: number, bytes: number, };
 
+export type Banner = { "banner": "not-yet" } | { "banner": "due" } | { "banner": "photos-missing", missing: number, } | { "banner": "stale" } | { "banner": "done" };
+
 export type CandidateCard = { student_number: string, name: string, document_kind: DocumentKind, document_masked: string, site: string, room: string, room_address: string, seat: number, photo: string | null, state: CandidateState, 
 /**
  * While pending manual verification: how its photo was taken (a file chosen by hand deserves
  * a closer look from the chief examiner).
  */
-manual_photo_source: PhotoSource | null, };
+manual_photo_source: PhotoSource | null, 
+/**
+ * Face recognition as recorded: passed, or failed with the proctor's reason.
+ */
+face: FaceResult, };
 
 export type CandidateState = { "state": "expected" } | { "state": "admitted", 
 /**
@@ -73,11 +79,77 @@ set_by: string | null, phase: Phase, timeline: Timeline,
  */
 to_start_secs: number, to_cutoff_secs: number, to_end_secs: number, };
 
+export type Comparison = { platform_count: number, 
+/**
+ * The candidates admitted now.
+ */
+real_count: number, 
+/**
+ * Real minus platform: positive when more are in the room than signed in on the platform.
+ */
+difference: number, 
+/**
+ * (a) Admitted whose recognition did not pass (manual verification): they did not sign in,
+ * each needs the 30-minute photo.
+ */
+not_passed: Array<string>, 
+/**
+ * How many more admitted candidates did not sign in than (a) explains and no photo yet
+ * names: the proctor finds them in the room and photographs each.
+ */
+unexplained: number, 
+/**
+ * Photos still to take: (a) without one, plus `unexplained`.
+ */
+photos_missing: number, };
+
+export type CountCheckDone = { platform_count: number, 
+/**
+ * The candidates admitted when it was done.
+ */
+real_count: number, 
+/**
+ * Real minus platform, as recorded.
+ */
+difference: number, 
+/**
+ * 工号 of who did it.
+ */
+actor: string, 
+/**
+ * When, by the exam time it was recorded at (RFC 3339).
+ */
+at: string, };
+
+export type CountCheckRow = { card: CandidateCard, 
+/**
+ * A 30-minute check photo of them is recorded.
+ */
+photographed: boolean, };
+
+export type CountCheckView = { banner: Banner, 
+/**
+ * T+30 has passed by the exam clock: the check may be done.
+ */
+due: boolean, latest: CountCheckDone | null, 
+/**
+ * The latest platform count against the candidates admitted now.
+ */
+comparison: Comparison | null, 
+/**
+ * Every admitted candidate, by seat.
+ */
+admitted: Array<CountCheckRow>, };
+
 export type DocumentKind = "resident-id" | "residence-permit" | "hk-macau-travel-permit" | "taiwan-travel-permit" | "passport" | "public-security-certificate";
 
 export type DocumentMatch = "full" | "suffix" | "mismatch";
 
-export type DoorAct = { "act": "admit" } | { "act": "vouch", photo: PhotoRef, } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
+export type DoorAct = { "act": "admit" } | { "act": "vouch", photo: PhotoRef, 
+/**
+ * Why face recognition failed, as the proctor stated it.
+ */
+face: FaceFailure | null, } | { "act": "refuse", reason: RefusalReason, } | { "act": "mark-absent" } | { "act": "approve" } | { "act": "reject", note: string, } | { "act": "resolve", outcome: Outcome, };
 
 export type EnrollView = { server: ServerView, 
 /**
@@ -86,9 +158,13 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only" | "too-early-for-count-check" | "bad-count" | "not-in-room" | "bad-violation";
 
 export type EventId = string;
+
+export type FaceFailure = "environment" | "no-match";
+
+export type FaceResult = { "result": "not-recorded" } | { "result": "passed" } | { "result": "failed", reason: FaceFailure | null, };
 
 export type ImportReport = { files: Array<ImportedFile>, candidates: number, staff: number, warnings: Array<StaffingWarning>, };
 
@@ -148,7 +224,15 @@ export type PhotoTarget = { sitting: string, student: string,
 /**
  * The proctor's staff number.
  */
-actor: string, source: PhotoSource, };
+actor: string, source: PhotoSource, 
+/**
+ * A vouch's: why face recognition failed, as the proctor stated it.
+ */
+face?: FaceFailure, 
+/**
+ * A count-check photo's: the room the screen is at (the candidate must be seated there).
+ */
+site?: string, room?: string, };
 
 export type PhotoToCheck = { room: string, seat: number, student_number: string, name: string, 
 /**
@@ -170,11 +254,19 @@ deadline: string, deadline_month: number, deadline_day: number,
  */
 remaining: Array<PhotoToCheck>, };
 
-export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, };
+export type RefusalReason = { "reason": "document-mismatch" } | { "reason": "manual-verification-rejected" } | { "reason": "other", note: string, } | { "reason": "face-mismatch" };
 
 export type Role = "proctor" | "chief-examiner";
 
-export type RoomCounts = { room: string, address: string, expected: number, admitted: number, pending: number, refused: number, absent: number, conflict: number, };
+export type RoomCounts = { room: string, address: string, expected: number, admitted: number, pending: number, refused: number, absent: number, conflict: number, 
+/**
+ * The room's 30-minute count check as last done.
+ */
+count_check: CountCheckDone | null, 
+/**
+ * The room's violations, each as last edited.
+ */
+violations: Array<ViolationView>, };
 
 export type RoomInfo = { site: string, number: string, address: string, seats: number | null, 
 /**
@@ -317,6 +409,32 @@ sent: number,
  */
 total: number, };
 
+export type Violation = { category: ViolationCategory, 
+/**
+ * What happened, in the proctor's words.
+ */
+what: string, 
+/**
+ * When it happened (exam time).
+ */
+at: string, 
+/**
+ * Staff numbers of the proctors present.
+ */
+proctors: Array<string>, 
+/**
+ * Whether the candidate has been marked on the platform (一平台).
+ */
+platform_marked: boolean, };
+
+export type ViolationCategory = "discipline" | "cheating" | "impersonation" | "disturbance" | "other";
+
+export type ViolationView = { 
+/**
+ * The first record's event: what an edit names.
+ */
+id: EventId, student: string, name: string, room: string, seat: number, violation: Violation, recorded_by: string, edited_by: string, edits: number, };
+
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
 
@@ -379,4 +497,8 @@ export const ErrorCode = {
   Internal: "internal",
   Unexpected: "unexpected",
   PreviewOnly: "preview-only",
+  TooEarlyForCountCheck: "too-early-for-count-check",
+  BadCount: "bad-count",
+  NotInRoom: "not-in-room",
+  BadViolation: "bad-violation",
 } as const satisfies Record<string, ErrorCode>;

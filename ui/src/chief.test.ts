@@ -15,14 +15,15 @@ const server: ServerView = {
 };
 
 const room = (over: Partial<RoomCounts>): RoomCounts => ({
-  room: "01", address: "教学楼201室", expected: 0, admitted: 0, pending: 0, refused: 0, absent: 0, conflict: 0, ...over,
+  room: "01", address: "教学楼201室", expected: 0, admitted: 0, pending: 0, refused: 0, absent: 0, conflict: 0,
+  count_check: null, violations: [], ...over,
 });
 
 const pending: PendingApproval = {
   card: {
     student_number: "2242200000107", name: "李雷", document_kind: "resident-id", document_masked: "420102********1234",
     site: "襄阳电大校本部", room: "01", room_address: "教学楼201室", seat: 9, photo: null,
-    state: { state: "pending-manual-verification" }, manual_photo_source: "camera",
+    state: { state: "pending-manual-verification" }, manual_photo_source: "camera", face: { result: "failed", reason: "environment" },
   },
   vouched_by: "J2101",
   vouched_by_name: "王芳",

@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, CountCheckView, DocumentMatch, DoorAct, EnrollView, EventId, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally, Violation, ViolationView } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -40,6 +40,11 @@ export const COMMANDS = [
   "mark_post_exam_checked",
   "pending_photo",
   "export_archive",
+  "count_check",
+  "record_count_check",
+  "take_count_check_photo",
+  "room_violations",
+  "record_violation",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -212,4 +217,33 @@ export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuf
  * there, `progress` hearing bytes received / total. `null` when the dialog was closed. */
 export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {
   return invoke<ArchiveSaved | null>("export_archive", { sitting, progress });
+}
+
+/** The room's 30-minute count check: the banner, the latest check and its comparison with the
+ * candidates admitted now, every admitted candidate with whether their check photo is taken. */
+export function countCheck(sitting: string, site: string, room: string): Promise<CountCheckView> {
+  return invoke<CountCheckView>("count_check", { sitting, site, room });
+}
+
+/** Records the count check with the platform's sign-in count as typed (the door parses it). */
+export function recordCountCheck(sitting: string, site: string, room: string, actor: string, typed: string): Promise<CountCheckView> {
+  return invoke<CountCheckView>("record_count_check", { sitting, site, room, actor, typed });
+}
+
+/** Raw body: `body` goes as the bytes themselves (no JSON), what they are in `headers`.
+ * A 30-minute check photo: raw JPEG body, the `PhotoTarget` (naming the room) in the header.
+ * Async: decoding, stamping and encoding run off the window's thread. */
+export function takeCountCheckPhoto(body: Uint8Array, headers: Record<string, string>): Promise<CountCheckView> {
+  return invoke<CountCheckView>("take_count_check_photo", body, { headers });
+}
+
+/** The room's violations, each as last edited. */
+export function roomViolations(sitting: string, site: string, room: string): Promise<ViolationView[]> {
+  return invoke<ViolationView[]>("room_violations", { sitting, site, room });
+}
+
+/** Records a violation (annex 4) of a candidate of the room, or an edit of the one first
+ * recorded as `edits`; the room's violations after it. */
+export function recordViolation(sitting: string, site: string, room: string, student: string, actor: string, violation: Violation, edits: EventId | null): Promise<ViolationView[]> {
+  return invoke<ViolationView[]>("record_violation", { sitting, site, room, student, actor, violation, edits });
 }

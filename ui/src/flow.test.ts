@@ -14,6 +14,7 @@ const card = (state: CandidateState = { state: "expected" }, room = "01"): Candi
   seat: 1,
   photo: null,
   manual_photo_source: null,
+  face: { result: "not-recorded" },
   state,
 });
 const run = (...evs: FlowEvent[]): Flow => evs.reduce(step, initialFlow);
@@ -52,12 +53,22 @@ describe("the door flow", () => {
     expect(cardView(card(), here, f).admitEnabled).toBe(false);
   });
 
-  it("offers vouching instead of admitting when face recognition failed", () => {
+  it("offers vouching instead of admitting when face recognition failed, once the reason is stated", () => {
     const f = run({ type: "confirm-ticket" }, { type: "id-checked", match: "full" }, { type: "face", face: "failed" });
     const v = cardView(card(), here, f);
     expect(v.admitShown).toBe(false);
     expect(v.vouchShown).toBe(true);
-    expect(v.vouchEnabled).toBe(true);
+    expect(v.reasonShown).toBe(true);
+    expect(v.vouchEnabled).toBe(false);
+    const stated = step(f, { type: "face-reason", reason: "environment" });
+    expect(stated.faceReason).toBe("environment");
+    expect(cardView(card(), here, stated).vouchEnabled).toBe(true);
+  });
+
+  it("forgets the reason when recognition is then recorded as passed, and takes none without a failure", () => {
+    const f = run({ type: "face", face: "failed" }, { type: "face-reason", reason: "no-match" }, { type: "face", face: "passed" });
+    expect(f.faceReason).toBeNull();
+    expect(step(f, { type: "face-reason", reason: "environment" }).faceReason).toBeNull();
   });
 
   it("does not let a proctor vouch for someone whose documents were not checked", () => {

@@ -3,7 +3,7 @@
 // draws what `cardView` says, so which button is shown or enabled is decided (and tested) here.
 // Rust has the last word on every act; this only keeps the proctor from tapping out of order and
 // from sending one act twice while the first is in flight.
-import type { CandidateCard, DocumentMatch } from "./bindings";
+import type { CandidateCard, DocumentMatch, FaceFailure } from "./bindings";
 import { isOpen } from "./labels";
 
 export type Face = "passed" | "failed" | null;
@@ -13,18 +13,21 @@ export interface Flow {
   /** The last answer of the ID check, null until checked (or after the input changed). */
   id: DocumentMatch | null;
   face: Face;
+  /** Why recognition failed, as the proctor states it: needed before a vouch. */
+  faceReason: FaceFailure | null;
   refusing: boolean;
   /** A call to Rust is in flight: every action is disabled. */
   busy: boolean;
 }
 
-export const initialFlow: Flow = { ticket: false, id: null, face: null, refusing: false, busy: false };
+export const initialFlow: Flow = { ticket: false, id: null, face: null, faceReason: null, refusing: false, busy: false };
 
 export type FlowEvent =
   | { type: "confirm-ticket" }
   | { type: "id-checked"; match: DocumentMatch }
   | { type: "id-edited" }
   | { type: "face"; face: "passed" | "failed" }
+  | { type: "face-reason"; reason: FaceFailure }
   | { type: "toggle-refuse" }
   | { type: "busy" }
   | { type: "idle" }
@@ -40,7 +43,9 @@ export function step(flow: Flow, ev: FlowEvent): Flow {
     case "id-edited":
       return flow.id === null ? flow : { ...flow, id: null };
     case "face":
-      return { ...flow, face: ev.face };
+      return { ...flow, face: ev.face, faceReason: ev.face === "failed" ? flow.faceReason : null };
+    case "face-reason":
+      return flow.face === "failed" ? { ...flow, faceReason: ev.reason } : flow;
     case "toggle-refuse":
       return { ...flow, refusing: !flow.refusing };
     case "busy":
@@ -66,6 +71,8 @@ export interface CardView {
   admitEnabled: boolean;
   vouchShown: boolean;
   vouchEnabled: boolean;
+  /** The reason choices after a failed recognition (环境原因 / 人脸不匹配). */
+  reasonShown: boolean;
   refuseShown: boolean;
   refusePanel: boolean;
   /** Enables the step controls (ticket, ID, face, refusal choices) and the wrong-room button. */
@@ -107,7 +114,8 @@ export function cardView(card: CandidateCard, here: { site: string; room: string
     // Never for a candidate of another room: Rust does not know which door the tap came from.
     admitEnabled: inFlow ? !f.busy && docsOk && f.face === "passed" : mode === "final" && !f.busy,
     vouchShown: inFlow && f.face === "failed",
-    vouchEnabled: inFlow && !f.busy && docsOk && f.face === "failed",
+    vouchEnabled: inFlow && !f.busy && docsOk && f.face === "failed" && f.faceReason !== null,
+    reasonShown: inFlow && f.face === "failed",
     refuseShown: inFlow,
     refusePanel: inFlow && f.refusing,
     controlsEnabled: !f.busy,

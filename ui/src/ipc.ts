@@ -5,7 +5,7 @@
 // against `ErrorCode` (never a string), show `message`.
 import { isTauri } from "@tauri-apps/api/core";
 import * as commands from "./commands";
-import { ErrorCode, PHOTO_TARGET_HEADER, type ActResult, type IpcError, type PhotoTarget } from "./bindings";
+import { ErrorCode, PHOTO_TARGET_HEADER, type ActResult, type CountCheckView, type IpcError, type PhotoTarget } from "./bindings";
 import { targetHeader } from "./capture";
 
 export type * from "./bindings";
@@ -20,7 +20,7 @@ export function asIpcError(e: unknown): IpcError {
   return { code: ErrorCode.Unexpected, message: String(e), details: [] };
 }
 
-const { COMMANDS: _names, takePhoto, readEnrollQr, ...calls } = commands;
+const { COMMANDS: _names, takePhoto, takeCountCheckPhoto, readEnrollQr, ...calls } = commands;
 
 export const api = {
   ...calls,
@@ -28,6 +28,9 @@ export const api = {
    * is then pending manual verification (or, after T+30, refused as late and no photo is kept). */
   takePhoto: (target: PhotoTarget, bytes: Uint8Array): Promise<ActResult> =>
     takePhoto(bytes, { [PHOTO_TARGET_HEADER]: targetHeader(target) }),
+  /** A 30-minute count-check photo: the bytes raw, whose photo and which room in a header. */
+  takeCountCheckPhoto: (target: PhotoTarget, bytes: Uint8Array): Promise<CountCheckView> =>
+    takeCountCheckPhoto(bytes, { [PHOTO_TARGET_HEADER]: targetHeader(target) }),
   /** The enrollment code in a picture of its QR code (a camera frame or an image file), as raw bytes. */
   readEnrollQr: (bytes: Uint8Array): Promise<string> => readEnrollQr(bytes, {}),
 };

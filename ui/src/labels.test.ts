@@ -16,6 +16,7 @@ const card: CandidateCard = {
   seat: 3,
   photo: null,
   manual_photo_source: null,
+  face: { result: "not-recorded" },
   state: { state: "expected" },
 };
 

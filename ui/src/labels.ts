@@ -1,6 +1,6 @@
 // Words and colours for the domain's states: one place decides what a proctor reads for a state,
 // a document kind, a refusal reason, and the line shown after an act. Pure (no DOM), unit-tested.
-import type { ActResult, CandidateCard, CandidateState, DocumentKind, DoorAct, RefusalReason } from "./bindings";
+import type { ActResult, CandidateCard, CandidateState, DocumentKind, DoorAct, FaceResult, RefusalReason } from "./bindings";
 import { t, type Key, type Params } from "./i18n";
 
 export type StateName = CandidateState["state"];
@@ -40,6 +40,18 @@ export function stateLabel(s: CandidateState): string {
 
 export function reasonLabel(r: RefusalReason): string {
   return r.reason === "other" ? t("reason.other", { note: r.note }) : t(`reason.${r.reason}`);
+}
+
+/** 通过 / 未通过（环境原因）/ 未记录: the face-recognition result on the record. */
+export function faceLabel(f: FaceResult): string {
+  switch (f.result) {
+    case "passed":
+      return t("face.passed");
+    case "failed":
+      return t("face.failed", { reason: t(f.reason === null ? "face.reason.unknown" : `face.reason.${f.reason}`) });
+    case "not-recorded":
+      return t("face.not-recorded");
+  }
 }
 
 export function documentLabel(kind: DocumentKind): string {

@@ -4,7 +4,7 @@
 // camera app (<input capture="environment">) or a photo file; the photo is shown, then sent to
 // Rust as raw bytes, where it is stamped, signed and stored and the candidate becomes "pending".
 // What is shown and enabled comes from `captureView` (capture.ts).
-import { api, type ActResult, type CandidateCard, type ErrorCode } from "../ipc";
+import { api, type ActResult, type CandidateCard, type ErrorCode, type FaceFailure } from "../ipc";
 import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
 import { captureView, initialCapture, photoProblem, stateMoved, type Capture, type PhotoProblem, type PhotoSource } from "../capture";
@@ -17,6 +17,8 @@ export interface CaptureHost {
   attempt<T>(work: () => Promise<T>): Promise<Attempt<T> | null>;
   card(): CandidateCard | null;
   busy(): boolean;
+  /** Why face recognition failed, as the proctor stated it on the card. */
+  face(): FaceFailure | null;
   /** The photo (from `source`) was taken: the card shows the new state. */
   taken(c: CandidateCard, result: ActResult, source: PhotoSource): void;
   reload(student: string): Promise<void>;
@@ -186,7 +188,8 @@ async function send(): Promise<void> {
   const here = app.here;
   const photo = capture.photo;
   if (!host || !c || !here || !photo || host.busy()) return;
-  const target = { sitting: here.sitting, student: c.student_number, actor: here.proctor.id, source: photo.source };
+  const face = host.face() ?? undefined;
+  const target = { sitting: here.sitting, student: c.student_number, actor: here.proctor.id, source: photo.source, face };
   const r = await host.attempt(() => api.takePhoto(target, photo.bytes));
   if (!r || host.card()?.student_number !== c.student_number) return;
   if (r.ok) {

@@ -5,7 +5,7 @@
 import { api, asIpcError, type ActResult, type CandidateCard, type DoorAct } from "../ipc";
 import { $, h, imageSlot, say, UiCode } from "../dom";
 import { t } from "../i18n";
-import { decidedElsewhereLine, documentLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
+import { decidedElsewhereLine, documentLabel, faceLabel, resultLine, stateLabel, stateTone, wrongRoomLine, type ActLike } from "../labels";
 import { cardView, idInputReady, initialFlow, step, type Flow, type FlowEvent } from "../flow";
 import { isPastCutoff } from "../clock";
 import { app, emit, on } from "../state";
@@ -47,6 +47,7 @@ export function initCard(opts: { onClose: () => void; onSent: () => void }): voi
     attempt,
     card: () => card,
     busy: () => flow.busy,
+    face: () => flow.faceReason,
     taken: (c, result, source) => {
       if (card !== c) return;
       // How the photo was taken, for the chief examiner (Rust's card says the same once read).
@@ -128,6 +129,7 @@ function build(): void {
       fact(t("card.student"), card.student_number, "mono"),
       fact(t("card.document"), documentLabel(card.document_kind)),
       fact(t("card.document-number"), card.document_masked, "fact-wide mono", "card-id"),
+      fact(t("face.label"), faceLabel(card.face), "fact-wide", "card-face"),
     ),
     card.photo
       ? h("figure", { id: "card-photo", class: "photo", "data-photo": card.photo },
@@ -160,6 +162,10 @@ function build(): void {
           h("button", { id: "face-passed", class: "btn choice", type: "button", "data-tone": "ok" }, t("step.face.passed")),
           h("button", { id: "face-failed", class: "btn choice", type: "button", "data-tone": "bad" }, t("step.face.failed")),
         ),
+        h("div", { id: "face-reasons", class: "btn-row", role: "group", "aria-label": t("face.reason"), hidden: true },
+          h("button", { id: "face-reason-environment", class: "btn choice", type: "button" }, t("face.reason.environment")),
+          h("button", { id: "face-reason-no-match", class: "btn choice", type: "button" }, t("face.reason.no-match")),
+        ),
       ),
       h("div", { class: "step", "data-step": "decide" },
         h("p", { class: "step-title" }, t("step.decide")),
@@ -169,6 +175,7 @@ function build(): void {
         h("button", { id: "refuse", class: "btn btn-outline-bad btn-wide", type: "button", "aria-controls": "refuse-panel" }, t("act.refuse")),
         h("div", { id: "refuse-panel", class: "refuse-panel", hidden: true },
           h("button", { id: "refuse-document", class: "btn btn-refuse btn-wide", type: "button" }, t("act.refuse-document")),
+          h("button", { id: "refuse-face", class: "btn btn-refuse btn-wide", type: "button", hidden: true }, t("act.refuse-face")),
           h("label", { class: "step-title", for: "refuse-note" }, t("act.refuse-note")),
           h("input", { id: "refuse-note", class: "field-input", type: "text", autocomplete: "off", maxlength: 200 }),
           h("button", { id: "refuse-other", class: "btn btn-refuse btn-wide", type: "button" }, t("act.refuse-other")),
@@ -189,6 +196,9 @@ function wire(el: HTMLElement): void {
   click("#check-id", () => void checkId());
   click("#face-passed", () => dispatch({ type: "face", face: "passed" }));
   click("#face-failed", () => dispatch({ type: "face", face: "failed" }));
+  click("#face-reason-environment", () => dispatch({ type: "face-reason", reason: "environment" }));
+  click("#face-reason-no-match", () => dispatch({ type: "face-reason", reason: "no-match" }));
+  click("#refuse-face", () => void act({ act: "refuse", reason: { reason: "face-mismatch" } }));
   click("#admit", () => void act({ act: "admit" }));
   click("#vouch", () => void beginVouch());
   click("#refuse", () => dispatch({ type: "toggle-refuse" }));
@@ -405,6 +415,16 @@ function update(): void {
     b.setAttribute("aria-pressed", String(flow.face === face));
     b.disabled = !v.controlsEnabled;
   }
+  $("#face-reasons", el).hidden = !v.reasonShown;
+  for (const reason of ["environment", "no-match"] as const) {
+    const b = $<HTMLButtonElement>(`#face-reason-${reason}`, el);
+    b.setAttribute("aria-pressed", String(flow.faceReason === reason));
+    b.disabled = !v.controlsEnabled;
+  }
+  const refuseFace = $<HTMLButtonElement>("#refuse-face", el);
+  refuseFace.hidden = !v.reasonShown;
+  refuseFace.disabled = !v.controlsEnabled;
+  $("#card-face", el).textContent = faceLabel(c.face);
   const admit = $<HTMLButtonElement>("#admit", el);
   admit.hidden = !v.admitShown;
   admit.disabled = !v.admitEnabled;

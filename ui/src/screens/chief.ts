@@ -10,6 +10,7 @@ import { api, asIpcError, ErrorCode, type PendingApproval, type RoomCounts, type
 import { $, clear, h, say, UiCode } from "../dom";
 import { t } from "../i18n";
 import { stateLabel, stateTone } from "../labels";
+import { roomDay } from "./chief-roomday";
 import { askAgain, isChief, photoSlot, pickSitting, roomCounts, siteTotals, vouchedLine, type PhotoSlot } from "../chief";
 import { pinEntered, rejectNoteReady } from "../approval";
 import { app, emit, on } from "../state";
@@ -209,6 +210,7 @@ function renderRooms(rooms: RoomCounts[]): void {
           ...roomCounts(r).map((c) =>
             h("span", { "data-tone": c.tone, "data-bucket": c.bucket, "data-n": c.n }, t(c.key, { n: c.n }))),
         ),
+        roomDay(r),
       )),
   );
 }

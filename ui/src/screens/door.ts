@@ -8,6 +8,8 @@ import { stateLabel, stateTone } from "../labels";
 import { isFullTicket } from "../flow";
 import { app, go, on } from "../state";
 import { closeCard, initCard, openCard } from "./card";
+import { initCountCheck } from "./countcheck";
+import { initViolations } from "./violations";
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -23,6 +25,8 @@ export function initDoor(): void {
       renderResults([]);
     },
   });
+  initCountCheck();
+  initViolations();
   const input = $<HTMLInputElement>("#search");
   input.addEventListener("input", () => {
     clearTimeout(timer);
