@@ -352,10 +352,12 @@ export async function checkId(browser, typed) {
  * characters, record face recognition as `face` ("passed" or "failed"). Returns the ID check's
  * `data-match` ("suffix" or "full" when it matched).
  */
-export async function passChecks(browser, face) {
+export async function passChecks(browser, face, reason = "environment") {
   await confirmTicket(browser);
   const match = await checkId(browser, await idLast4(browser));
   await click(browser, `#face-${face}`);
+  // A failed recognition is recorded with the proctor's reason (环境原因 / 人脸不匹配).
+  if (face === "failed") await click(browser, `#face-reason-${reason}`);
   return match;
 }
 

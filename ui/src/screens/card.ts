@@ -314,6 +314,19 @@ function applied(c: CandidateCard, a: ActLike, result: ActResult): void {
   if (result.state.state === "refused") build();
   else update();
   emit("acted");
+  void refreshFace(c.student_number);
+}
+
+/** The act changed the face-recognition record (Rust reads it from the acts): show it. */
+async function refreshFace(student: string): Promise<void> {
+  const here = app.here;
+  if (!here) return;
+  const fresh = await api.card(here.sitting, student).catch(() => null);
+  if (!fresh || card?.student_number !== student) return;
+  card = { ...card, face: fresh.face };
+  const line = document.querySelector<HTMLElement>("#card-face");
+  if (line) line.textContent = faceLabel(fresh.face);
+  line?.setAttribute("data-face", fresh.face.result);
 }
 
 /** After a refused act, shows the state Rust holds (another device may have acted). */
@@ -425,6 +438,7 @@ function update(): void {
   refuseFace.hidden = !v.reasonShown;
   refuseFace.disabled = !v.controlsEnabled;
   $("#card-face", el).textContent = faceLabel(c.face);
+  $("#card-face", el).dataset.face = c.face.result;
   const admit = $<HTMLButtonElement>("#admit", el);
   admit.hidden = !v.admitShown;
   admit.disabled = !v.admitEnabled;
