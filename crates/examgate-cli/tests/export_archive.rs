@@ -94,7 +94,8 @@ fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_bac
     let rows = got["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[0][0], "学号");
-    assert_eq!(rows[0].as_array().unwrap().len(), 16);
+    assert_eq!(rows[0].as_array().unwrap().len(), 17);
+    assert_eq!(rows[0][16], "人脸识别");
     let row = |s: &str| rows.iter().find(|r| r[0] == s).unwrap().clone();
     assert_eq!(row(&students[0])[2], "01");
     assert!(row(&students[0])[9].as_str().unwrap().starts_with("通过"));
@@ -107,6 +108,10 @@ fn the_archive_holds_each_photo_as_its_student_number_and_the_manifest_reads_bac
     assert!(row(&students[2])[9].as_str().unwrap().contains("不是本人"));
     assert_eq!(row(&students[0])[11].as_str().unwrap().len(), 64);
     assert_eq!(row(&students[0])[15], "");
+    // Each vouch stated why recognition failed (the fixture: the environment).
+    for s in &students {
+        assert_eq!(row(s)[16], "未通过（环境原因）");
+    }
 }
 
 #[test]

@@ -94,9 +94,32 @@ fn a_violation_text_longer_than_a_cell_holds_is_cut_and_the_summary_still_writte
     let long = "夹".repeat(40_000);
     let named = vec![proctor.clone()];
     let kind = violation(ViolationCategory::Other, &long, &named, false);
-    store
-        .record_violation(SITTING, &day.students[2], &proctor, kind, None, at(10, 0))
-        .unwrap();
+    // A door caps what it records (annex 4's box); a text this long can only arrive signed by
+    // another device, as here.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let device = uuid::Uuid::from_u128(0xD0D0);
+    let event = examgate_core::event::Event {
+        id: examgate_core::event::EventId(uuid::Uuid::now_v7()),
+        device,
+        seq: 1,
+        wall: at(10, 0),
+        hlc: examgate_core::event::Hlc(1 << 60),
+        exam_time: None,
+        actor: proctor.clone(),
+        sitting: SITTING.into(),
+        candidate: Some(examgate_core::model::StudentNumber::parse(&day.students[2]).unwrap()),
+        parents: Vec::new(),
+        kind: examgate_core::event::EventKind::ViolationRecorded {
+            violation: kind,
+            edits: None,
+        },
+        chief_proof: None,
+    };
+    let signed = examgate_core::signed::sign(&key, event);
+    let public = key.verifying_key();
+    let trust = move |d: uuid::Uuid| (d == device).then_some(public);
+    let report = store.receive(&[signed], &trust, at(10, 1)).unwrap();
+    assert_eq!(report.merged, 1, "{report:?}");
     drop(store);
     let out = dir.path().join("out");
     export(&day.db, &out, Some(SITE));
@@ -212,6 +235,44 @@ fn the_day_report_counts_each_candidate_once_and_shows_the_count_check_and_proct
             (day.students[7].clone(), "迟到拒入".to_string()),
             (day.students[8].clone(), "未到考".to_string()),
         ]
+    );
+}
+
+#[test]
+fn the_day_report_and_the_check_list_carry_face_recognition_passed_or_failed_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = recorded_day(dir.path());
+    let mut store = Store::open(&day.db).unwrap();
+    let proctor = store.staff(SITE, Some("01")).unwrap();
+    let proctor = &proctor.iter().find(|s| s.room.is_some()).unwrap().id;
+    let no_match = examgate_core::door::DoorAct::Refuse {
+        reason: examgate_core::event::RefusalReason::FaceMismatch,
+    };
+    store
+        .act(SITTING, &day.students[9], proctor, &no_match, at(8, 58))
+        .unwrap();
+    drop(store);
+    let out = dir.path().join("out");
+    export(&day.db, &out, Some(SITE));
+    let r = room_row(&read_xlsx(&out.join(day_report(SITE))), "01");
+    let n = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("{k}: {:?}", r[k]));
+    // Three admitted at the door passed; three vouched (environment) and one refused (no match).
+    assert_eq!(n("人脸识别通过"), 3);
+    assert_eq!(n("人脸识别未通过"), 4);
+    assert_eq!((n("其中环境原因"), n("其中人脸不匹配")), (3, 1));
+
+    let rows = read_xlsx(&out.join(post_check(SITE)))["考后核验清单"]["rows"].clone();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(text(&rows[2][8]), "人脸识别");
+    let face: Vec<(String, String)> = rows[3..]
+        .iter()
+        .map(|r| (text(&r[3]), text(&r[8])))
+        .collect();
+    assert_eq!(face[0], (day.students[0].clone(), "通过".to_string()));
+    assert_eq!(
+        face[3],
+        (day.students[3].clone(), "未通过（环境原因）".to_string()),
+        "admitted after approval: recognition still failed"
     );
 }
 

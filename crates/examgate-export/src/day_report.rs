@@ -2,14 +2,16 @@
 //! came to — expected, admitted (of which by manual verification), manual verifications approved,
 //! rejected and still pending, refused at the door, absent (of which refused for lateness), not
 //! yet seen, in conflict, the 30-minute count check (the platform's count, the real count and
-//! their difference, or 未核对) and the proctors who signed in against those the staffing rule
-//! asks for — and a totals row; then the absence list (缺考名单) on a second sheet.
+//! their difference, or 未核对), the proctors who signed in against those the staffing rule asks
+//! for, and face recognition as recorded (passed; failed, for the environment or as no match) —
+//! and a totals row; then the absence list (缺考名单) on a second sheet.
 //!
 //! Every candidate counts once: admitted + pending + rejected + refused + absent + not seen + in
 //! conflict = expected. States are the fold of each candidate's events, as the door shows them.
 
 use chrono::NaiveDateTime;
-use examgate_core::event::RefusalReason;
+use examgate_core::event::{FaceFailure, RefusalReason};
+use examgate_core::face::FaceResult;
 use examgate_core::fold::CandidateState;
 use examgate_core::staffing::proctors_needed;
 use rust_xlsxwriter::{Worksheet, XlsxError};
@@ -24,7 +26,7 @@ pub const ABSENT_SHEET: &str = "缺考名单";
 /// What the count check's cell says when the room did none.
 pub const NOT_CHECKED: &str = "未核对";
 
-const COLUMNS: [(&str, f64); 18] = [
+const COLUMNS: [(&str, f64); 22] = [
     ("考场", 8.0),
     ("应到", 6.0),
     ("已入场", 7.0),
@@ -43,7 +45,37 @@ const COLUMNS: [(&str, f64); 18] = [
     ("监考到岗", 7.0),
     ("监考应到", 7.0),
     ("到岗监考", 20.0),
+    ("人脸识别通过", 8.0),
+    ("人脸识别未通过", 8.0),
+    ("其中环境原因", 8.0),
+    ("其中人脸不匹配", 8.0),
 ];
+
+/// The first column of the face-recognition counts.
+const FACE_FROM: u16 = 18;
+
+/// A room's face-recognition results as recorded: passed, failed, failed for the environment,
+/// failed as no match (a failure recorded before the reason was asked is in neither reason).
+fn face_counts(room: &RoomDay) -> [u32; 4] {
+    let mut n = [0u32; 4];
+    for c in &room.candidates {
+        let slot: &[usize] = match c.face {
+            FaceResult::NotRecorded => &[],
+            FaceResult::Passed => &[0],
+            FaceResult::Failed {
+                reason: Some(FaceFailure::Environment),
+            } => &[1, 2],
+            FaceResult::Failed {
+                reason: Some(FaceFailure::NoMatch),
+            } => &[1, 3],
+            FaceResult::Failed { reason: None } => &[1],
+        };
+        for &i in slot {
+            n[i] = n[i].saturating_add(1);
+        }
+    }
+    n
+}
 
 /// A room's counts, in the order of the numeric columns 应到 … 冲突.
 fn counts(room: &RoomDay) -> [u32; 11] {
@@ -74,6 +106,7 @@ fn counts(room: &RoomDay) -> [u32; 11] {
 
 struct Totals {
     counts: [u32; 11],
+    face: [u32; 4],
     platform: u32,
     real: u32,
     checked: bool,
@@ -119,6 +152,10 @@ fn room_row(
     sheet.write_string_with_format(r, 17, names.join("、"), &f.cell)?;
     totals.present = totals.present.saturating_add(present);
     totals.needed = totals.needed.saturating_add(needed);
+    for (i, v) in face_counts(room).iter().enumerate() {
+        sheet.write_number_with_format(r, FACE_FROM + column(i)?, *v, &f.cell)?;
+        totals.face[i] = totals.face[i].saturating_add(*v);
+    }
     Ok(())
 }
 
@@ -140,6 +177,9 @@ fn totals_row(sheet: &mut Worksheet, r: u32, t: &Totals, f: &Formats) -> Result<
     sheet.write_number_with_format(r, 15, t.present, &f.head)?;
     sheet.write_number_with_format(r, 16, t.needed, &f.head)?;
     sheet.write_blank(r, 17, &f.head)?;
+    for (i, v) in t.face.iter().enumerate() {
+        sheet.write_number_with_format(r, FACE_FROM + column(i)?, *v, &f.head)?;
+    }
     Ok(())
 }
 
@@ -189,10 +229,11 @@ pub fn day_report_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, Xl
     let mut book = workbook(&title, time)?;
     let f = Formats::new();
     let sheet = book.add_worksheet();
-    printed(sheet, SHEET, &title, 18, 1, true, &f)?;
+    printed(sheet, SHEET, &title, 22, 1, true, &f)?;
     header(sheet, 1, &COLUMNS, &f)?;
     let mut totals = Totals {
         counts: [0; 11],
+        face: [0; 4],
         platform: 0,
         real: 0,
         checked: false,

@@ -8,7 +8,9 @@
 //! database is the site server's, empty on a device's own database (a device knows only its own
 //! latest offset, not the one at the other devices' syncs). 问题 names each problem of the row
 //! ([`crate::problem`]): what kept a photo out, what makes its signature untrustworthy, a
-//! conflict; several are joined with `；`.
+//! conflict; several are joined with `；`. 人脸识别, last so that the columns before it keep their
+//! places, is the candidate's face recognition at the door as recorded: 通过, or 未通过 with the
+//! proctor's reason.
 
 use crate::problem::Problem;
 
@@ -19,7 +21,6 @@ pub const COLUMNS: [&str; 17] = [
     "考场",
     "座位号",
     "照片类型",
-    "人脸识别",
     "拍摄时间",
     "设备时钟偏差",
     "监考",
@@ -31,6 +32,7 @@ pub const COLUMNS: [&str; 17] = [
     "设备号",
     "文件",
     "问题",
+    "人脸识别",
 ];
 
 /// One photo's row, as the store knows it.
@@ -74,7 +76,6 @@ pub fn manifest_table(rows: &[Row], problems: &[Problem]) -> Vec<Vec<String>> {
             r.room.clone(),
             r.seat.clone(),
             r.kind.clone(),
-            r.face.clone(),
             r.stamped.clone(),
             r.clock_offset.clone(),
             r.proctor.clone(),
@@ -86,6 +87,7 @@ pub fn manifest_table(rows: &[Row], problems: &[Problem]) -> Vec<Vec<String>> {
             r.device.clone(),
             r.file.clone(),
             problem,
+            r.face.clone(),
         ]);
     }
     table

@@ -25,6 +25,8 @@ pub struct ToCheck {
     /// The emergency photo of an approved manual verification; `None` when admitted by
     /// recognition.
     pub manual_photo: Option<String>,
+    /// Face recognition at the door as recorded (通过 / 未通过（原因）).
+    pub face: String,
 }
 
 impl ToCheck {
@@ -54,6 +56,7 @@ pub fn still_to_check(day: &SiteDay) -> Vec<ToCheck> {
                     seat: c.seat,
                     student: c.student_number.clone(),
                     name: c.name.clone(),
+                    face: c.face.label(),
                     manual_photo: manual.then(|| {
                         let file = day.manual_photos.get(&c.student_number);
                         file.cloned().unwrap_or_default()
@@ -73,7 +76,7 @@ pub fn remaining_line(count: usize, day: &SiteDay) -> String {
     )
 }
 
-const COLUMNS: [(&str, f64); 8] = [
+const COLUMNS: [(&str, f64); 9] = [
     ("序号", 6.0),
     ("考场", 8.0),
     ("座位号", 8.0),
@@ -82,6 +85,7 @@ const COLUMNS: [(&str, f64); 8] = [
     ("入场方式", 10.0),
     ("应急照片", 20.0),
     ("核验截止", 12.0),
+    ("人脸识别", 16.0),
 ];
 
 /// The workbook's bytes for `day`, created at `time`.
@@ -90,9 +94,9 @@ pub fn post_check_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, Xl
     let mut book = workbook(&title, time)?;
     let f = Formats::new();
     let sheet = book.add_worksheet();
-    printed(sheet, SHEET, &title, 8, 2, false, &f)?;
+    printed(sheet, SHEET, &title, 9, 2, false, &f)?;
     let list = still_to_check(day);
-    sheet.merge_range(1, 0, 1, 7, &remaining_line(list.len(), day), &f.plain)?;
+    sheet.merge_range(1, 0, 1, 8, &remaining_line(list.len(), day), &f.plain)?;
     header(sheet, 2, &COLUMNS, &f)?;
     let deadline = day.deadline.format("%Y-%m-%d").to_string();
     let mut r = 3;
@@ -106,6 +110,7 @@ pub fn post_check_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, Xl
             p.how().to_string(),
             p.manual_photo.clone().unwrap_or_default(),
             deadline.clone(),
+            p.face.clone(),
         ];
         for (c, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(r, column(c)?, text, &f.cell)?;
@@ -113,7 +118,7 @@ pub fn post_check_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, Xl
         r = row(i + 4)?;
     }
     if list.is_empty() {
-        sheet.merge_range(r, 0, r, 7, "入场照片已全部核验", &f.head)?;
+        sheet.merge_range(r, 0, r, 8, "入场照片已全部核验", &f.head)?;
     }
     book.save_to_buffer()
 }

@@ -48,6 +48,7 @@ pub fn device(data: &Path) -> (PathBuf, Vec<String>) {
             student: s.clone(),
             actor: proctor.clone(),
             source: PhotoSource::Camera,
+            face: Some(examgate_core::event::FaceFailure::Environment),
             ..PhotoTarget::default()
         };
         door.take_photo(&target, &camera_jpeg(640, 480)).unwrap();

@@ -95,7 +95,7 @@ pub fn vouch(student: &str) -> DoorAct {
             signature: "ef".repeat(64),
             source: PhotoSource::Camera,
         },
-        face: None,
+        face: Some(examgate_core::event::FaceFailure::Environment),
     }
 }
 
