@@ -102,11 +102,17 @@ function item(v: ViolationView): HTMLElement {
     h("span", { class: "tally-name" }, v.name),
     h("span", { class: "badge", "data-tone": "bad" }, t(`violation.kind.${w.category}`)),
     h("span", { class: "violation-what" }, `${hhmmOf(w.at)} ${w.what}`),
-    h("span", { class: "result-ids" }, `${t("violation.proctors")}：${w.proctors.join("、")}`),
+    h("span", { class: "result-ids" }, `${t("violation.proctors")}：${w.proctors.map(staffName).join("、")}`),
     h("span", { class: "badge", "data-tone": w.platform_marked ? "ok" : "wait" }, t(w.platform_marked ? "violation.marked" : "violation.unmarked")),
     v.edits > 0 ? h("span", { class: "hint" }, t("violation.edited", { n: v.edits, who: v.edited_by })) : h("span", {}),
     closed ? h("span", {}) : h("button", { class: "btn btn-small", type: "button", "data-edit": v.id }, t("violation.edit")),
   );
+}
+
+/** "宋军 (J2101)" for a staff number on the room's roster, else the number itself. */
+function staffName(id: string): string {
+  const p = staff.find((s) => s.id === id);
+  return p ? `${p.name} (${id})` : id;
 }
 
 function nowHhmm(): string {
