@@ -3,19 +3,22 @@
 // takes the platform's face-recognition sign-in count as typed (Rust parses it: digits, at most
 // the room's list), then lists by name who was admitted without passing recognition and the
 // difference; each candidate who did not sign in is photographed with the proctor at the seat
-// (the phone's camera or a file, sent raw to the same stamping pipeline as the vouch's photo,
-// kind "30-minute check"). Marking the rest absent stays on the tally screen, one confirmed step.
+// (the device's camera, the phone's camera app or a file, sent raw to the same stamping pipeline
+// as the vouch's photo, kind "30-minute check"). Marking the rest absent stays on the tally screen, one confirmed step.
 import { api, type CountCheckRow, type CountCheckView } from "../ipc";
 import { $, clear, h, say, sayError } from "../dom";
 import { t } from "../i18n";
 import { faceLabel } from "../labels";
 import { bannerLine, differenceLine, hhmmOf } from "../countcheck";
-import { photoProblem } from "../capture";
+import { photoProblem, type PhotoSource } from "../capture";
+import { cameraApi, closeCamera, grabFrame, openCamera } from "../camera";
 import { app, on } from "../state";
 
 let view: CountCheckView | null = null;
 let asked = 0;
 let busy = false;
+/** The device camera, live for one candidate's photo. */
+let live: { student: string; stream: MediaStream } | null = null;
 
 export function initCountCheck(): void {
   const main = $("#door-main");
@@ -38,6 +41,13 @@ export function initCountCheck(): void {
     void refresh();
   });
   for (const ev of ["acted", "changed", "phase", "screen"] as const) on(ev, () => void refresh());
+  // Leaving the door screen turns the camera off, as the card's photo panel does.
+  on("screen", () => {
+    if (app.screen !== "door" && live) {
+      stopCamera();
+      render();
+    }
+  });
   on("lang", () => {
     $("#count-open").textContent = t("count.open");
     render();
@@ -51,6 +61,7 @@ function open(): void {
 }
 
 function close(): void {
+  stopCamera();
   const panel = $("#count-panel");
   panel.hidden = true;
   panel.replaceChildren();
@@ -94,6 +105,12 @@ function render(): void {
         )
       : h("p", { id: "count-not-yet", class: "hint" }, t("count.not-yet", { time: app.clock ? hhmmOf(app.clock.view.timeline.late_cutoff) : "T+30" })),
     message ?? h("div", { id: "count-message", class: "message", role: "status", hidden: true }),
+    ...(live
+      ? [h("div", { id: "count-camera", class: "camera-live", "data-student": live.student },
+          h("video", { id: "count-camera-view", class: "camera-view", autoplay: true, playsinline: true, muted: true }),
+          h("button", { id: "count-camera-shoot", class: "btn btn-primary btn-wide btn-tall", type: "button" }, t("capture.shoot")),
+          h("button", { id: "count-camera-cancel", class: "btn btn-small", type: "button" }, t("capture.cancel")))]
+      : []),
     ...comparison(v),
     h("button", { id: "count-close", class: "btn btn-small", type: "button" }, t("count.close")),
   );
@@ -106,6 +123,16 @@ function render(): void {
   }
   panel.querySelector("#count-record")?.addEventListener("click", () => void record());
   $("#count-close", panel).addEventListener("click", close);
+  const video = panel.querySelector<HTMLVideoElement>("#count-camera-view");
+  if (video && live) video.srcObject = live.stream;
+  panel.querySelector("#count-camera-shoot")?.addEventListener("click", () => void shoot());
+  panel.querySelector("#count-camera-cancel")?.addEventListener("click", () => {
+    stopCamera();
+    render();
+  });
+  for (const b of panel.querySelectorAll<HTMLButtonElement>("button[data-camera]")) {
+    b.addEventListener("click", () => void startCamera(b.dataset.camera ?? ""));
+  }
   for (const file of panel.querySelectorAll<HTMLInputElement>("input[data-student]")) {
     file.addEventListener("change", () => {
       const chosen = file.files?.[0];
@@ -144,6 +171,9 @@ function row(r: CountCheckRow): HTMLElement {
     h("span", { class: "tally-seat" }, t("door.seat", { seat: c.seat })),
     h("span", { class: "tally-name" }, c.name),
     h("span", { class: "result-ids" }, `${c.student_number} · ${c.document_masked} · ${t("face.label")}：${faceLabel(c.face)}`),
+    !r.photographed && cameraApi()
+      ? h("button", { class: "btn btn-wait btn-wide", type: "button", "data-camera": c.student_number }, t("capture.camera"))
+      : null,
     r.photographed
       ? h("span", { class: "badge", "data-tone": "ok" }, t("count.photo-taken"))
       : h("label", { class: "btn btn-wait btn-wide file-button", for: `count-photo-${c.student_number}` },
@@ -176,16 +206,46 @@ async function record(): Promise<void> {
   }
 }
 
+async function startCamera(student: string): Promise<void> {
+  if (live || busy || !student) return;
+  try {
+    live = { student, stream: await openCamera() };
+  } catch (e) {
+    say(message(), "error", t("capture.no-camera", { why: e instanceof Error ? e.message : String(e) }));
+    return;
+  }
+  render();
+}
+
+function stopCamera(): void {
+  closeCamera(live?.stream ?? null, document.querySelector<HTMLVideoElement>("#count-camera-view"));
+  live = null;
+}
+
+async function shoot(): Promise<void> {
+  const video = document.querySelector<HTMLVideoElement>("#count-camera-view");
+  const student = live?.student;
+  if (!video || !student) return;
+  const bytes = await grabFrame(video);
+  if (!bytes) return say(message(), "error", t("capture.not-ready"));
+  stopCamera();
+  await send(student, bytes, "camera");
+}
+
 async function photo(student: string, file: File): Promise<void> {
-  const here = app.here;
-  if (!here || busy) return;
   const problem = photoProblem(file);
   if (problem) return say(message(), "error", t(`capture.${problem}`));
+  await send(student, new Uint8Array(await file.arrayBuffer()), "phone");
+}
+
+/** Sends one candidate's photo to Rust (stamped, signed, recorded as the check's photo). */
+async function send(student: string, bytes: Uint8Array, source: PhotoSource): Promise<void> {
+  const here = app.here;
+  if (!here || busy) return;
   busy = true;
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
     const target = {
-      sitting: here.sitting, student, actor: here.proctor.id, source: "phone" as const,
+      sitting: here.sitting, student, actor: here.proctor.id, source,
       site: here.site, room: here.room,
     };
     view = await api.takeCountCheckPhoto(target, bytes);
