@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::closing::ClosingItem;
 use crate::model::StudentNumber;
 
 /// The globally unique id of an event (UUIDv7, made by the recording device).
@@ -190,6 +191,20 @@ pub enum EventKind {
     /// Annotation, a chief examiner's only: the candidate's entry photo has been checked on the
     /// platform after the exam (考后核验, DOMAIN.md "After the exam").
     PostExamChecked,
+    /// Room act, no candidate: a proctor closed the room after the end ([`crate::closing`]).
+    /// Its violations are final from here on: later records of them are ignored.
+    RoomClosed {
+        site: String,
+        room: String,
+    },
+    /// Room act, no candidate, a chief examiner's only (typed with their PIN at the door): one
+    /// unresolved item of the room's closing is waived, for the reason given.
+    ClosingWaived {
+        site: String,
+        room: String,
+        item: ClosingItem,
+        reason: String,
+    },
 }
 
 /// The kinds of violation the notice names (section 七.9: 违纪、作弊、替考、扰考).
@@ -254,7 +269,9 @@ impl EventKind {
             | EventKind::CountCheckPhoto { .. }
             | EventKind::CountChecked { .. }
             | EventKind::ProctorSignedIn { .. }
-            | EventKind::PostExamChecked => return None,
+            | EventKind::PostExamChecked
+            | EventKind::RoomClosed { .. }
+            | EventKind::ClosingWaived { .. } => return None,
         })
     }
 
@@ -275,7 +292,9 @@ impl EventKind {
     pub fn room(&self) -> Option<(&str, &str)> {
         match self {
             EventKind::CountChecked { site, room, .. }
-            | EventKind::ProctorSignedIn { site, room } => Some((site, room)),
+            | EventKind::ProctorSignedIn { site, room }
+            | EventKind::RoomClosed { site, room }
+            | EventKind::ClosingWaived { site, room, .. } => Some((site, room)),
             _ => None,
         }
     }
@@ -297,6 +316,8 @@ impl EventKind {
             EventKind::CountChecked { .. } => "count-checked",
             EventKind::ProctorSignedIn { .. } => "proctor-signed-in",
             EventKind::PostExamChecked => "post-exam-checked",
+            EventKind::RoomClosed { .. } => "room-closed",
+            EventKind::ClosingWaived { .. } => "closing-waived",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod chief_proof;
 pub mod clock;
+pub mod closing;
 pub mod documents;
 pub mod door;
 pub mod event;
