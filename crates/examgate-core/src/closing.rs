@@ -204,15 +204,20 @@ pub fn closing(
     }
 }
 
-/// The event closing the room at exam time `now`, or why it may not: not closed yet, at or after
-/// `end`, and every item resolved or waived.
+/// The event closing the room at exam time `now` by an actor who is (`of_room`) a proctor of the
+/// room or the site's chief, or why it may not: not closed yet, at or after `end`, and every item
+/// resolved or waived.
 pub fn decide_close(
     closing: &Closing,
     site: &str,
     room: &str,
+    of_room: bool,
     now: DateTime<FixedOffset>,
     end: DateTime<FixedOffset>,
 ) -> Result<EventKind, DoorError> {
+    if !of_room {
+        return Err(DoorError::NotOfRoom);
+    }
     if closing.closed.is_some() {
         return Err(DoorError::RoomClosed);
     }

@@ -123,7 +123,14 @@ fn close(
     candidates: &[(String, CandidateState)],
     events: &[Event],
 ) -> Result<EventKind, DoorError> {
-    decide_close(&state_of(candidates, events), SITE, ROOM, at(11, 0), end())
+    decide_close(
+        &state_of(candidates, events),
+        SITE,
+        ROOM,
+        true,
+        at(11, 0),
+        end(),
+    )
 }
 
 fn room(states: &[(&str, CandidateState)]) -> Vec<(String, CandidateState)> {
@@ -139,15 +146,24 @@ fn a_room_with_nothing_unresolved_closes_at_the_end_and_not_a_minute_before() {
     let log = [count_check(1)];
     let s = state_of(&cands, &log);
     assert_eq!(
-        decide_close(&s, SITE, ROOM, at(10, 59), end()),
+        decide_close(&s, SITE, ROOM, true, at(10, 59), end()),
         Err(DoorError::TooEarlyToClose)
     );
     assert_eq!(
-        decide_close(&s, SITE, ROOM, at(11, 0), end()),
+        decide_close(&s, SITE, ROOM, true, at(11, 0), end()),
         Ok(EventKind::RoomClosed {
             site: SITE.into(),
             room: ROOM.into()
         })
+    );
+}
+
+#[test]
+fn only_the_rooms_own_staff_close_it() {
+    let s = state_of(&room(&[(A, admitted())]), &[count_check(1)]);
+    assert_eq!(
+        decide_close(&s, SITE, ROOM, false, at(11, 0), end()),
+        Err(DoorError::NotOfRoom)
     );
 }
 

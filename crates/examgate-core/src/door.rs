@@ -74,6 +74,10 @@ pub enum DoorError {
         "考场已关闭，不能再记录或修改 (the room is closed: nothing more can be recorded or edited)"
     )]
     RoomClosed,
+    #[error(
+        "只有本考场的监考员或主考可以关闭考场 (only a proctor of this room or the chief examiner closes it)"
+    )]
+    NotOfRoom,
     #[error("主考豁免须写明原因 (a waiver needs a reason)")]
     WaiverNeedsReason,
     #[error("该项不在待处理清单中，无需豁免 (that item is not unresolved: nothing to waive)")]
@@ -96,6 +100,7 @@ impl DoorError {
             DoorError::TooEarlyToClose => "too-early-to-close",
             DoorError::Unresolved { .. } => "unresolved",
             DoorError::RoomClosed => "room-closed",
+            DoorError::NotOfRoom => "not-of-room",
             DoorError::WaiverNeedsReason => "waiver-needs-reason",
             DoorError::NothingToWaive => "nothing-to-waive",
         }

@@ -2,6 +2,7 @@
 //! ts-rs into one file, `ui/src/bindings.ts`. A test fails when the committed file is stale.
 
 use examgate_core::clock::ClockView;
+use examgate_core::closing::{ClosingItem, Waiver};
 use examgate_core::documents::DocumentKind;
 use examgate_core::door::DoorAct;
 use examgate_core::event::{EventId, Outcome, PhotoRef, PhotoSource, RefusalReason};
@@ -16,9 +17,9 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockReading,
-    EnrollView, ErrorCode, IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget,
-    PhotoToCheck, PostExamChecks, RoomCounts, ServerView, SigningKey, SiteOverview, SyncState,
-    SyncView, Tally, UploadProgress,
+    ClosingLine, ClosingView, EnrollView, ErrorCode, IpcError, PHOTO_TARGET_HEADER,
+    PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks, RoomCounts, ServerView, SigningKey,
+    SiteOverview, SyncState, SyncView, Tally, UploadProgress,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -39,6 +40,9 @@ pub fn typescript() -> String {
         decl::<ClockAuthority>(&cfg),
         decl::<ClockReading>(&cfg),
         decl::<ClockView>(&cfg),
+        decl::<ClosingItem>(&cfg),
+        decl::<ClosingLine>(&cfg),
+        decl::<ClosingView>(&cfg),
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
         decl::<DoorAct>(&cfg),
@@ -73,6 +77,7 @@ pub fn typescript() -> String {
         decl::<Tally>(&cfg),
         decl::<Timeline>(&cfg),
         decl::<UploadProgress>(&cfg),
+        decl::<Waiver>(&cfg),
     ];
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"

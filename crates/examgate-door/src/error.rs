@@ -147,6 +147,22 @@ error_codes! {
     Unexpected = "unexpected",
     /// The browser-only preview (no Rust behind it) cannot record anything.
     PreviewOnly = "preview-only",
+    // Closing the room and settling conflicts (the chief examiner's).
+    /// A conflict was settled to an outcome no device recorded.
+    OutcomeNotInConflict = "outcome-not-in-conflict",
+    /// A refusal (settling a conflict) without a reason.
+    RefusalNeedsReason = "refusal-needs-reason",
+    /// The room is closed only after the end of the exam.
+    TooEarlyToClose = "too-early-to-close",
+    /// Items are unresolved: the closing screen lists them.
+    Unresolved = "unresolved",
+    /// The room is closed: nothing more is recorded, edited or waived for it.
+    RoomClosed = "room-closed",
+    /// Someone neither a proctor of the room nor the chief tried to close it.
+    NotOfRoom = "not-of-room",
+    WaiverNeedsReason = "waiver-needs-reason",
+    /// The item is not unresolved (or already waived).
+    NothingToWaive = "nothing-to-waive",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -192,6 +208,14 @@ pub(crate) fn door_code(e: &DoorError) -> ErrorCode {
         DoorError::TooEarlyForAbsent => ErrorCode::TooEarlyForAbsent,
         DoorError::Conflict => ErrorCode::Conflict,
         DoorError::NoConflict => ErrorCode::NoConflict,
+        DoorError::OutcomeNotInConflict => ErrorCode::OutcomeNotInConflict,
+        DoorError::RefusalNeedsReason => ErrorCode::RefusalNeedsReason,
+        DoorError::TooEarlyToClose => ErrorCode::TooEarlyToClose,
+        DoorError::Unresolved { .. } => ErrorCode::Unresolved,
+        DoorError::RoomClosed => ErrorCode::RoomClosed,
+        DoorError::NotOfRoom => ErrorCode::NotOfRoom,
+        DoorError::WaiverNeedsReason => ErrorCode::WaiverNeedsReason,
+        DoorError::NothingToWaive => ErrorCode::NothingToWaive,
     }
 }
 

@@ -15,6 +15,7 @@ mod catalogue_check;
 mod catalogue_export;
 mod catalogue_write;
 mod cipher;
+mod closing;
 mod dbkey;
 mod door;
 pub mod error;

@@ -23,7 +23,7 @@ use crate::events::{NewEvent, append, candidate_events};
 use crate::exam_time::exam_time_at;
 
 impl Store {
-    fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
+    pub(crate) fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
         if self.room_of_site(sitting, site, room)? {
             Ok(())
         } else {
@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// Records a violation of `student`, or an edit of the one first recorded as `edits` (which
-    /// must be that candidate's).
+    /// must be that candidate's). Refused once their room is closed.
     pub fn record_violation(
         &mut self,
         sitting: &str,
@@ -133,6 +133,7 @@ impl Store {
         edits: Option<EventId>,
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
+        self.refuse_if_closed(sitting, student)?;
         if let Some(first) = edits {
             let theirs = candidate_events(&self.conn, sitting, student)?;
             let known = theirs.iter().any(|e| {
