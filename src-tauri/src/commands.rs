@@ -6,14 +6,15 @@
 //! `ui/src/commands.ts` (`tests/commands_ts.rs`).
 
 use examgate_core::clock::ClockView;
+use examgate_core::closing::ClosingItem;
 use examgate_core::door::DoorAct;
 use examgate_core::search::DocumentMatch;
-use examgate_door::PostExamChecks;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
 use examgate_door::{
     ArchiveProgress, ArchiveSaved, EnrollView, ServerView, SiteOverview, SyncView,
 };
+use examgate_door::{ClosingView, PostExamChecks};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::ipc::{Channel, InvokeBody, Request, Response};
 use tauri::{AppHandle, Runtime, State};
@@ -294,4 +295,47 @@ pub async fn export_archive<Rt: Runtime>(
     progress: Channel<ArchiveProgress>,
 ) -> R<Option<ArchiveSaved>> {
     crate::save::export_archive(&app, &door, &sitting, progress).await
+}
+
+/// What keeps the room from closing (each item with the chief's waiver, if any), and whether it
+/// is closed.
+#[tauri::command]
+pub fn room_closing(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<ClosingView> {
+    door.room_closing(&sitting, &site, &room)
+}
+
+/// The proctor closes the room: after the end, once every item is resolved or waived.
+#[tauri::command]
+pub fn close_room(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    actor: String,
+) -> R<ClosingView> {
+    door.close_room(&sitting, &site, &room, &actor)
+}
+
+/// The chief examiner waives one item of the room's closing with their PIN and a reason.
+#[tauri::command]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the room, the chief, the PIN and what is waived"
+)]
+pub fn waive_closing_item(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    chief: String,
+    pin: String,
+    item: ClosingItem,
+    reason: String,
+) -> R<ClosingView> {
+    door.waive_closing_item(&sitting, &site, &room, &chief, &pin, &item, &reason)
 }

@@ -63,6 +63,9 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::mark_post_exam_checked,
             commands::pending_photo,
             commands::export_archive,
+            commands::room_closing,
+            commands::close_room,
+            commands::waive_closing_item,
         ])
 }
 

@@ -5,7 +5,6 @@
 //! goes into the event) and kicks a sync, like the door's own acts.
 
 use examgate_core::closing::{ClosingItem, Waiver};
-use examgate_core::event::Event;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -62,16 +61,25 @@ impl Door {
         })
     }
 
-    /// `actor` closes the room: after the end, with nothing unresolved, once.
-    pub fn close_room(&self, sitting: &str, site: &str, room: &str, actor: &str) -> Result<Event> {
+    /// `actor` closes the room: after the end, with nothing unresolved, once. Answers the
+    /// closing as it stands then.
+    pub fn close_room(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        actor: &str,
+    ) -> Result<ClosingView> {
         let mut store = self.store()?;
         let now = self.now_for(&store, sitting)?;
         let done = store.close_room(sitting, site, room, actor, now);
         drop(store);
-        self.kicked(done.map_err(IpcError::from))
+        self.kicked(done.map_err(IpcError::from))?;
+        self.room_closing(sitting, site, room)
     }
 
     /// The chief examiner waives one item of the room's closing with their PIN and a reason.
+    /// Answers the closing as it stands then.
     #[allow(
         clippy::too_many_arguments,
         reason = "the room, the chief, the PIN and what is waived"
@@ -85,12 +93,13 @@ impl Door {
         pin: &str,
         item: &ClosingItem,
         reason: &str,
-    ) -> Result<Event> {
+    ) -> Result<ClosingView> {
         let mut store = self.store()?;
         let now = self.pin_time_for(&store, sitting)?;
         let done = store.waive_with_pin(sitting, site, room, chief, pin, item, reason, now);
         drop(store);
-        self.kicked(done.map_err(IpcError::from))
+        self.kicked(done.map_err(IpcError::from))?;
+        self.room_closing(sitting, site, room)
     }
 }
 
