@@ -73,6 +73,28 @@ set_by: string | null, phase: Phase, timeline: Timeline,
  */
 to_start_secs: number, to_cutoff_secs: number, to_end_secs: number, };
 
+export type ClosingItem = { "kind": "pending-approval", student: string, } | { "kind": "missing-count-check-photo", student: string, } | { "kind": "unmarked-violation", student: string, violation: EventId, } | { "kind": "conflict", student: string, } | { "kind": "count-check-not-done" };
+
+export type ClosingLine = { item: ClosingItem, 
+/**
+ * The candidate's name and seat, for an item about a candidate.
+ */
+name: string | null, seat: number | null, 
+/**
+ * The chief's waiver, when given: the item no longer blocks the close.
+ */
+waiver: Waiver | null, };
+
+export type ClosingView = { lines: Array<ClosingLine>, 
+/**
+ * How many items are neither resolved nor waived.
+ */
+open: number, 
+/**
+ * Who closed the room and when (device time, RFC 3339), once closed.
+ */
+closed_by: string | null, closed_at: string | null, };
+
 export type DocumentKind = "resident-id" | "residence-permit" | "hk-macau-travel-permit" | "taiwan-travel-permit" | "passport" | "public-security-certificate";
 
 export type DocumentMatch = "full" | "suffix" | "mismatch";
@@ -86,7 +108,7 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only" | "outcome-not-in-conflict" | "refusal-needs-reason" | "too-early-to-close" | "unresolved" | "room-closed" | "not-of-room" | "waiver-needs-reason" | "nothing-to-waive";
 
 export type EventId = string;
 
@@ -317,6 +339,8 @@ sent: number,
  */
 total: number, };
 
+export type Waiver = { chief: string, reason: string, event: EventId, };
+
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
 
@@ -379,4 +403,12 @@ export const ErrorCode = {
   Internal: "internal",
   Unexpected: "unexpected",
   PreviewOnly: "preview-only",
+  OutcomeNotInConflict: "outcome-not-in-conflict",
+  RefusalNeedsReason: "refusal-needs-reason",
+  TooEarlyToClose: "too-early-to-close",
+  Unresolved: "unresolved",
+  RoomClosed: "room-closed",
+  NotOfRoom: "not-of-room",
+  WaiverNeedsReason: "waiver-needs-reason",
+  NothingToWaive: "nothing-to-waive",
 } as const satisfies Record<string, ErrorCode>;

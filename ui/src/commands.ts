@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
+import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, ClosingItem, ClosingView, DocumentMatch, DoorAct, EnrollView, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -40,6 +40,9 @@ export const COMMANDS = [
   "mark_post_exam_checked",
   "pending_photo",
   "export_archive",
+  "room_closing",
+  "close_room",
+  "waive_closing_item",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -212,4 +215,20 @@ export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuf
  * there, `progress` hearing bytes received / total. `null` when the dialog was closed. */
 export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {
   return invoke<ArchiveSaved | null>("export_archive", { sitting, progress });
+}
+
+/** What keeps the room from closing (each item with the chief's waiver, if any), and whether it
+ * is closed. */
+export function roomClosing(sitting: string, site: string, room: string): Promise<ClosingView> {
+  return invoke<ClosingView>("room_closing", { sitting, site, room });
+}
+
+/** The proctor closes the room: after the end, once every item is resolved or waived. */
+export function closeRoom(sitting: string, site: string, room: string, actor: string): Promise<ClosingView> {
+  return invoke<ClosingView>("close_room", { sitting, site, room, actor });
+}
+
+/** The chief examiner waives one item of the room's closing with their PIN and a reason. */
+export function waiveClosingItem(sitting: string, site: string, room: string, chief: string, pin: string, item: ClosingItem, reason: string): Promise<ClosingView> {
+  return invoke<ClosingView>("waive_closing_item", { sitting, site, room, chief, pin, item, reason });
 }

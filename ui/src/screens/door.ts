@@ -8,6 +8,7 @@ import { stateLabel, stateTone } from "../labels";
 import { isFullTicket } from "../flow";
 import { app, go, on } from "../state";
 import { closeCard, initCard, openCard } from "./card";
+import { initClose } from "./close";
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,6 +48,7 @@ export function initDoor(): void {
     if (app.screen === "door" && app.here && $("#card").hidden) input.focus();
   });
   resetDoor();
+  initClose();
 }
 
 function resetDoor(): void {
