@@ -7,6 +7,7 @@ import { api, type ClosingLine, type ClosingView } from "../ipc";
 import { $, h, say, sayError } from "../dom";
 import { lang, type Lang } from "../i18n";
 import { app, emit, on } from "../state";
+import { closeCard } from "./card";
 import { currentPhase } from "./header";
 
 const TEXT = {
@@ -54,7 +55,15 @@ export function initClose(): void {
   $("#close-open").addEventListener("click", () => {
     const panel = $("#close-panel");
     panel.hidden = !panel.hidden;
-    if (!panel.hidden) void refresh();
+    if (panel.hidden) {
+      $("#results").hidden = false;
+      return;
+    }
+    // The panel takes the place of the card and the results: one thing at a time at the door.
+    closeCard();
+    $("#results").hidden = true;
+    panel.scrollIntoView?.({ block: "start" });
+    void refresh();
   });
   const showEntry = () => {
     const ended = currentPhase() === "ended";
