@@ -21,6 +21,9 @@ use crate::fold::CandidateState;
 use crate::model::Role;
 use crate::room_day::{count_checks, violations_until};
 
+/// A room's candidates: each student number with the state their events fold to.
+pub type RoomStates = Vec<(String, CandidateState)>;
+
 /// One thing that keeps a room from closing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

@@ -178,7 +178,7 @@ fn each_precondition_blocks_the_close_on_its_own() {
             },
         ],
     };
-    let cases: Vec<(Vec<(String, CandidateState)>, Vec<Event>, ClosingItem)> = vec![
+    let cases: Vec<(RoomStates, Vec<Event>, ClosingItem)> = vec![
         (
             room(&[(A, CandidateState::PendingManualVerification)]),
             vec![count_check(1), photo(2, A)],

@@ -9,10 +9,11 @@
 
 use chrono::{DateTime, FixedOffset};
 use examgate_core::chief_proof::ProofKey;
-use examgate_core::closing::{Closing, ClosingItem, closing, decide_close, decide_waiver};
+use examgate_core::closing::{
+    Closing, ClosingItem, RoomStates, closing, decide_close, decide_waiver,
+};
 use examgate_core::door::DoorError;
 use examgate_core::event::{Event, EventKind};
-use examgate_core::fold::CandidateState;
 use examgate_core::model::Role;
 
 use crate::Store;
@@ -26,12 +27,7 @@ use crate::pin_lock::DeviceTime;
 impl Store {
     /// The room's candidates (student number, state) and every event the closing reads: their
     /// events and the room's own acts.
-    fn room_log(
-        &self,
-        sitting: &str,
-        site: &str,
-        room: &str,
-    ) -> Result<(Vec<(String, CandidateState)>, Vec<Event>)> {
+    fn room_log(&self, sitting: &str, site: &str, room: &str) -> Result<(RoomStates, Vec<Event>)> {
         self.room_exists(sitting, site, room)?;
         let mut events = Vec::new();
         let mut candidates = Vec::new();

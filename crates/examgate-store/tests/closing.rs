@@ -261,7 +261,7 @@ fn the_room_closes_after_the_end_once_each_item_is_resolved_or_waived_by_the_chi
         .unwrap();
     r.a.record_violation(SITTING, &s0, &p, violation(true), Some(v.id), at(10, 0))
         .unwrap();
-    assert_eq!(r.open_items(), [missing.clone()]);
+    assert_eq!(r.open_items(), std::slice::from_ref(&missing));
 
     // Waived: only by the chief, with the PIN and a reason.
     let waive = |r: &mut Room, who: &str, pin: &str, reason: &str| {
@@ -279,7 +279,7 @@ fn the_room_closes_after_the_end_once_each_item_is_resolved_or_waived_by_the_chi
         waive(&mut r, &chief, "999999", "考生已离开"),
         Err(StoreError::WrongPin { .. })
     ));
-    assert_eq!(r.open_items(), [missing.clone()]);
+    assert_eq!(r.open_items(), std::slice::from_ref(&missing));
     let w = waive(&mut r, &chief, PIN, "考生已离开，无法补拍").unwrap();
     assert!(matches!(w.kind, EventKind::ClosingWaived { .. }));
     assert_eq!(
