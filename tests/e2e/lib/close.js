@@ -1,6 +1,6 @@
 // Closing the room (关闭考场) and the chief examiner's waiver (主考豁免), as steps a whole-sitting
 // test can call: the panel is reached from the door screen once the exam time is past the end.
-import { UI_TIMEOUT, attrIs, click, invoke, shown } from "./app.js";
+import { UI_TIMEOUT, click, invoke, shown } from "./app.js";
 
 /** The staff number of `site`'s chief examiner, read from the app's roster. */
 export async function chiefOf(browser, site) {
@@ -50,8 +50,11 @@ function itemSelector({ kind, student }) {
  */
 export async function waiveItem(browser, item, { chief, pin, reason }, { expect = null } = {}) {
   const row = itemSelector(item);
-  const open = await browser.$(`${row} .close-waive`);
-  if (await open.isDisplayed()) await click(browser, `${row} .close-waive`);
+  const formOpen = await browser.execute((sel) => {
+    const form = document.querySelector(`${sel} .close-waive-form`);
+    return form !== null && !form.hidden;
+  }, row);
+  if (!formOpen) await click(browser, `${row} .close-waive`);
   for (const [cls, value] of [["chief", chief], ["pin", pin], ["reason", reason]]) {
     const input = await shown(browser, `${row} .close-${cls}`);
     await input.clearValue();
@@ -62,7 +65,11 @@ export async function waiveItem(browser, item, { chief, pin, reason }, { expect 
     await shown(browser, `#close-message[data-kind="error"][data-code="${expect}"]`);
     return;
   }
-  await attrIs(browser, row, "data-waived", "true");
+  // The panel redraws when the waiver is recorded: read the row afresh each time.
+  await browser.waitUntil(
+    () => browser.execute((sel) => document.querySelector(sel)?.getAttribute("data-waived") === "true", row),
+    { timeout: UI_TIMEOUT, timeoutMsg: `${row} never showed as waived` },
+  );
 }
 
 /** Closes the room from the panel and waits for 已关闭. Returns the closed line's text. */

@@ -138,7 +138,7 @@ function build(): void {
     h("button", { id: "refuse-wrong-room", class: "btn btn-refuse btn-wide", type: "button", hidden: true }, t("card.refuse-wrong-room")),
     h("div", { id: "late-banner", class: "banner", "data-tone": "off", role: "note", hidden: true }, t("card.late")),
     h("p", { id: "card-final", class: "final-note", hidden: true }),
-    buildResolve(card, (fresh) => card?.student_number === fresh.student_number && openCard(fresh)) ?? "",
+    buildResolve(card, app.here?.sitting ?? "", (fresh) => card?.student_number === fresh.student_number && openCard(fresh)) ?? "",
     buildApproval(keep.rejectNote),
     h("div", { id: "card-steps", class: "steps" },
       h("div", { class: "step", "data-step": "ticket" },

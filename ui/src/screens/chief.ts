@@ -16,6 +16,7 @@ import { app, emit, on } from "../state";
 import { currentServer } from "./connect";
 import { refreshClock } from "./header";
 import { initChiefExport } from "./chief-export";
+import { keptResolve } from "./resolve";
 
 /** A fallback while the screen is open, should a `changed` event be missed (a local read). */
 const POLL_MS = 15_000;
@@ -191,6 +192,7 @@ function render(): void {
         h("p", { class: "chief-item-facts" },
           t("chief.where", { room: c.room, seat: c.seat }), h("br"),
           h("span", { class: "mono" }, t("chief.student", { student: c.student_number }))),
+        keptResolve(c, $<HTMLSelectElement>("#chief-sitting").value, () => void refreshOverview()),
       )),
   );
 }

@@ -83,9 +83,14 @@ export function initClose(): void {
     showEntry();
     render();
   });
-  on("changed", () => !$("#close-panel").hidden && void refresh());
-  on("acted", () => !$("#close-panel").hidden && void refresh());
+  // Another device's events arrived: read the room again, unless the chief is typing a waiver
+  // (a redraw would drop what they typed; their own waiver redraws the panel when it is sent).
+  on("changed", () => !$("#close-panel").hidden && !typing() && void refresh());
   showEntry();
+}
+
+function typing(): boolean {
+  return [...document.querySelectorAll<HTMLElement>("#close-panel .close-waive-form")].some((f) => !f.hidden);
 }
 
 async function refresh(): Promise<void> {

@@ -6,7 +6,7 @@ import { api, type CandidateCard, type CandidateState, type Outcome } from "../i
 import { $, h, sayError } from "../dom";
 import { lang, type Lang } from "../i18n";
 import { stateLabel } from "../labels";
-import { app, emit } from "../state";
+import { emit } from "../state";
 
 const TEXT = {
   title: { zh: "裁定冲突（主考）", en: "Settle the conflict (chief examiner)" },
@@ -28,8 +28,21 @@ function asState(o: Outcome): CandidateState {
   return { state: outcome, ...rest } as CandidateState;
 }
 
+const kept = new Map<string, HTMLElement>();
+
+/**
+ * The same panel for the same conflict across redraws (the chief's screen redraws on every poll):
+ * what the chief is typing stays. Nothing for a card not in conflict.
+ */
+export function keptResolve(card: CandidateCard, sitting: string, settled: (fresh: CandidateCard) => void): HTMLElement | null {
+  const key = `${sitting}\n${card.student_number}\n${JSON.stringify(card.state)}`;
+  const panel = kept.get(key) ?? buildResolve(card, sitting, settled);
+  if (panel) kept.set(key, panel);
+  return panel;
+}
+
 /** The panel for a card in conflict (nothing otherwise); `settled` gets the candidate's fresh card. */
-export function buildResolve(card: CandidateCard, settled: (fresh: CandidateCard) => void): HTMLElement | null {
+export function buildResolve(card: CandidateCard, sitting: string, settled: (fresh: CandidateCard) => void): HTMLElement | null {
   if (card.state.state !== "conflict") return null;
   const outcomes = card.state.outcomes;
   let chosen: number | "refuse" | null = null;
@@ -43,7 +56,7 @@ export function buildResolve(card: CandidateCard, settled: (fresh: CandidateCard
   reason.hidden = true;
   const go = h("button", { class: "btn btn-primary btn-wide resolve-go", type: "button", disabled: true }, tx("go"));
   const message = h("div", { class: "message resolve-message", role: "status", "aria-live": "polite", hidden: true });
-  const panel = h("section", { id: "resolve", class: "resolve" },
+  const panel = h("section", { class: "resolve", "data-student": card.student_number },
     h("h3", { class: "step-title" }, tx("title")),
     h("p", {}, tx("hint")),
     h("div", { class: "resolve-choices" }, ...choices),
@@ -63,16 +76,15 @@ export function buildResolve(card: CandidateCard, settled: (fresh: CandidateCard
     });
   }
   go.addEventListener("click", async () => {
-    const here = app.here;
-    if (!here || chosen === null) return;
+    if (chosen === null) return;
     const value = (cls: string) => $<HTMLInputElement>(cls, panel).value;
     const outcome: Outcome = chosen === "refuse"
       ? { outcome: "refused", reason: { reason: "other", note: value(".resolve-reason") } }
       : outcomes[chosen]!;
     go.disabled = true;
     try {
-      await api.decideWithPin(here.sitting, card.student_number, value(".resolve-chief").trim(), value(".resolve-pin"), { act: "resolve", outcome });
-      settled(await api.card(here.sitting, card.student_number));
+      await api.decideWithPin(sitting, card.student_number, value(".resolve-chief").trim(), value(".resolve-pin"), { act: "resolve", outcome });
+      settled(await api.card(sitting, card.student_number));
       emit("acted");
     } catch (e) {
       go.disabled = false;
