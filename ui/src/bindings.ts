@@ -91,7 +91,7 @@ export type ClosingView = { lines: Array<ClosingLine>,
  */
 open: number, 
 /**
- * Who closed the room and when (device time, RFC 3339), once closed.
+ * Who closed the room and when (the exam time it was decided at, RFC 3339), once closed.
  */
 closed_by: string | null, closed_at: string | null, };
 

@@ -27,7 +27,7 @@ pub struct ClosingView {
     pub lines: Vec<ClosingLine>,
     /// How many items are neither resolved nor waived.
     pub open: u32,
-    /// Who closed the room and when (device time, RFC 3339), once closed.
+    /// Who closed the room and when (the exam time it was decided at, RFC 3339), once closed.
     pub closed_by: Option<String>,
     pub closed_at: Option<String>,
 }
@@ -57,7 +57,10 @@ impl Door {
             lines,
             open,
             closed_by: closing.closed.as_ref().map(|e| e.actor.clone()),
-            closed_at: closing.closed.as_ref().map(|e| e.wall.to_rfc3339()),
+            closed_at: closing
+                .closed
+                .as_ref()
+                .map(|e| e.exam_time.unwrap_or(e.wall).to_rfc3339()),
         })
     }
 

@@ -152,5 +152,9 @@ fn on_a_real_sitting_the_room_closes_by_the_device_clock_after_the_end_with_name
     );
     let closed = r.close().unwrap();
     assert_eq!(closed.closed_by.as_deref(), Some(r.proctor.as_str()));
+    assert_eq!(
+        closed.closed_at.as_deref(),
+        Some("2023-04-15T11:00:00+08:00")
+    );
     assert_eq!(r.close().unwrap_err().code, ErrorCode::RoomClosed);
 }
