@@ -291,6 +291,8 @@ pub(crate) enum Purpose {
     Approve,
     Reject,
     ExamTime,
+    /// Approving a substitute proctor at a room.
+    Substitute,
 }
 
 impl Purpose {
@@ -299,6 +301,7 @@ impl Purpose {
             Purpose::Approve => "approve",
             Purpose::Reject => "reject",
             Purpose::ExamTime => "exam-time",
+            Purpose::Substitute => "substitute",
         }
     }
 }
