@@ -63,6 +63,12 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::mark_post_exam_checked,
             commands::pending_photo,
             commands::export_archive,
+            commands::room_timeline,
+            commands::tick_step,
+            commands::room_proctors,
+            commands::proctor_has_pin,
+            commands::sign_in_proctor,
+            commands::approve_substitute,
         ])
 }
 
