@@ -8,6 +8,8 @@ import { stateLabel, stateTone } from "../labels";
 import { isFullTicket } from "../flow";
 import { app, go, on } from "../state";
 import { closeCard, initCard, openCard } from "./card";
+import { mountTimeline } from "./timeline";
+import { mountProctors } from "./proctors";
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,6 +43,8 @@ export function initDoor(): void {
     const found = shown.find((c) => c.student_number === row?.dataset.student);
     if (found) openCard(found);
   });
+  mountTimeline($("#door-main"));
+  mountProctors($("#door-main"));
   on("here", resetDoor);
   on("lang", () => renderResults(shown));
   on("screen", () => {
