@@ -41,6 +41,12 @@ export function mountProctors(parent: HTMLElement): void {
     ev.preventDefault();
     void signIn();
   });
+  // Another staff number typed: whether it sets a PIN is asked again at the next try.
+  $("#proctors-form").addEventListener("input", (ev) => {
+    if ((ev.target as HTMLElement).id !== "proctors-staff") return;
+    $("#proctors-pin-again-field").hidden = true;
+    $("#proctors-first").hidden = true;
+  });
   $("#substitute-approval").addEventListener("submit", (ev) => {
     ev.preventDefault();
     void approve();
