@@ -129,7 +129,7 @@ pub fn count_checks(events: &[Event]) -> BTreeMap<(String, String), CountCheck> 
 pub fn proctors_present(events: &[Event]) -> BTreeMap<(String, String), BTreeSet<String>> {
     let mut out: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for e in events {
-        if let EventKind::ProctorSignedIn { site, room } = &e.kind {
+        if let EventKind::ProctorSignedIn { site, room, .. } = &e.kind {
             out.entry((site.clone(), room.clone()))
                 .or_default()
                 .insert(e.actor.clone());
@@ -297,6 +297,7 @@ mod tests {
                 EventKind::ProctorSignedIn {
                     site: "甲".into(),
                     room: "01".into(),
+                    substitute: false,
                 },
             )
         };

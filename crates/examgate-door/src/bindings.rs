@@ -10,6 +10,7 @@ use examgate_core::fold::CandidateState;
 use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::{Phase, Timeline};
+use examgate_core::timeline_steps::TimelineStep;
 use examgate_store::{
     ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo, StaffInfo, StaffingWarning,
 };
@@ -20,6 +21,10 @@ use crate::{
     ClosingLine, ClosingView, EnrollView, ErrorCode, IpcError, PHOTO_TARGET_HEADER,
     PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks, RoomCounts, ServerView, SigningKey,
     SiteOverview, SyncState, SyncView, Tally, UploadProgress,
+};
+use crate::{
+    ProctorSignIn, RoomProctors, RoomTimeline, RosterProctor, StepState, StepView,
+    SubstituteProctor,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -78,6 +83,14 @@ pub fn typescript() -> String {
         decl::<Timeline>(&cfg),
         decl::<UploadProgress>(&cfg),
         decl::<Waiver>(&cfg),
+        decl::<ProctorSignIn>(&cfg),
+        decl::<RoomProctors>(&cfg),
+        decl::<RoomTimeline>(&cfg),
+        decl::<RosterProctor>(&cfg),
+        decl::<StepState>(&cfg),
+        decl::<StepView>(&cfg),
+        decl::<SubstituteProctor>(&cfg),
+        decl::<TimelineStep>(&cfg),
     ];
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"

@@ -163,6 +163,18 @@ error_codes! {
     WaiverNeedsReason = "waiver-needs-reason",
     /// The item is not unresolved (or already waived).
     NothingToWaive = "nothing-to-waive",
+    // Proctors at the room and its timeline.
+    /// The staff number is of another site.
+    NotOfSite = "not-of-site",
+    /// A chief examiner tried to sign in as a proctor.
+    NotProctor = "not-proctor",
+    AlreadySignedIn = "already-signed-in",
+    /// The first PIN, typed twice, differed.
+    PinsDiffer = "pins-differ",
+    /// Not a substitute waiting for approval at this room.
+    NoSubstitute = "no-substitute",
+    /// A timeline step ticked before its time.
+    StepNotDue = "step-not-due",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -237,6 +249,12 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::WrongPin { .. } => ErrorCode::WrongPin,
         StoreError::PinLocked { .. } => ErrorCode::PinLocked,
         StoreError::ExamTimeNeedsChief(_) => ErrorCode::ExamTimeNeedsChief,
+        StoreError::NotOfSite { .. } => ErrorCode::NotOfSite,
+        StoreError::NotProctor(_) => ErrorCode::NotProctor,
+        StoreError::AlreadySignedIn(_) => ErrorCode::AlreadySignedIn,
+        StoreError::PinsDiffer => ErrorCode::PinsDiffer,
+        StoreError::NoSubstitute(_) => ErrorCode::NoSubstitute,
+        StoreError::StepNotDue => ErrorCode::StepNotDue,
         StoreError::Sqlite(_)
         | StoreError::Migration { .. }
         | StoreError::CorruptEvent(_)
@@ -413,6 +431,15 @@ mod tests {
             StoreError::WrongPin { left: 1 },
             StoreError::PinLocked { seconds: 1 },
             StoreError::ExamTimeNeedsChief(s()),
+            StoreError::NotOfSite {
+                staff: s(),
+                site: s(),
+            },
+            StoreError::NotProctor(s()),
+            StoreError::AlreadySignedIn(s()),
+            StoreError::PinsDiffer,
+            StoreError::NoSubstitute(s()),
+            StoreError::StepNotDue,
         ];
         for e in &distinct {
             assert_eq!(store_code(e), e.code(), "{e:?}");

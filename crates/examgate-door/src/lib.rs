@@ -18,6 +18,7 @@ mod photo;
 mod photo_request;
 mod post_check;
 mod private;
+mod proctors;
 mod qr;
 mod room;
 mod server;
@@ -48,6 +49,10 @@ pub use export::{ArchiveProgress, ArchiveSaved};
 pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use post_check::{PhotoToCheck, PostExamChecks};
+pub use proctors::{
+    ProctorSignIn, RoomProctors, RoomTimeline, RosterProctor, StepState, StepView,
+    SubstituteProctor,
+};
 pub use server::{ClockReading, EnrollView, ServerView};
 pub use sync::{
     CLOCK_WARNING_MS, SyncSchedule, SyncState, SyncView, UploadProgress, sync_state_of,

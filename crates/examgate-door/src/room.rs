@@ -1,7 +1,7 @@
-//! The room's acts beyond the door, as the door service offers them: a proctor signing in, the
-//! 30-minute count check and its photo of a candidate, and a violation recorded or edited. Each
-//! is recorded at the device time (the exam time it was decided at goes into the event) and kicks
-//! a sync, like the door's own acts.
+//! The room's acts beyond the door, as the door service offers them: the 30-minute count check
+//! and its photo of a candidate, and a violation recorded or edited (a proctor signing in is in
+//! [`crate::proctors`]). Each is recorded at the device time (the exam time it was decided at goes
+//! into the event) and kicks a sync, like the door's own acts.
 
 use examgate_core::event::{Event, EventId, Violation};
 
@@ -9,21 +9,6 @@ use crate::photo_request::PhotoTarget;
 use crate::{Door, IpcError, Result};
 
 impl Door {
-    /// `actor` signs in as present at the room.
-    pub fn sign_in_proctor(
-        &self,
-        sitting: &str,
-        site: &str,
-        room: &str,
-        actor: &str,
-    ) -> Result<Event> {
-        let mut store = self.store()?;
-        let now = self.now_for(&store, sitting)?;
-        let done = store.sign_in_proctor(sitting, site, room, actor, now);
-        drop(store);
-        self.kicked(done.map_err(IpcError::from))
-    }
-
     /// The 30-minute count check with the platform's sign-in count the proctor typed.
     pub fn record_count_check(
         &self,

@@ -297,6 +297,8 @@ pub(crate) enum Purpose {
     Resolve,
     /// Waiving an item of a room's closing.
     Waive,
+    /// Approving a substitute proctor at a room.
+    Substitute,
 }
 
 impl Purpose {
@@ -307,6 +309,7 @@ impl Purpose {
             Purpose::ExamTime => "exam-time",
             Purpose::Resolve => "resolve",
             Purpose::Waive => "waive",
+            Purpose::Substitute => "substitute",
         }
     }
 }

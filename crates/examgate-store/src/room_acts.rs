@@ -66,7 +66,9 @@ impl Store {
         Ok(event)
     }
 
-    /// `actor` (a proctor on the roster) signs in as present in the room.
+    /// `actor` (a proctor of the site) signs in as present in the room, with no PIN: the office's
+    /// demo and fixtures. The door signs in with the proctor's PIN
+    /// ([`Store::sign_in_proctor_with_pin`]).
     pub fn sign_in_proctor(
         &mut self,
         sitting: &str,
@@ -76,9 +78,11 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
         self.room_exists(sitting, site, room)?;
+        let who = crate::proctor_pin::proctor_of_site(&self.conn, actor, site)?;
         let kind = EventKind::ProctorSignedIn {
             site: site.into(),
             room: room.into(),
+            substitute: who.room.as_deref() != Some(room),
         };
         self.append_one(sitting, None, actor, kind, now)
     }

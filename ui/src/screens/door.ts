@@ -9,6 +9,8 @@ import { isFullTicket } from "../flow";
 import { app, go, on } from "../state";
 import { closeCard, initCard, openCard } from "./card";
 import { initClose } from "./close";
+import { mountTimeline } from "./timeline";
+import { mountProctors } from "./proctors";
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -42,6 +44,8 @@ export function initDoor(): void {
     const found = shown.find((c) => c.student_number === row?.dataset.student);
     if (found) openCard(found);
   });
+  mountTimeline($("#door-main"));
+  mountProctors($("#door-main"));
   on("here", resetDoor);
   on("lang", () => renderResults(shown));
   on("screen", () => {
