@@ -6,15 +6,18 @@
 //! `ui/src/commands.ts` (`tests/commands_ts.rs`).
 
 use examgate_core::clock::ClockView;
+use examgate_core::closing::ClosingItem;
 use examgate_core::door::DoorAct;
 use examgate_core::event::{EventId, Violation};
 use examgate_core::search::DocumentMatch;
+use examgate_core::timeline_steps::TimelineStep;
 use examgate_door::PostExamChecks;
 use examgate_door::{ActResult, CandidateCard, Tally};
 use examgate_door::{AppInfo, ClockAuthority, Door, IpcError, PHOTO_TARGET_HEADER, PhotoBody};
 use examgate_door::{
     ArchiveProgress, ArchiveSaved, EnrollView, ServerView, SiteOverview, SyncView,
 };
+use examgate_door::{ClosingView, ProctorSignIn, RoomProctors, RoomTimeline};
 use examgate_door::{CountCheckView, ViolationView};
 use examgate_store::{ImportReport, RoomInfo, SiteInfo, SittingInfo, StaffInfo};
 use tauri::ipc::{Channel, InvokeBody, Request, Response};
@@ -296,6 +299,116 @@ pub async fn export_archive<Rt: Runtime>(
     progress: Channel<ArchiveProgress>,
 ) -> R<Option<ArchiveSaved>> {
     crate::save::export_archive(&app, &door, &sitting, progress).await
+}
+
+/// The room's timeline at the exam time in force: missed steps first, then due, next and later.
+#[tauri::command]
+pub fn room_timeline(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<RoomTimeline> {
+    door.room_timeline(&sitting, &site, &room)
+}
+
+/// `actor` ticks a step of the room's timeline; the timeline after it.
+#[tauri::command]
+pub fn tick_step(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    actor: String,
+    step: TimelineStep,
+) -> R<RoomTimeline> {
+    door.tick_step(&sitting, &site, &room, &actor, step)
+}
+
+/// The proctors present at the room against its roster, with the staffing rule applied.
+#[tauri::command]
+pub fn room_proctors(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<RoomProctors> {
+    door.room_proctors(&sitting, &site, &room)
+}
+
+/// Whether a proctor has set their PIN on this device (else their first sign-in sets it).
+#[tauri::command]
+pub fn proctor_has_pin(door: State<'_, Door>, staff: String) -> R<bool> {
+    door.proctor_has_pin(&staff)
+}
+
+/// A proctor signs in at the room with staff number and PIN; the panel after it.
+#[tauri::command]
+pub fn sign_in_proctor(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    sign_in: ProctorSignIn,
+) -> R<RoomProctors> {
+    door.sign_in_proctor(&sitting, &site, &room, &sign_in)
+}
+
+/// The chief examiner approves a substitute proctor with their PIN; the panel after it.
+#[tauri::command]
+pub fn approve_substitute(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    proctor: String,
+    chief: String,
+    pin: String,
+) -> R<RoomProctors> {
+    door.approve_substitute(&sitting, &site, &room, &proctor, &chief, &pin)
+}
+
+/// What keeps the room from closing (each item with the chief's waiver, if any), and whether it
+/// is closed.
+#[tauri::command]
+pub fn room_closing(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<ClosingView> {
+    door.room_closing(&sitting, &site, &room)
+}
+
+/// The proctor closes the room: after the end, once every item is resolved or waived.
+#[tauri::command]
+pub fn close_room(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    actor: String,
+) -> R<ClosingView> {
+    door.close_room(&sitting, &site, &room, &actor)
+}
+
+/// The chief examiner waives one item of the room's closing with their PIN and a reason.
+#[tauri::command]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the room, the chief, the PIN and what is waived"
+)]
+pub fn waive_closing_item(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    chief: String,
+    pin: String,
+    item: ClosingItem,
+    reason: String,
+) -> R<ClosingView> {
+    door.waive_closing_item(&sitting, &site, &room, &chief, &pin, &item, &reason)
 }
 
 /// The room's 30-minute count check: the banner, the latest check and its comparison with the

@@ -68,6 +68,15 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::take_count_check_photo,
             commands::room_violations,
             commands::record_violation,
+            commands::room_closing,
+            commands::close_room,
+            commands::waive_closing_item,
+            commands::room_timeline,
+            commands::tick_step,
+            commands::room_proctors,
+            commands::proctor_has_pin,
+            commands::sign_in_proctor,
+            commands::approve_substitute,
         ])
 }
 

@@ -141,6 +141,28 @@ comparison: Comparison | null,
  */
 admitted: Array<CountCheckRow>, };
 
+export type ClosingItem = { "kind": "pending-approval", student: string, } | { "kind": "missing-count-check-photo", student: string, } | { "kind": "unmarked-violation", student: string, violation: EventId, } | { "kind": "conflict", student: string, } | { "kind": "count-check-not-done" };
+
+export type ClosingLine = { item: ClosingItem, 
+/**
+ * The candidate's name and seat, for an item about a candidate.
+ */
+name: string | null, seat: number | null, 
+/**
+ * The chief's waiver, when given: the item no longer blocks the close.
+ */
+waiver: Waiver | null, };
+
+export type ClosingView = { lines: Array<ClosingLine>, 
+/**
+ * How many items are neither resolved nor waived.
+ */
+open: number, 
+/**
+ * Who closed the room and when (the exam time it was decided at, RFC 3339), once closed.
+ */
+closed_by: string | null, closed_at: string | null, };
+
 export type DocumentKind = "resident-id" | "residence-permit" | "hk-macau-travel-permit" | "taiwan-travel-permit" | "passport" | "public-security-certificate";
 
 export type DocumentMatch = "full" | "suffix" | "mismatch";
@@ -158,7 +180,7 @@ export type EnrollView = { server: ServerView,
  */
 clock: ClockReading | null, };
 
-export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only" | "too-early-for-count-check" | "bad-count" | "not-in-room" | "bad-violation";
+export type ErrorCode = "already-admitted" | "already-absent" | "awaiting-approval" | "nothing-to-approve" | "not-chief-examiner" | "too-early-for-absent" | "conflict" | "no-conflict" | "photo-needed" | "vouch-first" | "unknown-sitting" | "unknown-candidate" | "unknown-staff" | "unknown-room" | "unknown-violation" | "weak-pin" | "pin-already-set" | "pin-set-at-server" | "no-pin" | "wrong-pin" | "pin-locked" | "exam-time-needs-chief" | "import" | "unreadable-file" | "bad-time" | "bad-photo-request" | "empty" | "not-an-image" | "unsupported-format" | "corrupt" | "truncated" | "too-large" | "too-small" | "too-many-photos" | "missing-glyphs" | "font-file" | "device-key" | "photo-altered" | "photo-missing" | "photo-uploading" | "bad-enroll-code" | "enroll-code-spent" | "server-unreachable" | "certificate-mismatch" | "server-refused" | "not-enrolled" | "archive-refused" | "export-busy" | "archive-damaged" | "save-failed" | "bad-archive-name" | "no-qr-code" | "not-enroll-qr" | "database" | "internal" | "unexpected" | "preview-only" | "too-early-for-count-check" | "bad-count" | "not-in-room" | "bad-violation" | "outcome-not-in-conflict" | "refusal-needs-reason" | "too-early-to-close" | "unresolved" | "room-closed" | "not-of-room" | "waiver-needs-reason" | "nothing-to-waive" | "not-of-site" | "not-proctor" | "already-signed-in" | "pins-differ" | "no-substitute" | "step-not-due";
 
 export type EventId = string;
 
@@ -266,7 +288,16 @@ count_check: CountCheckDone | null,
 /**
  * The room's violations, each as last edited.
  */
-violations: Array<ViolationView>, };
+violations: Array<ViolationView>, 
+/**
+ * Proctors signed in at the room who count toward the staffing rule (on its roster, or a
+ * substitute the chief approved).
+ */
+present: number, 
+/**
+ * Who closed the room (关闭考场), once it is closed.
+ */
+closed_by: string | null, };
 
 export type RoomInfo = { site: string, number: string, address: string, seats: number | null, 
 /**
@@ -435,6 +466,65 @@ export type ViolationView = {
  */
 id: EventId, student: string, name: string, room: string, seat: number, violation: Violation, recorded_by: string, edited_by: string, edits: number, };
 
+export type Waiver = { chief: string, reason: string, event: EventId, };
+
+export type ProctorSignIn = { staff: string, pin: string, pin_again: string | null, };
+
+export type RoomProctors = { 
+/**
+ * The room's seats (the list's seat count, else the candidates it seats this sitting).
+ */
+seats: number, needed: number, 
+/**
+ * Present and counting: roster proctors and approved substitutes.
+ */
+counted: number, 
+/**
+ * How many more the rule asks for; 0 when staffed.
+ */
+short: number, roster: Array<RosterProctor>, substitutes: Array<SubstituteProctor>, 
+/**
+ * T−2h: the provincial office's approval of a proctor change was due by then.
+ */
+provincial_deadline: string, };
+
+export type RoomTimeline = { 
+/**
+ * The exam time it was read at.
+ */
+now: string, steps: Array<StepView>, };
+
+export type RosterProctor = { id: string, name: string, present: boolean, };
+
+export type StepState = "missed" | "due" | "next" | "later" | "done";
+
+export type StepView = { step: TimelineStep, 
+/**
+ * When it is due (exam time).
+ */
+at: string, state: StepState, 
+/**
+ * Who ticked it (staff number) and when (exam time).
+ */
+ticked_by: string | null, ticked_at: string | null, };
+
+export type SubstituteProctor = { id: string, name: string, 
+/**
+ * The chief examiner who approved them; until then they do not count.
+ */
+approved_by: string | null, 
+/**
+ * When they signed in (exam time).
+ */
+signed_in_at: string, 
+/**
+ * They signed in from T−2h on: the rules required the provincial office's approval of the
+ * change by T−2h.
+ */
+provincial_notice: boolean, };
+
+export type TimelineStep = "staff-in-room" | "notice" | "start" | "late-cutoff" | "end" | "recording-may-stop";
+
 /** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */
 export const PHOTO_TARGET_HEADER = "x-examgate-photo-target";
 
@@ -501,4 +591,18 @@ export const ErrorCode = {
   BadCount: "bad-count",
   NotInRoom: "not-in-room",
   BadViolation: "bad-violation",
+  OutcomeNotInConflict: "outcome-not-in-conflict",
+  RefusalNeedsReason: "refusal-needs-reason",
+  TooEarlyToClose: "too-early-to-close",
+  Unresolved: "unresolved",
+  RoomClosed: "room-closed",
+  NotOfRoom: "not-of-room",
+  WaiverNeedsReason: "waiver-needs-reason",
+  NothingToWaive: "nothing-to-waive",
+  NotOfSite: "not-of-site",
+  NotProctor: "not-proctor",
+  AlreadySignedIn: "already-signed-in",
+  PinsDiffer: "pins-differ",
+  NoSubstitute: "no-substitute",
+  StepNotDue: "step-not-due",
 } as const satisfies Record<string, ErrorCode>;

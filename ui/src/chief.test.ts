@@ -16,7 +16,7 @@ const server: ServerView = {
 
 const room = (over: Partial<RoomCounts>): RoomCounts => ({
   room: "01", address: "教学楼201室", expected: 0, admitted: 0, pending: 0, refused: 0, absent: 0, conflict: 0,
-  count_check: null, violations: [], ...over,
+  count_check: null, violations: [], present: 0, closed_by: null, ...over,
 });
 
 const pending: PendingApproval = {

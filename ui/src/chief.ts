@@ -23,7 +23,7 @@ export function roomTotal(r: RoomCounts): number {
 }
 
 /** The whole site's counts, room by room added up. */
-export function siteTotals(rooms: readonly RoomCounts[]): Omit<RoomCounts, "room" | "address" | "count_check" | "violations"> {
+export function siteTotals(rooms: readonly RoomCounts[]): Omit<RoomCounts, "room" | "address" | "count_check" | "violations" | "present" | "closed_by"> {
   const sum = { expected: 0, admitted: 0, pending: 0, refused: 0, absent: 0, conflict: 0 };
   for (const r of rooms) {
     sum.expected += r.expected;

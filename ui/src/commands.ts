@@ -3,7 +3,7 @@
 // screens call them through ipc.ts. A call rejects with an `IpcError`.
 
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, CountCheckView, DocumentMatch, DoorAct, EnrollView, EventId, ImportReport, PostExamChecks, RoomInfo, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally, Violation, ViolationView } from "./bindings";
+import type { ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockView, ClosingItem, ClosingView, CountCheckView, DocumentMatch, DoorAct, EnrollView, EventId, ImportReport, PostExamChecks, ProctorSignIn, RoomInfo, RoomProctors, RoomTimeline, ServerView, SiteInfo, SiteOverview, SittingInfo, StaffInfo, SyncView, Tally, TimelineStep, Violation, ViolationView } from "./bindings";
 
 /** Every command's name, as Rust registers it. */
 export const COMMANDS = [
@@ -40,6 +40,15 @@ export const COMMANDS = [
   "mark_post_exam_checked",
   "pending_photo",
   "export_archive",
+  "room_timeline",
+  "tick_step",
+  "room_proctors",
+  "proctor_has_pin",
+  "sign_in_proctor",
+  "approve_substitute",
+  "room_closing",
+  "close_room",
+  "waive_closing_item",
   "count_check",
   "record_count_check",
   "take_count_check_photo",
@@ -217,6 +226,52 @@ export function pendingPhoto(sitting: string, student: string): Promise<ArrayBuf
  * there, `progress` hearing bytes received / total. `null` when the dialog was closed. */
 export function exportArchive(sitting: string, progress: Channel<ArchiveProgress>): Promise<ArchiveSaved | null> {
   return invoke<ArchiveSaved | null>("export_archive", { sitting, progress });
+}
+
+/** The room's timeline at the exam time in force: missed steps first, then due, next and later. */
+export function roomTimeline(sitting: string, site: string, room: string): Promise<RoomTimeline> {
+  return invoke<RoomTimeline>("room_timeline", { sitting, site, room });
+}
+
+/** `actor` ticks a step of the room's timeline; the timeline after it. */
+export function tickStep(sitting: string, site: string, room: string, actor: string, step: TimelineStep): Promise<RoomTimeline> {
+  return invoke<RoomTimeline>("tick_step", { sitting, site, room, actor, step });
+}
+
+/** The proctors present at the room against its roster, with the staffing rule applied. */
+export function roomProctors(sitting: string, site: string, room: string): Promise<RoomProctors> {
+  return invoke<RoomProctors>("room_proctors", { sitting, site, room });
+}
+
+/** Whether a proctor has set their PIN on this device (else their first sign-in sets it). */
+export function proctorHasPin(staff: string): Promise<boolean> {
+  return invoke<boolean>("proctor_has_pin", { staff });
+}
+
+/** A proctor signs in at the room with staff number and PIN; the panel after it. */
+export function signInProctor(sitting: string, site: string, room: string, signIn: ProctorSignIn): Promise<RoomProctors> {
+  return invoke<RoomProctors>("sign_in_proctor", { sitting, site, room, signIn });
+}
+
+/** The chief examiner approves a substitute proctor with their PIN; the panel after it. */
+export function approveSubstitute(sitting: string, site: string, room: string, proctor: string, chief: string, pin: string): Promise<RoomProctors> {
+  return invoke<RoomProctors>("approve_substitute", { sitting, site, room, proctor, chief, pin });
+}
+
+/** What keeps the room from closing (each item with the chief's waiver, if any), and whether it
+ * is closed. */
+export function roomClosing(sitting: string, site: string, room: string): Promise<ClosingView> {
+  return invoke<ClosingView>("room_closing", { sitting, site, room });
+}
+
+/** The proctor closes the room: after the end, once every item is resolved or waived. */
+export function closeRoom(sitting: string, site: string, room: string, actor: string): Promise<ClosingView> {
+  return invoke<ClosingView>("close_room", { sitting, site, room, actor });
+}
+
+/** The chief examiner waives one item of the room's closing with their PIN and a reason. */
+export function waiveClosingItem(sitting: string, site: string, room: string, chief: string, pin: string, item: ClosingItem, reason: string): Promise<ClosingView> {
+  return invoke<ClosingView>("waive_closing_item", { sitting, site, room, chief, pin, item, reason });
 }
 
 /** The room's 30-minute count check: the banner, the latest check and its comparison with the

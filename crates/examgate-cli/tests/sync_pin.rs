@@ -4,7 +4,8 @@
 //! approval syncs: the server accepts it, and the chief's device and a second door see the
 //! candidate admitted. An approval with a forged proof, a proof moved from another event, or no
 //! proof is kept aside; a PIN set on an enrolled device is refused; the catalogue never carries
-//! the chief's proof key.
+//! the chief's proof key. A closing waiver typed at a door is kept aside the same way without
+//! the chief's proof, and accepted with it.
 // Test code throughout, helpers too: clippy.toml allows unwrap, expect and panic in tests.
 #![cfg(test)]
 #![cfg(unix)]
@@ -16,6 +17,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use examgate_core::chief_proof;
+use examgate_core::closing::ClosingItem;
 use examgate_core::door::DoorAct;
 use examgate_core::event::{Event, EventId, EventKind, Hlc, PhotoRef};
 use examgate_core::fold::CandidateState;
@@ -408,4 +410,79 @@ fn a_pin_typed_at_the_terminal_is_not_echoed_and_must_be_typed_twice_alike() {
         key,
         "the PIN typed is the one set"
     );
+}
+
+/// The chief's waiver of room 01's count check (closing the room) as door `a`'s event `seq`, with
+/// `proof`, signed later by the door's own key: what a rooted proctor's phone could send.
+fn crafted_waiver(a: &Path, seq: u64, proof: Option<String>) -> Event {
+    let last = own_events(a).into_iter().last().unwrap();
+    Event {
+        id: EventId(Uuid::now_v7()),
+        device: last.device,
+        seq,
+        wall: at(11, 5),
+        hlc: Hlc(last.hlc.0 + seq),
+        exam_time: None,
+        actor: CHIEF.into(),
+        sitting: SITTING.into(),
+        candidate: None,
+        parents: vec![],
+        kind: EventKind::ClosingWaived {
+            site: SITE.into(),
+            room: "01".into(),
+            item: ClosingItem::CountCheckNotDone,
+            reason: "平台故障，人数由主考现场清点".into(),
+        },
+        chief_proof: proof,
+    }
+}
+
+#[test]
+fn a_closing_waiver_from_a_door_is_kept_aside_without_the_chiefs_proof_and_accepted_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, a) = site_with_pin(dir.path());
+    let room = room_01(&a);
+    act(&a, &room[0], PROCTOR, &DoorAct::Admit);
+    sync(&a);
+    let high = own_events(&a).len() as u64;
+    let json = served_catalogue(&server, &a);
+    let catalogue: examgate_sync::wire::Catalogue = serde_json::from_str(&json).unwrap();
+    let salt = catalogue
+        .staff
+        .iter()
+        .find(|s| s.id == CHIEF)
+        .and_then(|s| s.pin.clone())
+        .unwrap()
+        .salt;
+    let right = proof_key(PIN, &salt).unwrap();
+    let none = crafted_waiver(&a, high + 1, None);
+    let forged = chief_proof::with_proof(
+        &proof_key("135790", &salt).unwrap(),
+        crafted_waiver(&a, high + 2, None),
+    );
+    let genuine = chief_proof::with_proof(&right, crafted_waiver(&a, high + 3, None));
+    let key = examgate_photo::DeviceKey::load(&a.parent().unwrap().join("device-key.pem")).unwrap();
+    let batch: Vec<_> = [&none, &forged, &genuine]
+        .into_iter()
+        .map(|e| sign(key.signing_key(), e.clone()))
+        .collect();
+    let client = server.client().with_token(link(&a).unwrap().token);
+    let got = block_on(client.push(&batch)).unwrap();
+    let kept_aside: Vec<(Uuid, &str)> = got
+        .quarantined
+        .iter()
+        .map(|q| (q.id, q.reason.as_str()))
+        .collect();
+    assert_eq!(
+        kept_aside,
+        vec![(none.id.0, "not-permitted"), (forged.id.0, "not-permitted")]
+    );
+    let closing = server.store().room_closing(SITTING, SITE, "01").unwrap();
+    let waiver = closing
+        .items
+        .iter()
+        .find(|e| e.item == ClosingItem::CountCheckNotDone)
+        .and_then(|e| e.waiver.as_ref())
+        .expect("the proven waiver is accepted and waives the count check");
+    assert_eq!(waiver.event, genuine.id);
 }

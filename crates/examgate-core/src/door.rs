@@ -61,6 +61,30 @@ pub enum DoorError {
     Conflict,
     #[error("没有需要处理的冲突 (there is no conflict to resolve)")]
     NoConflict,
+    #[error(
+        "只能裁定为冲突中的某一结果，或拒绝入场并写明原因 (a resolution picks one of the outcomes in conflict, or refuses with a reason)"
+    )]
+    OutcomeNotInConflict,
+    #[error("拒绝入场须写明原因 (a refusal needs a reason)")]
+    RefusalNeedsReason,
+    #[error("考试结束后才能关闭考场 (the room is closed only after the end of the exam)")]
+    TooEarlyToClose,
+    #[error(
+        "还有 {count} 项未处理，须处理或由主考豁免后才能关闭考场 ({count} items unresolved: resolve them or have the chief examiner waive them)"
+    )]
+    Unresolved { count: usize },
+    #[error(
+        "考场已关闭，不能再记录或修改 (the room is closed: nothing more can be recorded or edited)"
+    )]
+    RoomClosed,
+    #[error(
+        "只有本考场的监考员或主考可以关闭考场 (only a proctor of this room or the chief examiner closes it)"
+    )]
+    NotOfRoom,
+    #[error("主考豁免须写明原因 (a waiver needs a reason)")]
+    WaiverNeedsReason,
+    #[error("该项不在待处理清单中，无需豁免 (that item is not unresolved: nothing to waive)")]
+    NothingToWaive,
 }
 
 impl DoorError {
@@ -74,6 +98,14 @@ impl DoorError {
             DoorError::TooEarlyForAbsent => "too-early-for-absent",
             DoorError::Conflict => "conflict",
             DoorError::NoConflict => "no-conflict",
+            DoorError::OutcomeNotInConflict => "outcome-not-in-conflict",
+            DoorError::RefusalNeedsReason => "refusal-needs-reason",
+            DoorError::TooEarlyToClose => "too-early-to-close",
+            DoorError::Unresolved { .. } => "unresolved",
+            DoorError::RoomClosed => "room-closed",
+            DoorError::NotOfRoom => "not-of-room",
+            DoorError::WaiverNeedsReason => "waiver-needs-reason",
+            DoorError::NothingToWaive => "nothing-to-waive",
         }
     }
 }
@@ -91,9 +123,12 @@ pub fn decide(
         (_, S::Conflict { .. }) if !matches!(act, DoorAct::Resolve { .. }) => {
             Err(DoorError::Conflict)
         }
-        (DoorAct::Resolve { outcome }, S::Conflict { .. }) => Ok(EventKind::ConflictResolved {
-            outcome: outcome.clone(),
-        }),
+        (DoorAct::Resolve { .. }, _) if role != Role::ChiefExaminer => {
+            Err(DoorError::NotChiefExaminer)
+        }
+        (DoorAct::Resolve { outcome }, S::Conflict { outcomes }) => {
+            resolution(outcome, outcomes).map(|outcome| EventKind::ConflictResolved { outcome })
+        }
         (DoorAct::Resolve { .. }, _) => Err(DoorError::NoConflict),
         (DoorAct::Approve | DoorAct::Reject { .. }, _) if role != Role::ChiefExaminer => {
             Err(DoorError::NotChiefExaminer)
@@ -122,6 +157,22 @@ pub fn decide(
         (DoorAct::MarkAbsent, _) if !timeline.is_late(now) => Err(DoorError::TooEarlyForAbsent),
         // Expected, or refused at the door and never admitted: did not sit the exam.
         (DoorAct::MarkAbsent, _) => Ok(EventKind::MarkedAbsent),
+    }
+}
+
+/// A chief's resolution of a conflict between `outcomes`: one of them exactly, or a refusal whose
+/// reason says something (a named reason, or a note that is not blank). Nothing else: a
+/// correction may not invent an outcome no device recorded.
+fn resolution(outcome: &Outcome, outcomes: &[Outcome]) -> Result<Outcome, DoorError> {
+    match outcome {
+        o if outcomes.contains(o) => Ok(o.clone()),
+        Outcome::Refused {
+            reason: RefusalReason::Other { note },
+        } if note.trim().is_empty() => Err(DoorError::RefusalNeedsReason),
+        Outcome::Refused { .. } => Ok(outcome.clone()),
+        Outcome::Admitted { .. } | Outcome::PendingManualVerification | Outcome::Absent { .. } => {
+            Err(DoorError::OutcomeNotInConflict)
+        }
     }
 }
 
@@ -291,17 +342,93 @@ mod tests {
         );
     }
 
+    fn conflict() -> CandidateState {
+        CandidateState::Conflict {
+            outcomes: vec![
+                Outcome::Admitted { manual: false },
+                Outcome::Absent {
+                    refused_late: false,
+                },
+            ],
+        }
+    }
+
+    fn chief(state: &CandidateState, act: DoorAct) -> Result<EventKind, DoorError> {
+        decide(state, &act, Role::ChiefExaminer, &timeline(), at(9, 50))
+    }
+
+    fn resolve(outcome: Outcome) -> DoorAct {
+        DoorAct::Resolve { outcome }
+    }
+
     #[test]
     fn a_conflict_blocks_every_act_but_its_resolution() {
-        let c = CandidateState::Conflict { outcomes: vec![] };
+        let c = conflict();
         assert_eq!(proctor(&c, DoorAct::Admit, 8, 50), Err(DoorError::Conflict));
-        let r = DoorAct::Resolve {
-            outcome: Outcome::Admitted { manual: false },
-        };
-        assert!(proctor(&c, r.clone(), 8, 50).is_ok());
+        assert_eq!(chief(&c, DoorAct::Approve), Err(DoorError::Conflict));
+        let r = resolve(Outcome::Admitted { manual: false });
+        assert!(chief(&c, r.clone()).is_ok());
         assert_eq!(
-            proctor(&CandidateState::Expected, r, 8, 50),
+            chief(&CandidateState::Expected, r),
             Err(DoorError::NoConflict)
+        );
+    }
+
+    #[test]
+    fn only_a_chief_examiner_settles_a_conflict() {
+        let r = resolve(Outcome::Admitted { manual: false });
+        assert_eq!(
+            proctor(&conflict(), r.clone(), 9, 50),
+            Err(DoorError::NotChiefExaminer)
+        );
+        assert_eq!(
+            proctor(&CandidateState::Expected, r.clone(), 9, 50),
+            Err(DoorError::NotChiefExaminer),
+            "a proctor learns nothing about the state from a resolution"
+        );
+        assert_eq!(
+            chief(&conflict(), r),
+            Ok(EventKind::ConflictResolved {
+                outcome: Outcome::Admitted { manual: false }
+            })
+        );
+    }
+
+    #[test]
+    fn a_resolution_picks_one_of_the_outcomes_in_conflict_exactly() {
+        let absent = Outcome::Absent {
+            refused_late: false,
+        };
+        assert_eq!(
+            chief(&conflict(), resolve(absent.clone())),
+            Ok(EventKind::ConflictResolved { outcome: absent })
+        );
+        for never in [
+            Outcome::Admitted { manual: true },
+            Outcome::PendingManualVerification,
+            Outcome::Absent { refused_late: true },
+        ] {
+            assert_eq!(
+                chief(&conflict(), resolve(never.clone())),
+                Err(DoorError::OutcomeNotInConflict),
+                "{never:?} was never in conflict"
+            );
+        }
+    }
+
+    #[test]
+    fn a_resolution_may_refuse_but_only_with_a_reason() {
+        let refuse = |reason| resolve(Outcome::Refused { reason });
+        let note = |n: &str| RefusalReason::Other { note: n.into() };
+        assert!(chief(&conflict(), refuse(note("冒名顶替嫌疑"))).is_ok());
+        assert!(chief(&conflict(), refuse(RefusalReason::DocumentMismatch)).is_ok());
+        assert_eq!(
+            chief(&conflict(), refuse(note(""))),
+            Err(DoorError::RefusalNeedsReason)
+        );
+        assert_eq!(
+            chief(&conflict(), refuse(note("  \t "))),
+            Err(DoorError::RefusalNeedsReason)
         );
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::closing::ClosingItem;
 use crate::model::StudentNumber;
+use crate::timeline_steps::TimelineStep;
 
 /// The globally unique id of an event (UUIDv7, made by the recording device).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -200,14 +202,48 @@ pub enum EventKind {
         platform_count: u32,
         real_count: u32,
     },
-    /// Room act, no candidate: the actor, a proctor, signed in as present in the room.
+    /// Room act, no candidate: the actor, a proctor, signed in as present in the room with their
+    /// PIN. `substitute`: a staff member of the site not on this room's roster, who counts only
+    /// once the chief examiner approves ([`EventKind::SubstituteApproved`]); left out of the JSON
+    /// when false, so every older sign-in keeps its signed bytes.
     ProctorSignedIn {
         site: String,
         room: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        substitute: bool,
     },
     /// Annotation, a chief examiner's only: the candidate's entry photo has been checked on the
     /// platform after the exam (考后核验, DOMAIN.md "After the exam").
     PostExamChecked,
+    /// Room act, no candidate: a proctor closed the room after the end ([`crate::closing`]).
+    /// Its violations are final from here on: later records of them are ignored.
+    RoomClosed {
+        site: String,
+        room: String,
+    },
+    /// Room act, no candidate, a chief examiner's only (typed with their PIN at the door): one
+    /// unresolved item of the room's closing is waived, for the reason given.
+    ClosingWaived {
+        site: String,
+        room: String,
+        item: ClosingItem,
+        reason: String,
+    },
+    /// Room act, no candidate: a step of the room's timeline done (staff in the room, the notice
+    /// read, …), ticked by the actor.
+    TimelineStepTicked {
+        site: String,
+        room: String,
+        step: TimelineStep,
+    },
+    /// Room act, no candidate, a chief examiner's only: the substitute proctor `proctor` who
+    /// signed in at the room is approved (typed at the door with the chief's PIN, so it carries
+    /// the chief's proof).
+    SubstituteApproved {
+        site: String,
+        room: String,
+        proctor: String,
+    },
 }
 
 /// The kinds of violation the notice names (section 七.9: 违纪、作弊、替考、扰考).
@@ -272,7 +308,11 @@ impl EventKind {
             | EventKind::CountCheckPhoto { .. }
             | EventKind::CountChecked { .. }
             | EventKind::ProctorSignedIn { .. }
-            | EventKind::PostExamChecked => return None,
+            | EventKind::PostExamChecked
+            | EventKind::RoomClosed { .. }
+            | EventKind::ClosingWaived { .. }
+            | EventKind::TimelineStepTicked { .. }
+            | EventKind::SubstituteApproved { .. } => return None,
         })
     }
 
@@ -293,7 +333,11 @@ impl EventKind {
     pub fn room(&self) -> Option<(&str, &str)> {
         match self {
             EventKind::CountChecked { site, room, .. }
-            | EventKind::ProctorSignedIn { site, room } => Some((site, room)),
+            | EventKind::ProctorSignedIn { site, room, .. }
+            | EventKind::TimelineStepTicked { site, room, .. }
+            | EventKind::SubstituteApproved { site, room, .. }
+            | EventKind::RoomClosed { site, room }
+            | EventKind::ClosingWaived { site, room, .. } => Some((site, room)),
             _ => None,
         }
     }
@@ -315,6 +359,10 @@ impl EventKind {
             EventKind::CountChecked { .. } => "count-checked",
             EventKind::ProctorSignedIn { .. } => "proctor-signed-in",
             EventKind::PostExamChecked => "post-exam-checked",
+            EventKind::RoomClosed { .. } => "room-closed",
+            EventKind::ClosingWaived { .. } => "closing-waived",
+            EventKind::TimelineStepTicked { .. } => "timeline-step-ticked",
+            EventKind::SubstituteApproved { .. } => "substitute-approved",
         }
     }
 }
@@ -421,6 +469,55 @@ mod tests {
         let s = serde_json::to_string(&k).unwrap();
         assert_eq!(s, r#"{"type":"post-exam-checked"}"#);
         assert_eq!(serde_json::from_str::<EventKind>(&s).unwrap(), k);
+    }
+
+    #[test]
+    fn a_sign_in_on_the_roster_keeps_its_bytes_and_a_substitutes_says_so() {
+        let roster = r#"{"type":"proctor-signed-in","site":"甲","room":"01"}"#;
+        let k: EventKind = serde_json::from_str(roster).unwrap();
+        assert_eq!(
+            k,
+            EventKind::ProctorSignedIn {
+                site: "甲".into(),
+                room: "01".into(),
+                substitute: false
+            }
+        );
+        assert_eq!(serde_json::to_string(&k).unwrap(), roster);
+        let sub = EventKind::ProctorSignedIn {
+            site: "甲".into(),
+            room: "01".into(),
+            substitute: true,
+        };
+        let s = serde_json::to_string(&sub).unwrap();
+        assert_eq!(
+            s,
+            r#"{"type":"proctor-signed-in","site":"甲","room":"01","substitute":true}"#
+        );
+        assert_eq!(serde_json::from_str::<EventKind>(&s).unwrap(), sub);
+    }
+
+    #[test]
+    fn a_tick_and_a_substitutes_approval_are_room_acts() {
+        let tick = EventKind::TimelineStepTicked {
+            site: "甲".into(),
+            room: "01".into(),
+            step: TimelineStep::Notice,
+        };
+        let s = serde_json::to_string(&tick).unwrap();
+        assert_eq!(
+            s,
+            r#"{"type":"timeline-step-ticked","site":"甲","room":"01","step":"notice"}"#
+        );
+        assert_eq!(tick.room(), Some(("甲", "01")));
+        let approve = EventKind::SubstituteApproved {
+            site: "甲".into(),
+            room: "01".into(),
+            proctor: "J9".into(),
+        };
+        assert_eq!(approve.room(), Some(("甲", "01")));
+        assert_eq!(approve.name(), "substitute-approved");
+        assert_eq!(approve.outcome(), None);
     }
 
     #[test]

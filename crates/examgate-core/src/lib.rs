@@ -6,6 +6,7 @@
 
 pub mod chief_proof;
 pub mod clock;
+pub mod closing;
 pub mod count_check;
 pub mod documents;
 pub mod door;
@@ -14,10 +15,12 @@ pub mod face;
 pub mod fold;
 pub mod model;
 pub mod room_day;
+pub mod room_presence;
 pub mod search;
 pub mod signed;
 pub mod staffing;
 pub mod text;
 pub mod timeline;
+pub mod timeline_steps;
 pub mod verified;
 pub mod violation_form;

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::event::{Event, EventId, EventKind, Violation};
+use crate::event::{Event, EventId, EventKind, Hlc, Violation};
 
 /// A violation as last edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +25,23 @@ pub struct ViolationRecord {
 /// Every violation of the log, as last edited, ordered by when it was first recorded. An edit
 /// that names no violation recorded in the log is ignored, as is one naming another candidate's.
 pub fn violations(events: &[Event]) -> Vec<ViolationRecord> {
+    violations_until(events, |_| None)
+}
+
+/// [`violations`], ignoring every record of a student made after `closed(student)`, the hybrid
+/// clock of the close of their room when it is closed ([`crate::closing::closes`]): after the
+/// close the record is final, even against an offline device's late edit arriving by sync.
+pub fn violations_until(
+    events: &[Event],
+    closed: impl Fn(&str) -> Option<Hlc>,
+) -> Vec<ViolationRecord> {
     type Version<'a> = (&'a Event, &'a Violation);
     let mut firsts: Vec<Version> = Vec::new();
     let mut edits: BTreeMap<EventId, Vec<Version>> = BTreeMap::new();
     for e in events {
+        if closed(e.student()).is_some_and(|at| e.hlc > at) {
+            continue;
+        }
         if let EventKind::ViolationRecorded {
             violation,
             edits: to,
@@ -116,7 +129,7 @@ pub fn count_checks(events: &[Event]) -> BTreeMap<(String, String), CountCheck> 
 pub fn proctors_present(events: &[Event]) -> BTreeMap<(String, String), BTreeSet<String>> {
     let mut out: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for e in events {
-        if let EventKind::ProctorSignedIn { site, room } = &e.kind {
+        if let EventKind::ProctorSignedIn { site, room, .. } = &e.kind {
             out.entry((site.clone(), room.clone()))
                 .or_default()
                 .insert(e.actor.clone());
@@ -137,7 +150,7 @@ pub fn post_exam_checked(events: &[Event]) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Hlc, ViolationCategory};
+    use crate::event::ViolationCategory;
     use crate::model::StudentNumber;
     use chrono::{FixedOffset, TimeZone};
     use uuid::Uuid;
@@ -284,6 +297,7 @@ mod tests {
                 EventKind::ProctorSignedIn {
                     site: "甲".into(),
                     room: "01".into(),
+                    substitute: false,
                 },
             )
         };

@@ -2,6 +2,7 @@
 //! ts-rs into one file, `ui/src/bindings.ts`. A test fails when the committed file is stale.
 
 use examgate_core::clock::ClockView;
+use examgate_core::closing::{ClosingItem, Waiver};
 use examgate_core::count_check::{Banner, Comparison};
 use examgate_core::documents::DocumentKind;
 use examgate_core::door::DoorAct;
@@ -14,6 +15,7 @@ use examgate_core::fold::CandidateState;
 use examgate_core::model::{Role, Sitting};
 use examgate_core::search::DocumentMatch;
 use examgate_core::timeline::{Phase, Timeline};
+use examgate_core::timeline_steps::TimelineStep;
 use examgate_store::{
     ImportReport, ImportedFile, RoomInfo, SiteInfo, SittingInfo, StaffInfo, StaffingWarning,
 };
@@ -21,10 +23,14 @@ use ts_rs::{Config, TS};
 
 use crate::{
     ActResult, AppInfo, ArchiveProgress, ArchiveSaved, CandidateCard, ClockAuthority, ClockReading,
-    CountCheckDone, CountCheckRow, CountCheckView, EnrollView, ErrorCode, IpcError,
-    PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks, RoomCounts,
-    ServerView, SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
+    ClosingLine, ClosingView, CountCheckDone, CountCheckRow, CountCheckView, EnrollView, ErrorCode,
+    IpcError, PHOTO_TARGET_HEADER, PendingApproval, PhotoTarget, PhotoToCheck, PostExamChecks,
+    RoomCounts, ServerView, SigningKey, SiteOverview, SyncState, SyncView, Tally, UploadProgress,
     ViolationView,
+};
+use crate::{
+    ProctorSignIn, RoomProctors, RoomTimeline, RosterProctor, StepState, StepView,
+    SubstituteProctor,
 };
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -50,6 +56,9 @@ pub fn typescript() -> String {
         decl::<CountCheckDone>(&cfg),
         decl::<CountCheckRow>(&cfg),
         decl::<CountCheckView>(&cfg),
+        decl::<ClosingItem>(&cfg),
+        decl::<ClosingLine>(&cfg),
+        decl::<ClosingView>(&cfg),
         decl::<DocumentKind>(&cfg),
         decl::<DocumentMatch>(&cfg),
         decl::<DoorAct>(&cfg),
@@ -89,6 +98,15 @@ pub fn typescript() -> String {
         decl::<Violation>(&cfg),
         decl::<ViolationCategory>(&cfg),
         decl::<ViolationView>(&cfg),
+        decl::<Waiver>(&cfg),
+        decl::<ProctorSignIn>(&cfg),
+        decl::<RoomProctors>(&cfg),
+        decl::<RoomTimeline>(&cfg),
+        decl::<RosterProctor>(&cfg),
+        decl::<StepState>(&cfg),
+        decl::<StepView>(&cfg),
+        decl::<SubstituteProctor>(&cfg),
+        decl::<TimelineStep>(&cfg),
     ];
     let photo_header = format!(
         "/** The header that carries a `PhotoTarget` (JSON, percent-encoded) with a photo's raw bytes. */\nexport const PHOTO_TARGET_HEADER = \"{PHOTO_TARGET_HEADER}\";\n"

@@ -20,6 +20,9 @@ use examgate_sync::{SyncError, clients_for};
 use serde::Serialize;
 use ts_rs::TS;
 
+use examgate_core::closing;
+use examgate_store::AtRoom;
+
 use crate::error::{ErrorCode, IpcError, Result};
 use crate::room_view::{CountCheckDone, ViolationView, latest_check, violations_of};
 use crate::{CandidateCard, Door, Tally};
@@ -39,6 +42,11 @@ pub struct RoomCounts {
     pub count_check: Option<CountCheckDone>,
     /// The room's violations, each as last edited.
     pub violations: Vec<ViolationView>,
+    /// Proctors signed in at the room who count toward the staffing rule (on its roster, or a
+    /// substitute the chief approved).
+    pub present: u32,
+    /// Who closed the room (关闭考场), once it is closed.
+    pub closed_by: Option<String>,
 }
 
 impl RoomCounts {
@@ -55,6 +63,8 @@ impl RoomCounts {
             conflict: n(&t.conflict),
             count_check: None,
             violations: Vec::new(),
+            present: 0,
+            closed_by: None,
         }
     }
 }
@@ -165,9 +175,22 @@ impl Door {
         for room in store.rooms(sitting, &site)? {
             let tally = Tally::of(store.room_candidates(sitting, &site, &room.number)?);
             let cards: Vec<CandidateCard> = tally.all().cloned().collect();
+            let presence = store.room_presence(AtRoom {
+                sitting,
+                site: &site,
+                room: &room.number,
+            })?;
+            let present = presence
+                .signed_in
+                .values()
+                .filter(|p| !p.substitute || p.approved_by.is_some())
+                .count();
             overview.rooms.push(RoomCounts {
                 count_check: latest_check(&events, &site, &room.number),
                 violations: violations_of(&cards, &events),
+                present: u32::try_from(present).unwrap_or(u32::MAX),
+                closed_by: closing::closed_at(&events, &site, &room.number)
+                    .map(|e| e.actor.clone()),
                 ..RoomCounts::of(room.number, room.address, &tally)
             });
             for card in tally.pending {

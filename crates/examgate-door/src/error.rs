@@ -156,6 +156,34 @@ error_codes! {
     NotInRoom = "not-in-room",
     /// The violation form is missing what happened, a proctor, or a time during the sitting.
     BadViolation = "bad-violation",
+    // Closing the room and settling conflicts (the chief examiner's).
+    /// A conflict was settled to an outcome no device recorded.
+    OutcomeNotInConflict = "outcome-not-in-conflict",
+    /// A refusal (settling a conflict) without a reason.
+    RefusalNeedsReason = "refusal-needs-reason",
+    /// The room is closed only after the end of the exam.
+    TooEarlyToClose = "too-early-to-close",
+    /// Items are unresolved: the closing screen lists them.
+    Unresolved = "unresolved",
+    /// The room is closed: nothing more is recorded, edited or waived for it.
+    RoomClosed = "room-closed",
+    /// Someone neither a proctor of the room nor the chief tried to close it.
+    NotOfRoom = "not-of-room",
+    WaiverNeedsReason = "waiver-needs-reason",
+    /// The item is not unresolved (or already waived).
+    NothingToWaive = "nothing-to-waive",
+    // Proctors at the room and its timeline.
+    /// The staff number is of another site.
+    NotOfSite = "not-of-site",
+    /// A chief examiner tried to sign in as a proctor.
+    NotProctor = "not-proctor",
+    AlreadySignedIn = "already-signed-in",
+    /// The first PIN, typed twice, differed.
+    PinsDiffer = "pins-differ",
+    /// Not a substitute waiting for approval at this room.
+    NoSubstitute = "no-substitute",
+    /// A timeline step ticked before its time.
+    StepNotDue = "step-not-due",
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -201,6 +229,14 @@ pub(crate) fn door_code(e: &DoorError) -> ErrorCode {
         DoorError::TooEarlyForAbsent => ErrorCode::TooEarlyForAbsent,
         DoorError::Conflict => ErrorCode::Conflict,
         DoorError::NoConflict => ErrorCode::NoConflict,
+        DoorError::OutcomeNotInConflict => ErrorCode::OutcomeNotInConflict,
+        DoorError::RefusalNeedsReason => ErrorCode::RefusalNeedsReason,
+        DoorError::TooEarlyToClose => ErrorCode::TooEarlyToClose,
+        DoorError::Unresolved { .. } => ErrorCode::Unresolved,
+        DoorError::RoomClosed => ErrorCode::RoomClosed,
+        DoorError::NotOfRoom => ErrorCode::NotOfRoom,
+        DoorError::WaiverNeedsReason => ErrorCode::WaiverNeedsReason,
+        DoorError::NothingToWaive => ErrorCode::NothingToWaive,
     }
 }
 
@@ -226,6 +262,12 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::WrongPin { .. } => ErrorCode::WrongPin,
         StoreError::PinLocked { .. } => ErrorCode::PinLocked,
         StoreError::ExamTimeNeedsChief(_) => ErrorCode::ExamTimeNeedsChief,
+        StoreError::NotOfSite { .. } => ErrorCode::NotOfSite,
+        StoreError::NotProctor(_) => ErrorCode::NotProctor,
+        StoreError::AlreadySignedIn(_) => ErrorCode::AlreadySignedIn,
+        StoreError::PinsDiffer => ErrorCode::PinsDiffer,
+        StoreError::NoSubstitute(_) => ErrorCode::NoSubstitute,
+        StoreError::StepNotDue => ErrorCode::StepNotDue,
         StoreError::Sqlite(_)
         | StoreError::Migration { .. }
         | StoreError::CorruptEvent(_)
@@ -409,6 +451,15 @@ mod tests {
             StoreError::WrongPin { left: 1 },
             StoreError::PinLocked { seconds: 1 },
             StoreError::ExamTimeNeedsChief(s()),
+            StoreError::NotOfSite {
+                staff: s(),
+                site: s(),
+            },
+            StoreError::NotProctor(s()),
+            StoreError::AlreadySignedIn(s()),
+            StoreError::PinsDiffer,
+            StoreError::NoSubstitute(s()),
+            StoreError::StepNotDue,
         ];
         for e in &distinct {
             assert_eq!(store_code(e), e.code(), "{e:?}");

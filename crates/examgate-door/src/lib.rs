@@ -10,6 +10,7 @@
 
 mod bindings;
 mod chief;
+mod closing;
 mod error;
 mod export;
 mod orphans;
@@ -17,6 +18,7 @@ mod photo;
 mod photo_request;
 mod post_check;
 mod private;
+mod proctors;
 mod qr;
 mod room;
 mod room_view;
@@ -41,12 +43,17 @@ use ts_rs::TS;
 
 pub use bindings::typescript;
 pub use chief::{PendingApproval, RoomCounts, SiteOverview};
+pub use closing::{ClosingLine, ClosingView};
 pub use error::{ErrorCode, IpcError, Result};
 pub use export::{ArchiveProgress, ArchiveSaved};
 /// Where a device keeps a sitting's photos (`photos/<folder>/`): `examgate export archive` reads them.
 pub use photo::folder_name as photo_folder_name;
 pub use photo_request::{PHOTO_TARGET_HEADER, PhotoBody, PhotoTarget};
 pub use post_check::{PhotoToCheck, PostExamChecks};
+pub use proctors::{
+    ProctorSignIn, RoomProctors, RoomTimeline, RosterProctor, StepState, StepView,
+    SubstituteProctor,
+};
 pub use room_view::{CountCheckDone, CountCheckRow, CountCheckView, ViolationView};
 pub use server::{ClockReading, EnrollView, ServerView};
 pub use sync::{
@@ -235,7 +242,7 @@ impl Door {
     }
 
     /// The device time now with its boot clock, for a PIN try about `sitting`.
-    fn pin_time_for(&self, store: &Store, sitting: &str) -> Result<DeviceTime> {
+    pub(crate) fn pin_time_for(&self, store: &Store, sitting: &str) -> Result<DeviceTime> {
         Ok(DeviceTime {
             wall: self.now_for(store, sitting)?,
             boot: self.device_clock.boot(),
@@ -399,6 +406,12 @@ impl Door {
             return Err(IpcError::new(
                 ErrorCode::PhotoNeeded,
                 "人工核验须先拍摄考生与监考员在座位的合照 (vouching needs the photo of candidate and proctor at the seat)",
+            ));
+        }
+        if matches!(act, DoorAct::Resolve { .. }) {
+            return Err(IpcError::new(
+                ErrorCode::NotChiefExaminer,
+                "裁定冲突须由主考输入口令 (settling a conflict needs the chief examiner's PIN)",
             ));
         }
         let mut store = self.store()?;

@@ -1,7 +1,7 @@
-//! The room's acts beyond the door, as the door service offers them: a proctor signing in, the
-//! 30-minute count check and its photo of a candidate, and a violation recorded or edited. Each
-//! is recorded at the device time (the exam time it was decided at goes into the event) and kicks
-//! a sync, like the door's own acts.
+//! The room's acts beyond the door, as the door service offers them: the 30-minute count check
+//! and its photo of a candidate, and a violation recorded or edited (a proctor signing in is in
+//! [`crate::proctors`]). Each is recorded at the device time (the exam time it was decided at goes
+//! into the event) and kicks a sync, like the door's own acts.
 
 use examgate_core::count_check::parse_platform_count;
 use examgate_core::event::{Event, EventId, Violation};
@@ -22,21 +22,6 @@ fn target_room(target: &PhotoTarget) -> Result<(&str, &str)> {
 }
 
 impl Door {
-    /// `actor` signs in as present at the room.
-    pub fn sign_in_proctor(
-        &self,
-        sitting: &str,
-        site: &str,
-        room: &str,
-        actor: &str,
-    ) -> Result<Event> {
-        let mut store = self.store()?;
-        let now = self.now_for(&store, sitting)?;
-        let done = store.sign_in_proctor(sitting, site, room, actor, now);
-        drop(store);
-        self.kicked(done.map_err(IpcError::from))
-    }
-
     /// The room's count check as the screen shows it, at the exam time now.
     pub fn count_check(&self, sitting: &str, site: &str, room: &str) -> Result<CountCheckView> {
         let store = self.store()?;

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
+use examgate_core::closing;
 use examgate_core::count_check::{self, AdmittedEntry, Banner, Comparison};
 use examgate_core::event::{Event, EventId, EventKind, Violation};
 use examgate_core::fold::CandidateState;
@@ -146,7 +147,14 @@ pub(crate) fn violations_of(cards: &[CandidateCard], events: &[Event]) -> Vec<Vi
         .iter()
         .map(|c| (c.student_number.as_str(), c))
         .collect();
-    room_day::violations(events)
+    // After a room's close its violations are final: a later record (an offline device's edit
+    // arriving by sync) is not shown.
+    let closes = closing::closes(events);
+    let closed = |student: &str| {
+        let card = by_student.get(student)?;
+        closes.get(&(card.site.clone(), card.room.clone())).copied()
+    };
+    room_day::violations_until(events, closed)
         .into_iter()
         .filter_map(|v| {
             let card = by_student.get(v.student.as_str())?;

@@ -9,7 +9,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use examgate_core::event::{Event, EventKind};
 use examgate_core::room_day::{
-    CountCheck, ViolationRecord, count_checks, post_exam_checked, proctors_present, violations,
+    CountCheck, ViolationRecord, count_checks, post_exam_checked, proctors_present,
+    violations_until,
 };
 use examgate_core::timeline::post_exam_check_deadline;
 use examgate_store::{ListedCandidate, RoomInfo, SittingInfo, Store, StoreError};
@@ -164,7 +165,14 @@ pub fn site_day(
             })
         })
         .collect();
-    let violations = violations(log)
+    // A room's violations are final at its close: a later record (an offline device's edit
+    // arriving by sync) does not change the report.
+    let closes = examgate_core::closing::closes(log);
+    let closed = |student: &str| {
+        let (room, _, _) = seated.get(student)?;
+        closes.get(&(site.to_string(), room.to_string())).copied()
+    };
+    let violations = violations_until(log, closed)
         .into_iter()
         .filter_map(|record| {
             let (room, seat, name) = *seated.get(record.student.as_str())?;

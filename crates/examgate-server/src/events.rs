@@ -4,8 +4,8 @@
 //! A push goes through the store's one receive path with the server's rules: the signing key must
 //! be the calling device's enrolled key (an event of another device is kept aside as
 //! `unknown-device`), the candidate must be seated at the device's site in that sitting, and only
-//! a device enrolled as a chief examiner of the site may approve or reject a manual verification
-//! or settle a conflict, whatever the event claims, unless the event carries the proof that its
+//! a device enrolled as a chief examiner of the site may approve or reject a manual verification,
+//! approve a substitute proctor, settle a conflict or waive an item of a room's closing, whatever the event claims, unless the event carries the proof that its
 //! actor, a chief examiner of the site, typed their PIN (`chief_pins`; else `not-permitted`). Whatever is kept aside is
 //! listed in a 409 and stays in the store's quarantine for the office; the rest of the batch is
 //! kept as usual.
@@ -115,6 +115,8 @@ fn chiefs_only(kind: &EventKind) -> bool {
             | EventKind::ManualVerificationRejected { .. }
             | EventKind::ConflictResolved { .. }
             | EventKind::PostExamChecked
+            | EventKind::ClosingWaived { .. }
+            | EventKind::SubstituteApproved { .. }
     )
 }
 
@@ -377,6 +379,95 @@ mod tests {
         assert!(!permitted(&proctor, Some("甲考点"), &proven, None));
         assert!(!permitted(&proctor, Some("乙考点"), &proven, Some(&k)));
         assert!(!permitted(&proctor, Some("甲考点"), &approve, Some(&k)));
+    }
+
+    #[test]
+    fn a_door_devices_closing_waiver_needs_its_chiefs_pin_proof() {
+        let proctor = proctor();
+        let k: ProofKey = [5; 32];
+        let mut waiver = event(
+            &proctor,
+            EventKind::ClosingWaived {
+                site: "甲考点".into(),
+                room: "01".into(),
+                item: examgate_core::closing::ClosingItem::CountCheckNotDone,
+                reason: "平台故障，无法核对".into(),
+            },
+        );
+        waiver.candidate = None;
+        assert!(!permitted(&proctor, Some("甲考点"), &waiver, Some(&k)));
+        let proven = chief_proof::with_proof(&k, waiver.clone());
+        assert!(permitted(&proctor, Some("甲考点"), &proven, Some(&k)));
+        assert!(!permitted(
+            &proctor,
+            Some("甲考点"),
+            &proven,
+            Some(&[6; 32])
+        ));
+        let mut other_room = proven.clone();
+        if let EventKind::ClosingWaived { room, .. } = &mut other_room.kind {
+            *room = "02".into();
+        }
+        assert!(!permitted(&proctor, Some("甲考点"), &other_room, Some(&k)));
+    }
+
+    #[test]
+    fn a_substitutes_approval_needs_a_chiefs_device_or_the_chiefs_pin_proof() {
+        let proctor = proctor();
+        let chief = DeviceInfo {
+            role: Role::Chief,
+            room: None,
+            ..proctor.clone()
+        };
+        let mut approve = event(
+            &proctor,
+            EventKind::SubstituteApproved {
+                site: "甲考点".into(),
+                room: "01".into(),
+                proctor: "J9".into(),
+            },
+        );
+        approve.candidate = None;
+        assert_eq!(
+            subject(&approve),
+            Subject::Room("s".into(), "甲考点".into(), "01".into())
+        );
+        assert!(!permitted(&proctor, Some("甲考点"), &approve, None));
+        assert!(permitted(&chief, Some("甲考点"), &approve, None));
+        let k: ProofKey = [5; 32];
+        let proven = chief_proof::with_proof(&k, approve.clone());
+        assert!(permitted(&proctor, Some("甲考点"), &proven, Some(&k)));
+        assert!(!permitted(
+            &proctor,
+            Some("甲考点"),
+            &proven,
+            Some(&[6; 32])
+        ));
+        let mut elsewhere = proven.clone();
+        elsewhere.kind = EventKind::SubstituteApproved {
+            site: "甲考点".into(),
+            room: "02".into(),
+            proctor: "J9".into(),
+        };
+        let elsewhere = chief_proof::with_proof(&k, elsewhere);
+        assert!(
+            !permitted(&proctor, Some("甲考点"), &elsewhere, Some(&k)),
+            "a door device's room acts are for its own room"
+        );
+        let tick = |room: &str| {
+            let mut e = event(
+                &proctor,
+                EventKind::TimelineStepTicked {
+                    site: "甲考点".into(),
+                    room: room.into(),
+                    step: examgate_core::timeline_steps::TimelineStep::Notice,
+                },
+            );
+            e.candidate = None;
+            e
+        };
+        assert!(permitted(&proctor, Some("甲考点"), &tick("01"), None));
+        assert!(!permitted(&proctor, Some("甲考点"), &tick("02"), None));
     }
 
     #[test]

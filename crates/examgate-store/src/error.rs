@@ -89,6 +89,20 @@ pub enum StoreError {
     NotInRoom { student: String, room: String },
     #[error("{0}")]
     ViolationForm(#[from] examgate_core::violation_form::ViolationFormError),
+    #[error("工号 {staff} 不是考点 {site} 的人员 (staff number {staff} is not of site {site})")]
+    NotOfSite { staff: String, site: String },
+    #[error("工号 {0} 不是监考教师，不能作为监考签到 ({0} is not a proctor)")]
+    NotProctor(String),
+    #[error("{0} 已在本考场签到 ({0} has already signed in at this room)")]
+    AlreadySignedIn(String),
+    #[error("两次输入的口令不一致，请重新设置 (the two PINs differ: set it again)")]
+    PinsDiffer,
+    #[error(
+        "{0} 不是在本考场签到、待批准的替补监考 ({0} is not a substitute proctor waiting for approval at this room)"
+    )]
+    NoSubstitute(String),
+    #[error("该环节尚未到时间，不能提前勾选 (this step's time has not come yet)")]
+    StepNotDue,
 }
 
 impl StoreError {
@@ -124,6 +138,12 @@ impl StoreError {
             StoreError::ExamTimeNeedsChief(_) => "exam-time-needs-chief",
             StoreError::UnsignedEvent { .. } => "event-unsigned",
             StoreError::Catalogue(r) => r.code(),
+            StoreError::NotOfSite { .. } => "not-of-site",
+            StoreError::NotProctor(_) => "not-proctor",
+            StoreError::AlreadySignedIn(_) => "already-signed-in",
+            StoreError::PinsDiffer => "pins-differ",
+            StoreError::NoSubstitute(_) => "no-substitute",
+            StoreError::StepNotDue => "step-not-due",
         }
     }
 }

@@ -15,6 +15,7 @@ mod catalogue_check;
 mod catalogue_export;
 mod catalogue_write;
 mod cipher;
+mod closing;
 mod dbkey;
 mod door;
 pub mod error;
@@ -31,9 +32,11 @@ pub mod pin;
 pub mod pin_hash;
 mod pin_lock;
 mod private;
+mod proctor_pin;
 mod quarantine;
 mod receive;
 mod room_acts;
+mod room_steps;
 #[cfg(target_os = "linux")]
 mod secret_service;
 mod server_link;
@@ -64,6 +67,7 @@ pub use import_apply::{ImportOptions, ImportReport, ImportedFile, PreparedImport
 pub use migrate::apply_extension;
 pub use pin::PinAttempt;
 pub use pin_lock::{BootReading, DeviceTime};
+pub use proctor_pin::AtRoom;
 pub use quarantine::{QuarantineEntry, QuarantineReason, Quarantined};
 pub use receive::ReceiveReport;
 pub use server_link::ServerLink;

@@ -67,6 +67,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T170000_pin_purposes",
         include_str!("../migrations/20261129T170000_pin_purposes.sql"),
     ),
+    (
+        "20261129T173000_proctor_pin",
+        include_str!("../migrations/20261129T173000_proctor_pin.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
@@ -261,8 +265,11 @@ mod tests {
     #[test]
     fn pin_tries_made_before_the_new_purposes_survive_and_stay_append_only() {
         let mut c = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.len() - 1;
-        assert_eq!(MIGRATIONS[before].0, "20261129T170000_pin_purposes");
+        // Found by name: later migrations are appended after it.
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.0 == "20261129T170000_pin_purposes")
+            .unwrap();
         apply(&mut c, &MIGRATIONS[..before]).unwrap();
         let insert = |c: &Connection, purpose: &str| {
             c.execute(

@@ -143,8 +143,9 @@ impl Store {
         Ok(())
     }
 
-    /// Approves (`act` = Approve) or rejects (`act` = Reject) a pending manual verification as
-    /// the chief examiner `chief`, proven by `pin`. `now` is the device's time (its wall clock,
+    /// Approves (`act` = Approve) or rejects (`act` = Reject) a pending manual verification, or
+    /// settles a conflict between devices (`act` = Resolve), as the chief examiner `chief`,
+    /// proven by `pin`. `now` is the device's time (its wall clock,
     /// and its boot clock where it has one): the lock-out and the record of the try run on it,
     /// never on a set exam time. When the PIN was set at the site server, the event carries the
     /// chief's proof, made with the key the PIN typed makes ([`crate::server_pin`]).
@@ -161,7 +162,8 @@ impl Store {
         let purpose = match act {
             DoorAct::Approve => Purpose::Approve,
             DoorAct::Reject { .. } => Purpose::Reject,
-            _ => return Err(StoreError::Pin("only approve or reject".into())),
+            DoorAct::Resolve { .. } => Purpose::Resolve,
+            _ => return Err(StoreError::Pin("only approve, reject or resolve".into())),
         };
         let key = self.check_pin(chief, pin, &now, purpose, Some((sitting, student)))?;
         self.act_proven(sitting, student, chief, act, now.wall, key.as_ref())
@@ -291,6 +293,12 @@ pub(crate) enum Purpose {
     Approve,
     Reject,
     ExamTime,
+    /// Settling a conflict between devices.
+    Resolve,
+    /// Waiving an item of a room's closing.
+    Waive,
+    /// Approving a substitute proctor at a room.
+    Substitute,
 }
 
 impl Purpose {
@@ -299,6 +307,9 @@ impl Purpose {
             Purpose::Approve => "approve",
             Purpose::Reject => "reject",
             Purpose::ExamTime => "exam-time",
+            Purpose::Resolve => "resolve",
+            Purpose::Waive => "waive",
+            Purpose::Substitute => "substitute",
         }
     }
 }
@@ -312,7 +323,7 @@ pub struct PinAttempt {
     pub sitting: Option<String>,
     /// The candidate concerned; `None` for an exam-time change.
     pub candidate: Option<String>,
-    /// `approve`, `reject` or `exam-time`.
+    /// `approve`, `reject`, `exam-time`, `resolve` or `waive`.
     pub purpose: String,
     /// `accepted`, `wrong`, `locked-out` (the try that locked) or `refused-locked` (tried while
     /// locked).

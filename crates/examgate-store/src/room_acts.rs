@@ -26,7 +26,7 @@ use crate::exam_time::exam_time_at;
 use crate::{ListedCandidate, Store};
 
 impl Store {
-    fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
+    pub(crate) fn room_exists(&self, sitting: &str, site: &str, room: &str) -> Result<()> {
         if self.room_of_site(sitting, site, room)? {
             Ok(())
         } else {
@@ -99,7 +99,9 @@ impl Store {
         Ok(event)
     }
 
-    /// `actor` (a proctor on the roster) signs in as present in the room.
+    /// `actor` (a proctor of the site) signs in as present in the room, with no PIN: the office's
+    /// demo and fixtures. The door signs in with the proctor's PIN
+    /// ([`Store::sign_in_proctor_with_pin`]).
     pub fn sign_in_proctor(
         &mut self,
         sitting: &str,
@@ -109,9 +111,11 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
         self.room_exists(sitting, site, room)?;
+        let who = crate::proctor_pin::proctor_of_site(&self.conn, actor, site)?;
         let kind = EventKind::ProctorSignedIn {
             site: site.into(),
             room: room.into(),
+            substitute: who.room.as_deref() != Some(room),
         };
         self.append_one(sitting, None, actor, kind, now)
     }
@@ -192,7 +196,7 @@ impl Store {
     }
 
     /// Records a violation of `student`, or an edit of the one first recorded as `edits` (which
-    /// must be that candidate's).
+    /// must be that candidate's). Refused once their room is closed.
     pub fn record_violation(
         &mut self,
         sitting: &str,
@@ -202,6 +206,7 @@ impl Store {
         edits: Option<EventId>,
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
+        self.refuse_if_closed(sitting, student)?;
         let (timeline, _) = self.rules_at(sitting, now)?;
         let violation = violation_form::check(violation, &timeline)?;
         for p in &violation.proctors {

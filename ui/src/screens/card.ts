@@ -11,6 +11,7 @@ import { isPastCutoff } from "../clock";
 import { app, emit, on } from "../state";
 import { currentPhase } from "./header";
 import { buildApproval, initApproval, updateApproval, type Attempt } from "./approval";
+import { buildResolve } from "./resolve";
 import { buildCapture, captureOpen, closeCapture, initCapture, openCapture, update as updateCapture } from "./capture";
 
 let card: CandidateCard | null = null;
@@ -139,6 +140,7 @@ function build(): void {
     h("button", { id: "refuse-wrong-room", class: "btn btn-refuse btn-wide", type: "button", hidden: true }, t("card.refuse-wrong-room")),
     h("div", { id: "late-banner", class: "banner", "data-tone": "off", role: "note", hidden: true }, t("card.late")),
     h("p", { id: "card-final", class: "final-note", hidden: true }),
+    buildResolve(card, app.here?.sitting ?? "", (fresh) => card?.student_number === fresh.student_number && openCard(fresh)) ?? "",
     buildApproval(keep.rejectNote),
     h("div", { id: "card-steps", class: "steps" },
       h("div", { class: "step", "data-step": "ticket" },

@@ -11,6 +11,9 @@ export function roomDay(r: RoomCounts): HTMLElement {
   const c = r.count_check;
   const diff = c ? differenceLine({ ...c, not_passed: [], unexplained: 0, photos_missing: 0 }) : null;
   return h("div", { class: "chief-room-day" },
+    h("p", { class: "chief-present", "data-n": r.present }, t("chief.present", { n: r.present })),
+    h("p", { class: "chief-closed", "data-closed": String(r.closed_by !== null) },
+      r.closed_by !== null ? t("chief.closed", { by: r.closed_by }) : t("chief.not-closed")),
     h("p", {
       class: "chief-count-check", "data-checked": String(c !== null),
       "data-platform": c?.platform_count, "data-real": c?.real_count, "data-difference": c?.difference,

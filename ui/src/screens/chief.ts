@@ -17,6 +17,7 @@ import { app, emit, on } from "../state";
 import { currentServer } from "./connect";
 import { refreshClock } from "./header";
 import { initChiefExport } from "./chief-export";
+import { keptResolve } from "./resolve";
 
 /** A fallback while the screen is open, should a `changed` event be missed (a local read). */
 const POLL_MS = 15_000;
@@ -192,6 +193,7 @@ function render(): void {
         h("p", { class: "chief-item-facts" },
           t("chief.where", { room: c.room, seat: c.seat }), h("br"),
           h("span", { class: "mono" }, t("chief.student", { student: c.student_number }))),
+        keptResolve(c, $<HTMLSelectElement>("#chief-sitting").value, () => void refreshOverview()),
       )),
   );
 }
@@ -203,7 +205,8 @@ function renderRooms(rooms: RoomCounts[]): void {
     ...rooms.map((r) =>
       h("li", {
         class: "chief-room", "data-room": r.room, "data-admitted": r.admitted, "data-pending": r.pending,
-        "data-conflict": r.conflict, title: r.address,
+        "data-absent": r.absent, "data-conflict": r.conflict, "data-present": r.present,
+        "data-closed": String(r.closed_by !== null), title: r.address,
       },
         h("div", { class: "chief-room-name" }, t("chief.room", { room: r.room })),
         h("div", { class: "chief-room-counts" },

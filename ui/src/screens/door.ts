@@ -10,6 +10,9 @@ import { app, go, on } from "../state";
 import { closeCard, initCard, openCard } from "./card";
 import { initCountCheck } from "./countcheck";
 import { initViolations } from "./violations";
+import { initClose } from "./close";
+import { mountTimeline } from "./timeline";
+import { mountProctors } from "./proctors";
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,12 +48,15 @@ export function initDoor(): void {
     const found = shown.find((c) => c.student_number === row?.dataset.student);
     if (found) openCard(found);
   });
+  mountTimeline($("#door-main"));
+  mountProctors($("#door-main"));
   on("here", resetDoor);
   on("lang", () => renderResults(shown));
   on("screen", () => {
     if (app.screen === "door" && app.here && $("#card").hidden) input.focus();
   });
   resetDoor();
+  initClose();
 }
 
 function resetDoor(): void {

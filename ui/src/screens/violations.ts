@@ -54,12 +54,16 @@ async function load(): Promise<void> {
   const here = app.here;
   if (!here) return;
   try {
-    const [v, tally, people] = await Promise.all([
+    const [v, tally, people, closing] = await Promise.all([
       api.roomViolations(here.sitting, here.site, here.room),
       api.tally(here.sitting, here.site, here.room),
       api.staff(here.site, here.room),
+      api.roomClosing(here.sitting, here.site, here.room),
     ]);
     list = v;
+    // Once the room is closed its violations are final: no form, no edits.
+    closed = closing.closed_by !== null;
+    if (closed) form = null;
     cards = [...tally.admitted, ...tally.pending, ...tally.expected, ...tally.refused, ...tally.absent, ...tally.conflict]
       .sort((a, b) => a.seat - b.seat);
     staff = people.filter((p) => p.room !== null);
