@@ -136,12 +136,12 @@ fn door(e: StoreError) -> DoorError {
     }
 }
 
-fn violation(marked: bool) -> Violation {
+fn violation(marked: bool, proctor: &str) -> Violation {
     Violation {
         category: ViolationCategory::Discipline,
         what: "交头接耳".into(),
         at: at(9, 40),
-        proctors: vec!["J1".into()],
+        proctors: vec![proctor.into()],
         platform_marked: marked,
     }
 }
@@ -236,7 +236,7 @@ fn the_room_closes_after_the_end_once_each_item_is_resolved_or_waived_by_the_chi
     r.a.decide_with_pin(SITTING, &s1, &chief, PIN, &DoorAct::Approve, at(8, 55))
         .unwrap();
     let v =
-        r.a.record_violation(SITTING, &s0, &p, violation(false), None, at(9, 40))
+        r.a.record_violation(SITTING, &s0, &p, violation(false, &p), None, at(9, 40))
             .unwrap();
     let missing = ClosingItem::MissingCountCheckPhoto {
         student: s1.clone(),
@@ -265,7 +265,7 @@ fn the_room_closes_after_the_end_once_each_item_is_resolved_or_waived_by_the_chi
     // Resolved: the count check done, the violation ticked by an edit.
     r.a.record_count_check(SITTING, SITE, ROOM, &p, 1, at(9, 31))
         .unwrap();
-    r.a.record_violation(SITTING, &s0, &p, violation(true), Some(v.id), at(10, 0))
+    r.a.record_violation(SITTING, &s0, &p, violation(true, &p), Some(v.id), at(10, 0))
         .unwrap();
     assert_eq!(r.open_items(), std::slice::from_ref(&missing));
 
@@ -307,8 +307,15 @@ fn the_room_closes_after_the_end_once_each_item_is_resolved_or_waived_by_the_chi
     );
     assert_eq!(
         door(
-            r.a.record_violation(SITTING, &s0, &p, violation(false), Some(v.id), at(11, 4))
-                .unwrap_err()
+            r.a.record_violation(
+                SITTING,
+                &s0,
+                &p,
+                violation(false, &p),
+                Some(v.id),
+                at(11, 4)
+            )
+            .unwrap_err()
         ),
         DoorError::RoomClosed
     );
@@ -322,15 +329,22 @@ fn an_offline_devices_violation_edit_after_the_close_does_not_change_the_record(
     let s0 = r.students[0].clone();
     let p = r.proctor.clone();
     let v =
-        r.b.record_violation(SITTING, &s0, &p, violation(true), None, at(9, 40))
+        r.b.record_violation(SITTING, &s0, &p, violation(true, &p), None, at(9, 40))
             .unwrap();
     r.b_to_a(at(9, 45));
     r.a.record_count_check(SITTING, SITE, ROOM, &p, 0, at(9, 31))
         .unwrap();
     r.a.close_room(SITTING, SITE, ROOM, &p, at(11, 5)).unwrap();
     // B never saw the close: it unticks the violation later, and it syncs in.
-    r.b.record_violation(SITTING, &s0, &p, violation(false), Some(v.id), at(11, 10))
-        .unwrap();
+    r.b.record_violation(
+        SITTING,
+        &s0,
+        &p,
+        violation(false, &p),
+        Some(v.id),
+        at(11, 10),
+    )
+    .unwrap();
     r.b_to_a(at(11, 15));
     assert!(r.open_items().is_empty(), "the late edit is ignored");
     let log = r.a.sitting_events(SITTING).unwrap();
