@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Local, Utc};
-use examgate_server::{DEFAULT_LISTEN, NewCode, Server, urls_for};
+use examgate_server::{Clock, DEFAULT_LISTEN, NewCode, Server, urls_for};
 use examgate_sync::EnrollCode;
 use examgate_sync::wire::Role;
 use qrcode::QrCode;
@@ -28,6 +28,10 @@ pub struct Args {
     /// Address to listen on; port 0 picks a free one (the line `listening on https://…` says which).
     #[arg(long, default_value = DEFAULT_LISTEN)]
     listen: String,
+    /// For tests: read the server's clock (for a real sitting's close and count check) from an
+    /// RFC 3339 line in this file at each push, instead of the machine's.
+    #[arg(long, hide = true)]
+    clock_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -48,7 +52,8 @@ enum Command {
         data: PathBuf,
     },
     /// List the events the server kept aside (quarantined, never merged): an id or (device,
-    /// seq) already held with other content, an act the device may not record, a bad signature.
+    /// seq) already held with other content, an act the device may not record, a bad signature,
+    /// a real sitting's room closed or counted too early by the server's clock.
     Quarantine {
         #[arg(long)]
         data: PathBuf,
@@ -135,13 +140,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", open(&data)?.db().trust_list(include_revoked)?);
             Ok(ExitCode::SUCCESS)
         }
-        None => serve(args.data.as_deref(), &args.listen),
+        None => serve(args.data.as_deref(), &args.listen, args.clock_file),
     }
 }
 
-fn serve(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
+fn serve(
+    data: Option<&Path>,
+    listen: &str,
+    clock_file: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let data = data.context("--data DIR is required")?;
-    let server = open(data)?;
+    let clock = clock_file.map_or(Clock::System, Clock::File);
+    let server = open(data)?.with_clock(clock);
     let listener =
         TcpListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;

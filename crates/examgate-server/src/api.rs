@@ -52,6 +52,8 @@ struct Inner {
     data: std::path::PathBuf,
     /// Held while a photo archive is being made: one at a time (see `exports`).
     exporting: tokio::sync::Mutex<()>,
+    /// The server's clock for the sittings' timed room acts (`timing`).
+    clock: crate::timing::Clock,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ impl AppState {
         store: Store,
         photos: PhotoDir,
         data: std::path::PathBuf,
+        clock: crate::timing::Clock,
     ) -> AppState {
         AppState(Arc::new(Inner {
             db: Mutex::new(db),
@@ -69,7 +72,13 @@ impl AppState {
             photos,
             data,
             exporting: tokio::sync::Mutex::new(()),
+            clock,
         }))
+    }
+
+    /// The server's clock for the sittings' timed room acts.
+    pub(crate) fn clock(&self) -> &crate::timing::Clock {
+        &self.0.clock
     }
 
     /// The server's data folder.

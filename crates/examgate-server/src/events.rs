@@ -8,7 +8,8 @@
 //! approve a substitute proctor, settle a conflict or waive an item of a room's closing, whatever the event claims, unless the event carries the proof that its
 //! actor, a chief examiner of the site, typed their PIN (`chief_pins`; else `not-permitted`). Whatever is kept aside is
 //! listed in a 409 and stays in the store's quarantine for the office; the rest of the batch is
-//! kept as usual.
+//! kept as usual. A real sitting's room closed, or counted, too early by the server's clock is
+//! kept aside too (`timing`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -35,6 +36,8 @@ use crate::chief_pins::proof_keys;
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
 use crate::extract::{Authed, WireJson};
+use crate::timing::TimedRules;
+use examgate_store::QuarantineReason;
 
 impl ServerDb {
     /// The enrolled key of `device` (the caller is authenticated, so it is enrolled).
@@ -190,6 +193,7 @@ pub(crate) async fn push(
     // The signatures first, on every core and outside the store's lock: the lock then covers
     // only the SQLite work (see `examgate_core::verified`).
     let trust = move |d: Uuid| (d == id).then_some(key);
+    let clock = state.clock().clone();
     let events = tokio::task::spawn_blocking(move || check_all(events, &trust))
         .await
         .map_err(|e| ServerError::Internal(e.to_string()))?;
@@ -211,9 +215,13 @@ pub(crate) async fn push(
                 }
             }
             let keys = proof_keys(s, &device.site, events.iter().map(Checked::event))?;
+            let timed = TimedRules::for_batch(s, &clock, events.iter().map(Checked::event))?;
             let permit = |e: &Event| {
                 let seated_at = seated.get(&subject(e)).and_then(|s| s.as_deref());
-                permitted(&device, seated_at, e, keys.get(&e.actor))
+                if !permitted(&device, seated_at, e, keys.get(&e.actor)) {
+                    return Err(QuarantineReason::NotPermitted);
+                }
+                timed.check(e)
             };
             let now = Utc::now().fixed_offset();
             let report = s.receive_checked(&events, &permit, now)?;

@@ -21,6 +21,7 @@ mod photo_access;
 mod photo_files;
 mod photos;
 mod serve;
+mod timing;
 mod tls;
 mod uploads;
 
@@ -30,6 +31,7 @@ pub use enroll::{IssuedCode, NewCode};
 pub use error::{Result, ServerError};
 pub use openapi::openapi_json;
 pub use serve::{DEFAULT_LISTEN, Server, urls_for};
+pub use timing::Clock;
 pub use tls::TlsIdentity;
 
 /// Microseconds since the Unix epoch: the unit of every timestamp on the wire.

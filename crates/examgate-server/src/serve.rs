@@ -12,6 +12,7 @@ use crate::api::{AppState, router};
 use crate::db::ServerDb;
 use crate::error::{Result, ServerError};
 use crate::photo_files::PhotoDir;
+use crate::timing::Clock;
 use crate::tls::{TlsIdentity, tls_dir};
 
 /// Where `examgate serve` listens unless told otherwise: every interface, so phones on the
@@ -28,6 +29,7 @@ pub struct Server {
     store: Store,
     db: ServerDb,
     tls: TlsIdentity,
+    clock: Clock,
 }
 
 impl Server {
@@ -45,7 +47,15 @@ impl Server {
             store,
             db,
             tls,
+            clock: Clock::System,
         })
+    }
+
+    /// The clock the server judges a real sitting's timed room acts by (`timing`): the
+    /// machine's own unless a test injects another.
+    pub fn with_clock(mut self, clock: Clock) -> Server {
+        self.clock = clock;
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -104,7 +114,9 @@ impl Server {
     /// What the API's handlers share, made from the opened data.
     pub(crate) fn into_state(self) -> Result<AppState> {
         let photos = PhotoDir::open(&self.dir)?;
-        Ok(AppState::new(self.db, self.store, photos, self.dir))
+        Ok(AppState::new(
+            self.db, self.store, photos, self.dir, self.clock,
+        ))
     }
 }
 

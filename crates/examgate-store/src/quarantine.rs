@@ -35,6 +35,12 @@ pub enum QuarantineReason {
     /// Its seq is 0 (they start at 1), or its seq or clock reading does not fit the store's
     /// signed 64-bit columns.
     OutOfRange,
+    /// A real sitting's room closed while, by the site server's clock, the sitting had not ended
+    /// yet (a door whose clock was set forward); a retry of it later stays refused.
+    ClosedBeforeEnd,
+    /// A real sitting's 30-minute count check made while, by the site server's clock, it was not
+    /// due yet (before T+30); a retry of it later stays refused.
+    CountedBeforeDue,
 }
 
 impl QuarantineReason {
@@ -48,6 +54,8 @@ impl QuarantineReason {
             QuarantineReason::SeqTaken => "seq-taken",
             QuarantineReason::OwnDevice => "own-device",
             QuarantineReason::OutOfRange => "out-of-range",
+            QuarantineReason::ClosedBeforeEnd => "closed-before-end",
+            QuarantineReason::CountedBeforeDue => "counted-before-due",
         }
     }
 
@@ -61,6 +69,8 @@ impl QuarantineReason {
             R::SeqTaken,
             R::OwnDevice,
             R::OutOfRange,
+            R::ClosedBeforeEnd,
+            R::CountedBeforeDue,
         ]
         .into_iter()
         .find(|r| r.code() == code)
@@ -88,6 +98,12 @@ impl std::fmt::Display for QuarantineReason {
             }
             QuarantineReason::OutOfRange => {
                 "事件序号或时钟值超出范围 (the event's seq or clock reading is out of range)"
+            }
+            QuarantineReason::ClosedBeforeEnd => {
+                "按考点服务器时钟，考试尚未结束，考场不能提前结束；请检查本机时钟 (by the site server's clock the sitting had not ended: the room cannot be closed early; check this device's clock)"
+            }
+            QuarantineReason::CountedBeforeDue => {
+                "按考点服务器时钟，开考未满 30 分钟，不能进行人数核对；请检查本机时钟 (by the site server's clock the count check was not due yet (T+30); check this device's clock)"
             }
         })
     }
@@ -142,6 +158,25 @@ pub(crate) fn quarantine(
 }
 
 impl Store {
+    /// Which of `ids` this store already kept aside for `reason`: a refusal that must hold when
+    /// the same event is sent again (the site server's clock rules).
+    pub fn kept_aside_for(
+        &self,
+        ids: &[EventId],
+        reason: QuarantineReason,
+    ) -> Result<std::collections::HashSet<EventId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM event_quarantine WHERE event_id = ?1 AND reason = ?2 LIMIT 1",
+        )?;
+        let mut found = std::collections::HashSet::new();
+        for id in ids {
+            if stmt.exists(params![id.to_string(), reason.code()])? {
+                found.insert(*id);
+            }
+        }
+        Ok(found)
+    }
+
     /// Every event refused by [`Store::receive`], oldest first: for the office.
     pub fn quarantined(&self) -> Result<Vec<QuarantineEntry>> {
         let mut stmt = self.conn.prepare(

@@ -98,7 +98,7 @@ fn same_or(held: &str, e: &Event, otherwise: QuarantineReason) -> Result<Verdict
 /// The caller's checks: this store's own device, and whether a device may record an event.
 struct Rules<'a> {
     own: Uuid,
-    permit: &'a dyn Fn(&Event) -> bool,
+    permit: &'a dyn Fn(&Event) -> std::result::Result<(), QuarantineReason>,
 }
 
 fn classify(conn: &Connection, c: &Checked, rules: &Rules<'_>) -> Result<Verdict> {
@@ -115,8 +115,8 @@ fn classify(conn: &Connection, c: &Checked, rules: &Rules<'_>) -> Result<Verdict
         Checked::UnknownDevice(_) => return Ok(Verdict::Quarantine(R::UnknownDevice)),
         Checked::BadSignature(_) => return Ok(Verdict::Quarantine(R::BadSignature)),
     }
-    if !(rules.permit)(e) {
-        return Ok(Verdict::Quarantine(R::NotPermitted));
+    if let Err(reason) = (rules.permit)(e) {
+        return Ok(Verdict::Quarantine(reason));
     }
     if e.seq == 0 || i64::try_from(e.seq).is_err() || i64::try_from(e.hlc.0).is_err() {
         return Ok(Verdict::Quarantine(R::OutOfRange));
@@ -227,17 +227,26 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<ReceiveReport> {
         let checked = check_all(batch.to_vec(), trust);
-        self.receive_checked(&checked, permit, now)
+        let permit = |e: &Event| {
+            if permit(e) {
+                Ok(())
+            } else {
+                Err(QuarantineReason::NotPermitted)
+            }
+        };
+        self.receive_checked(&checked, &permit, now)
     }
 
     /// [`Store::receive_with`] for a batch whose signatures were checked beforehand, outside
     /// this store's lock ([`check_all`]): the site server verifies a push on every core while
     /// the store serves others, then merges here. Only [`check_all`] makes a
-    /// [`Checked::Verified`], so nothing unverified can pass for verified.
+    /// [`Checked::Verified`], so nothing unverified can pass for verified. `permit` answers with
+    /// the reason an event is kept aside (`not-permitted`, or the site server's clock rules:
+    /// `closed-before-end`, `counted-before-due`).
     pub fn receive_checked(
         &mut self,
         batch: &[Checked],
-        permit: &dyn Fn(&Event) -> bool,
+        permit: &dyn Fn(&Event) -> std::result::Result<(), QuarantineReason>,
         now: DateTime<FixedOffset>,
     ) -> Result<ReceiveReport> {
         let tx = self

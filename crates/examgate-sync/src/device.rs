@@ -43,9 +43,10 @@ pub async fn sync_once(
             s.record_sync_outcome(None, device_now())?;
             if !report.quarantined.is_empty() {
                 let note = format!(
-                    "服务器拒收本机 {} 条事件，请联系考点办公室 (the server kept {} of this device's events aside: ask the office)",
+                    "服务器拒收本机 {} 条事件，请联系考点办公室 (the server kept {} of this device's events aside: ask the office): {}",
                     report.quarantined.len(),
-                    report.quarantined.len()
+                    report.quarantined.len(),
+                    kept_aside_why(&report.quarantined)
                 );
                 s.record_sync_outcome(Some(&note), device_now())?;
             }
@@ -226,6 +227,18 @@ async fn push(
             total: total.max(from - status.high_water),
         });
     }
+}
+
+/// The server's reasons for what it kept aside, each once and at most three (a room closed too early by the
+/// server's clock says so, so the door can tell the proctor why).
+fn kept_aside_why(kept: &[crate::wire::QuarantinedEvent]) -> String {
+    let mut why: Vec<&str> = Vec::new();
+    for q in kept {
+        if why.len() < 3 && !why.contains(&q.message.as_str()) {
+            why.push(&q.message);
+        }
+    }
+    why.join("；")
 }
 
 #[cfg(test)]

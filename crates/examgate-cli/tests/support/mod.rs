@@ -39,11 +39,17 @@ pub fn serve(dir: &Path) -> Served {
 
 /// `examgate serve --data <data> --listen <listen>`, once it listens.
 pub fn serve_data(data: &Path, listen: &str) -> Served {
+    serve_data_with(data, listen, &[])
+}
+
+/// [`serve_data`] with more arguments (`--clock-file FILE`).
+pub fn serve_data_with(data: &Path, listen: &str, more: &[&str]) -> Served {
     let data = data.to_owned();
     let child = Command::new(BIN)
         .args(["serve", "--data"])
         .arg(&data)
         .args(["--listen", listen])
+        .args(more)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
