@@ -268,6 +268,7 @@ pub(crate) fn store_code(e: &StoreError) -> ErrorCode {
         StoreError::PinsDiffer => ErrorCode::PinsDiffer,
         StoreError::NoSubstitute(_) => ErrorCode::NoSubstitute,
         StoreError::StepNotDue => ErrorCode::StepNotDue,
+        StoreError::NotAtRoom { .. } => ErrorCode::NotOfRoom,
         StoreError::Sqlite(_)
         | StoreError::Migration { .. }
         | StoreError::CorruptEvent(_)
@@ -460,6 +461,10 @@ mod tests {
             StoreError::PinsDiffer,
             StoreError::NoSubstitute(s()),
             StoreError::StepNotDue,
+            StoreError::NotAtRoom {
+                staff: s(),
+                room: s(),
+            },
         ];
         for e in &distinct {
             assert_eq!(store_code(e), e.code(), "{e:?}");

@@ -103,6 +103,10 @@ pub enum StoreError {
     NoSubstitute(String),
     #[error("该环节尚未到时间，不能提前勾选 (this step's time has not come yet)")]
     StepNotDue,
+    #[error(
+        "工号 {staff} 不在考场 {room} 的监考名单上、未在此签到，也不是主考，不能记录本考场的环节 (staff number {staff} is neither on room {room}'s roster, nor signed in there, nor the chief examiner)"
+    )]
+    NotAtRoom { staff: String, room: String },
 }
 
 impl StoreError {
@@ -144,6 +148,7 @@ impl StoreError {
             StoreError::PinsDiffer => "pins-differ",
             StoreError::NoSubstitute(_) => "no-substitute",
             StoreError::StepNotDue => "step-not-due",
+            StoreError::NotAtRoom { .. } => "not-of-room",
         }
     }
 }

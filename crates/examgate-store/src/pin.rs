@@ -205,7 +205,8 @@ impl Store {
                     chief,
                     now.wall.to_rfc3339(),
                     about.map(|a| a.0),
-                    about.map(|a| a.1),
+                    // A room's act (a substitute, the count check's waiver) names no candidate.
+                    about.map(|a| a.1).filter(|c| !c.is_empty()),
                     purpose.name(),
                     outcome,
                     now.boot.as_ref().map(|b| b.boot_id.as_str()),
@@ -321,7 +322,8 @@ pub struct PinAttempt {
     /// Device time, RFC 3339.
     pub at: String,
     pub sitting: Option<String>,
-    /// The candidate concerned; `None` for an exam-time change.
+    /// The candidate concerned; `None` for an exam-time change or a room's act (a substitute's
+    /// approval, a waiver of the count check).
     pub candidate: Option<String>,
     /// `approve`, `reject`, `exam-time`, `resolve` or `waive`.
     pub purpose: String,

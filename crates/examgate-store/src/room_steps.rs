@@ -16,7 +16,7 @@ use examgate_core::timeline_steps::TimelineStep;
 use rusqlite::{TransactionBehavior, params};
 
 use crate::Store;
-use crate::catalog::staff_member;
+use crate::catalog::{StaffInfo, staff_member};
 use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append, parse};
 use crate::exam_time::exam_time_at;
@@ -66,8 +66,22 @@ impl Store {
         ))
     }
 
-    /// `actor` (staff of the room's site) ticks `step` of the room's timeline at device time
-    /// `now`; refused before the step's time by the exam time in force.
+    /// Whether `staff` (a member of the room's site) acts for the room: the site's chief
+    /// examiner, a proctor on the room's roster, or one signed in at it (a substitute included).
+    fn acts_for_room(&self, at: AtRoom<'_>, staff: &StaffInfo) -> Result<bool> {
+        if staff.role == Role::ChiefExaminer || staff.room.as_deref() == Some(at.room) {
+            return Ok(true);
+        }
+        Ok(self
+            .room_presence(at)?
+            .signed_in
+            .contains_key(staff.id.as_str()))
+    }
+
+    /// `actor` ticks `step` of the room's timeline at device time `now`: the site's chief
+    /// examiner, a proctor on the room's roster or one signed in at the room (anyone else of the
+    /// site could otherwise tick another room's steps); refused before the step's time by the
+    /// exam time in force.
     pub fn tick_step(
         &mut self,
         at: AtRoom<'_>,
@@ -81,6 +95,12 @@ impl Store {
             return Err(StoreError::NotOfSite {
                 staff: actor.into(),
                 site: at.site.into(),
+            });
+        }
+        if !self.acts_for_room(at, &who)? {
+            return Err(StoreError::NotAtRoom {
+                staff: actor.into(),
+                room: at.room.into(),
             });
         }
         let timeline = self.sitting(at.sitting)?.timeline()?;
@@ -141,7 +161,9 @@ impl Store {
         if !waiting {
             return Err(StoreError::NoSubstitute(proctor.into()));
         }
-        let key = self.check_pin(chief, pin, &now, Purpose::Substitute, None)?;
+        // The try is about the sitting (for the office's record of PIN tries), no candidate.
+        let about = Some((at.sitting, ""));
+        let key = self.check_pin(chief, pin, &now, Purpose::Substitute, about)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -207,6 +207,32 @@ fn a_substitute_is_approved_only_by_a_chief_of_the_site_with_the_chiefs_pin() {
 }
 
 #[test]
+fn a_chiefs_pin_try_approving_a_substitute_is_recorded_with_its_sitting_and_no_candidate() {
+    let (_d, mut store) = demo();
+    store.set_pin(CHIEF, "975310", false, at(7, 0)).unwrap();
+    sign_in(&mut store, OTHER_ROOM, "246802", Some("246802")).unwrap();
+    let wrong = store.approve_substitute(ROOM, OTHER_ROOM, CHIEF, "000000", at(8, 10));
+    assert!(matches!(wrong, Err(StoreError::WrongPin { .. })));
+    store
+        .approve_substitute(ROOM, OTHER_ROOM, CHIEF, "975310", at(8, 11))
+        .unwrap();
+    let tries: Vec<(Option<String>, Option<String>, String)> = store
+        .pin_attempts(CHIEF)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.sitting, a.candidate, a.outcome))
+        .collect();
+    let sitting = Some(SITTING.to_string());
+    assert_eq!(
+        tries,
+        [
+            (sitting.clone(), None, "wrong".to_string()),
+            (sitting, None, "accepted".to_string())
+        ]
+    );
+}
+
+#[test]
 fn a_step_is_ticked_once_its_time_has_come_by_staff_of_the_site_at_a_room_of_the_site() {
     let (_d, mut store) = demo();
     let err = store
@@ -243,4 +269,26 @@ fn a_step_is_ticked_once_its_time_has_come_by_staff_of_the_site_at_a_room_of_the
     assert_eq!(ticked[&TimelineStep::Notice].by, ON_ROSTER);
     let other = AtRoom { room: "02", ..ROOM };
     assert!(store.room_presence(other).unwrap().ticked.is_empty());
+}
+
+#[test]
+fn a_step_is_ticked_only_by_a_proctor_of_the_room_one_signed_in_there_or_the_chief() {
+    let (_d, mut store) = demo();
+    // J2201 is of the site but on room 02's roster and not signed in at room 01.
+    let err = store
+        .tick_step(ROOM, OTHER_ROOM, TimelineStep::Notice, at(8, 30))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotAtRoom { .. }), "{err}");
+    assert!(store.room_presence(ROOM).unwrap().ticked.is_empty());
+    store
+        .tick_step(ROOM, CHIEF, TimelineStep::Notice, at(8, 30))
+        .unwrap();
+    store
+        .tick_step(ROOM, ON_ROSTER, TimelineStep::StaffInRoom, at(8, 30))
+        .unwrap();
+    // Signed in at room 01 as a substitute, J2201 may tick there.
+    sign_in(&mut store, OTHER_ROOM, "246802", Some("246802")).unwrap();
+    store
+        .tick_step(ROOM, OTHER_ROOM, TimelineStep::Start, at(9, 0))
+        .unwrap();
 }
