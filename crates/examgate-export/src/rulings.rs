@@ -78,7 +78,7 @@ pub fn rulings(
                 .map_or(DateTime::default(), |e| exam_time(e));
             out.push(Ruling {
                 room: room.clone(),
-                student: item_student(&item).map(str::to_string),
+                student: item.student().map(str::to_string),
                 ruled: Ruled::Waived {
                     item,
                     reason: w.reason,
@@ -112,16 +112,6 @@ pub fn rulings(
         }
     }
     out
-}
-
-fn item_student(item: &ClosingItem) -> Option<&str> {
-    match item {
-        ClosingItem::PendingApproval { student }
-        | ClosingItem::MissingCountCheckPhoto { student }
-        | ClosingItem::UnmarkedViolation { student, .. }
-        | ClosingItem::Conflict { student } => Some(student),
-        ClosingItem::CountCheckNotDone => None,
-    }
 }
 
 /// What a waived item was, in words.
