@@ -9,7 +9,7 @@
 // and the door's open card turns to 已入场 with no tap, carried by the background sync's long
 // poll and the shell's `store-changed` event.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import {
   DEMO,
   UI_TIMEOUT,
@@ -20,17 +20,13 @@ import {
   message,
   screenshot,
   setExamTime,
-  shotOnFailure,
   shown,
-  startApp,
-  stopApp,
   vouchWithPhoto,
 } from "./lib/app.js";
-import { examgate, issueCode, setChiefPin, startServer } from "./lib/server.js";
+import { setChiefPin } from "./lib/server.js";
+import { PEOPLE, closeSite, openSite, stepInBoth } from "./lib/site.js";
 
-const PROCTOR = "J2101";
-/** The demo's chief examiner of 襄阳电大校本部 (crates/examgate-demo: Z + the site's number). */
-const CHIEF = "Z02";
+const { proctor: PROCTOR, chief: CHIEF } = PEOPLE;
 const PIN = "246810";
 const VOUCHED = DEMO.room01(9);
 /** The door must show the chief's decision well within the UI bound (the issue asks for 3 s). */
@@ -42,37 +38,13 @@ describe("a door and the chief examiner, two windows, one site server", () => {
   let server;
   let codes;
   let tapped = 0;
-  const step = (name, fn) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        for (const [who, b] of [["door", door], ["chief", chief]]) {
-          await shotOnFailure(() => b, `${who}-${name}`, async () => {
-            throw err;
-          })().catch(() => {});
-        }
-        throw err;
-      }
-    });
+  const step = stepInBoth(() => ({ door, chief }));
 
   before(async () => {
-    server = await startServer("chief");
-    examgate(["demo", "--db", `${server.data}/site.db`]);
+    ({ server, codes, door, chief } = await openSite("chief"));
     // The chief's PIN is set at the site server only once the door waits for it (below).
-    codes = {
-      door: issueCode(server, { site: DEMO.site, room: DEMO.room, staff: PROCTOR }),
-      chief: issueCode(server, { site: DEMO.site, staff: CHIEF, role: "chief" }),
-    };
-    ({ browser: door } = await startApp("chief-door"));
-    ({ browser: chief } = await startApp("chief-chief", { driver: 2 }));
-    await chief.setWindowSize(390, 844);
   });
-  after(async () => {
-    await stopApp(door);
-    await stopApp(chief);
-    await server?.stop();
-  });
+  after(async () => closeSite({ server, door, chief }));
 
   step("the door connects as room 01's proctor and vouches for a candidate with the photo", async () => {
     await connect(door, codes.door);

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import {
   DEMO,
   UI_TIMEOUT,
@@ -24,16 +24,11 @@ import {
   message,
   screenshot,
   setExamTime,
-  shotOnFailure,
   shown,
-  startApp,
-  stopApp,
   vouchWithPhoto,
 } from "./lib/app.js";
-import { examgate, issueCode, startServer } from "./lib/server.js";
+import { closeSite, openSite, stepInBoth } from "./lib/site.js";
 
-const PROCTOR = "J2101";
-const CHIEF = "Z02";
 const VOUCHED = DEMO.room01(9);
 /** The notice's name of 襄阳电大校本部's archive of the first sitting of spring 2023. */
 const NAME = "襄阳电大校本部23春第一次学位英语考试应急处理照片.zip";
@@ -49,37 +44,13 @@ describe("the chief examiner exports the site's photo archive from the overview"
   let chief;
   let server;
   let codes;
-  const step = (name, fn) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        for (const [who, b] of [["door", door], ["chief", chief]]) {
-          await shotOnFailure(() => b, `${who}-${name}`, async () => {
-            throw err;
-          })().catch(() => {});
-        }
-        throw err;
-      }
-    });
+  const step = stepInBoth(() => ({ door, chief }));
 
   before(async () => {
-    server = await startServer("export");
-    examgate(["demo", "--db", `${server.data}/site.db`]);
-    codes = {
-      door: issueCode(server, { site: DEMO.site, room: DEMO.room, staff: PROCTOR }),
-      chief: issueCode(server, { site: DEMO.site, staff: CHIEF, role: "chief" }),
-    };
+    ({ server, codes, door, chief } = await openSite("export"));
     for (const f of readdirSync(saveDir())) rmSync(join(saveDir(), f), { force: true });
-    ({ browser: door } = await startApp("export-door"));
-    ({ browser: chief } = await startApp("export-chief", { driver: 2 }));
-    await chief.setWindowSize(390, 844);
   });
-  after(async () => {
-    await stopApp(door);
-    await stopApp(chief);
-    await server?.stop();
-  });
+  after(async () => closeSite({ server, door, chief }));
 
   step("the door vouches for a candidate with a photo, and the chief's overview shows it from the server", async () => {
     await connect(door, codes.door);

@@ -9,7 +9,7 @@
 // sync, then shows the door's own numbers: admitted, absent, the count check, the violation and
 // the closed room.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe } from "node:test";
 import {
   DEMO,
   UI_TIMEOUT,
@@ -21,15 +21,13 @@ import {
   passChecks,
   screenshot,
   setExamTime,
-  shotOnFailure,
   shown,
-  startApp,
-  stopApp,
   tally,
   tallyShows,
   vouchWithPhoto,
 } from "./lib/app.js";
-import { issueCode, setChiefPin, startServer, examgate } from "./lib/server.js";
+import { setChiefPin } from "./lib/server.js";
+import { closeSite, openSite, stepInBoth } from "./lib/site.js";
 import { STAFF, signInProctor, staffing, tickStep } from "./lib/proctors.js";
 import {
   admit,
@@ -60,37 +58,13 @@ describe("one room through a whole sitting, and the chief examiner's overview af
   let server;
   let codes;
   let doorTally;
-  const step = (name, fn) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        for (const [who, b] of [["door", door], ["chief", chief]]) {
-          await shotOnFailure(() => b, `sitting-${who}-${name}`, async () => {
-            throw err;
-          })().catch(() => {});
-        }
-        throw err;
-      }
-    });
+  const step = stepInBoth(() => ({ door, chief }));
 
   before(async () => {
-    server = await startServer("sitting");
-    examgate(["demo", "--db", `${server.data}/site.db`]);
+    ({ server, codes, door, chief } = await openSite("sitting"));
     setChiefPin(server, CHIEF, CHIEF_PIN);
-    codes = {
-      door: issueCode(server, { site: DEMO.site, room: DEMO.room, staff: PROCTOR }),
-      chief: issueCode(server, { site: DEMO.site, staff: CHIEF, role: "chief" }),
-    };
-    ({ browser: door } = await startApp("sitting-door"));
-    ({ browser: chief } = await startApp("sitting-chief", { driver: 2 }));
-    await chief.setWindowSize(390, 844);
   });
-  after(async () => {
-    await stopApp(door);
-    await stopApp(chief);
-    await server?.stop();
-  });
+  after(async () => closeSite({ server, door, chief }));
 
   step("T−55: staff are in the room and both proctors of room 01 sign in with their PINs", async () => {
     await connect(door, codes.door);

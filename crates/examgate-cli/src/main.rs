@@ -18,6 +18,7 @@ mod photo_stages;
 mod pin;
 mod pin_bench;
 mod play;
+mod play_close;
 mod play_devices;
 mod serve;
 mod serve_pin;

@@ -2,17 +2,23 @@
 //! screen has a realistic day to show. Each room has two door devices and each site a chief
 //! examiner's phone, all real stores with their own keys (see [`crate::play_devices`]):
 //!
-//! - 08:05 the room's proctors sign in, split between the two doors;
+//! - 08:05 the room's proctors sign in, split between the two doors, and tick the timeline's
+//!   steps as each comes due (the first site's first room forgets "notice read", a missed step);
+//!   in the first site's second room one proctor is ill and a proctor of the third room signs in
+//!   as a substitute, approved by the chief with the PIN at 08:10 (the third room runs one short);
 //! - 08:30–08:58 most candidates are admitted, seats alternating between the doors; two per room
 //!   fail face recognition and are vouched for with a stamped, signed photo; in the second room
-//!   of each site one is refused for documents that do not match;
+//!   of each site one is refused for documents that do not match; in each site's first room the
+//!   two doors disagree about one candidate (one admits, the other refuses);
 //! - 09:10 the doors sync with the chief, who approves the vouches (in each site's first room
-//!   rejects one);
+//!   rejects one), and settles the disagreement with the PIN at 09:20 as admitted;
 //! - 09:30 the count check: the platform counted everyone admitted except those who passed only
 //!   by manual verification, and each of them gets the count check's photo;
 //! - 09:31 one latecomer per room is refused; 09:32 the rest are marked absent;
 //! - 09:50 a violation in two rooms, one edited on the other door to tick "marked on the
 //!   platform".
+//! - 11:05 every room is closed after the end; in each site's third room the chief first waives,
+//!   with the PIN and a reason, the violation not yet ticked on the platform (11:02).
 //!
 //! At the end every device's signed events go into the target database (as into a site server)
 //! and every photo with its signature into `photos/<sitting folder>/` beside it; the devices'
@@ -31,7 +37,9 @@ use examgate_core::timeline::CHINA_OFFSET;
 use examgate_photo::StampFont;
 use examgate_store::Store;
 
-use crate::play_devices::{Device, Trust, pass, picture};
+use crate::play_close::{approve_substitute, settle_conflict, tick};
+use crate::play_devices::{Device, Trust, copy_photos, pass, picture};
+use examgate_core::timeline_steps::TimelineStep;
 
 /// The sitting played.
 pub const SITTING: &str = "2023春 第一次";
@@ -48,7 +56,7 @@ pub struct Played {
 }
 
 /// `h:m`, China time, on the played sitting's day.
-fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
+pub fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
     let local = NaiveDate::from_ymd_opt(2023, 4, 15)
         .and_then(|d| d.and_hms_opt(h, m, 0))
         .unwrap_or_default();
@@ -62,7 +70,15 @@ struct Room {
     number: String,
     index: usize,
     doors: [Device; 2],
-    proctors: Vec<String>,
+    /// Who is there: the roster less anyone ill, with a substitute.
+    present: Vec<String>,
+    /// The proctor signed in as a substitute, when one is.
+    substitute: Option<String>,
+    chief: String,
+    /// Whether the room is in the played exam's first site.
+    first_site: bool,
+    /// The candidate the two doors disagree about.
+    conflict: Option<String>,
     /// Those vouched for, by student number.
     vouched: Vec<String>,
 }
@@ -74,7 +90,7 @@ pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played
     let mut font: Option<StampFont> = None;
     let mut played = Played::default();
     let mut all: Vec<Device> = Vec::new();
-    for site in target.sites()? {
+    for (site_index, site) in target.sites()?.into_iter().enumerate() {
         let chief_id = target
             .staff(&site.name, None)?
             .into_iter()
@@ -94,7 +110,7 @@ pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played
                     &format!("{} 考场 {} 门口 B", site.name, room.number),
                 )?,
             ];
-            let proctors = target
+            let proctors: Vec<String> = target
                 .staff(&site.name, Some(&room.number))?
                 .into_iter()
                 .filter(|s| s.role == Role::Proctor && s.room.is_some())
@@ -105,9 +121,35 @@ pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played
                 number: room.number,
                 index,
                 doors,
-                proctors,
+                present: proctors,
+                substitute: None,
+                chief: chief_id.clone(),
+                first_site: site_index == 0,
+                conflict: None,
                 vouched: Vec::new(),
             };
+            if site_index == 0 && index == 2 {
+                // The substitute in the room before came from here: this room runs one short.
+                if let Some(moved) = rooms.last().and_then(|p: &Room| p.substitute.clone()) {
+                    r.present.retain(|p| *p != moved);
+                }
+            }
+            if site_index == 0 && index == 1 && r.present.len() > 1 {
+                // One proctor is ill; the third room's last proctor stands in.
+                r.present.pop();
+                let third = target
+                    .rooms(SITTING, &site.name)?
+                    .get(2)
+                    .map(|n| n.number.clone());
+                if let Some(third) = third {
+                    r.substitute = target
+                        .staff(&site.name, Some(&third))?
+                        .into_iter()
+                        .filter(|s| s.role == Role::Proctor && s.room.is_some())
+                        .map(|s| s.id)
+                        .next_back();
+                }
+            }
             morning(&mut r, &folder, &mut font)?;
             rooms.push(r);
         }
@@ -142,7 +184,18 @@ pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played
             pass(&mut chief, b, &trust, at(9, 15))?;
             pass(b, a, &trust, at(9, 15))?;
             pass(a, b, &trust, at(9, 15))?;
+            if let Some(student) = &r.conflict {
+                settle_conflict(&mut a.store, student, &r.chief, at(9, 20))?;
+            }
             afternoon(r, &folder, &mut font, &trust)?;
+            crate::play_close::after_end(
+                &mut r.doors,
+                (&r.site, &r.number),
+                &r.present[0],
+                &r.chief,
+                r.index == 2,
+                &trust,
+            )?;
         }
         all.push(chief);
         all.extend(rooms.into_iter().flat_map(|r| r.doors));
@@ -154,7 +207,7 @@ pub fn play(db: &Path, target: &mut Store, work: &Path) -> anyhow::Result<Played
     for d in &mut all {
         let batch = d.signed()?;
         played.events += batch.len();
-        target.receive(&batch, &|id| trust.key(id), at(11, 30))?;
+        target.receive(&batch, &|id| trust.key(id), at(11, 45))?;
         played.photos += copy_photos(d.photo_root(), &data_dir(db).join("photos"))?;
         keys.push_str(&d.trust_line()?);
         keys.push('\n');
@@ -173,10 +226,29 @@ fn data_dir(db: &Path) -> PathBuf {
 
 /// Sign-ins, admissions, vouches with photos and a refusal, on the room's two doors.
 fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::Result<()> {
-    for (i, p) in r.proctors.iter().enumerate() {
+    for (i, p) in r.present.iter().enumerate() {
         r.doors[i % 2]
             .store
             .sign_in_proctor(SITTING, &r.site, &r.number, p, at(8, 5))?;
+    }
+    let (site, number, first) = (r.site.clone(), r.number.clone(), r.present[0].clone());
+    let a = &mut r.doors[0].store;
+    if let Some(sub) = &r.substitute {
+        a.sign_in_proctor(SITTING, &site, &number, sub, at(8, 6))?;
+        approve_substitute(a, &site, &number, sub, &r.chief, at(8, 10))?;
+        r.present.push(sub.clone());
+    }
+    tick(
+        a,
+        &site,
+        &number,
+        &first,
+        TimelineStep::StaffInRoom,
+        at(8, 5),
+    )?;
+    // The first site's first room forgets to tick "notice read": a missed step.
+    if !(r.index == 0 && r.first_site) {
+        tick(a, &site, &number, &first, TimelineStep::Notice, at(8, 30))?;
     }
     let listed = r.doors[0]
         .store
@@ -188,7 +260,7 @@ fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::
             continue;
         }
         let door = i % 2;
-        let proctor = r.proctors[door % r.proctors.len()].clone();
+        let proctor = r.present[door % r.present.len()].clone();
         let when = at(8, 30 + (i % 28) as u32);
         if i == 2 || i == 5 {
             let jpeg = picture((r.index * 100 + i) as u64 + c.seat as u64 * 7, 1280, 960)?;
@@ -197,7 +269,7 @@ fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::
             d.store.act(
                 SITTING,
                 &c.student_number,
-                &r.proctors[0],
+                &r.present[0],
                 &DoorAct::Vouch {
                     photo,
                     face: Some(examgate_core::event::FaceFailure::Environment),
@@ -216,8 +288,32 @@ fn morning(r: &mut Room, folder: &str, font: &mut Option<StampFont>) -> anyhow::
             r.doors[door]
                 .store
                 .act(SITTING, &c.student_number, &proctor, &DoorAct::Admit, when)?;
+            if i == 9 && r.index == 0 {
+                // The other door, not yet synced, refuses the same candidate: a conflict.
+                let act = DoorAct::Refuse {
+                    reason: RefusalReason::DocumentMismatch,
+                };
+                let other = r.present[(door + 1) % r.present.len()].clone();
+                r.doors[(door + 1) % 2].store.act(
+                    SITTING,
+                    &c.student_number,
+                    &other,
+                    &act,
+                    when,
+                )?;
+                r.conflict = Some(c.student_number.clone());
+            }
         }
     }
+    let first = r.present[0].clone();
+    tick(
+        &mut r.doors[0].store,
+        &r.site,
+        &r.number,
+        &first,
+        TimelineStep::Start,
+        at(9, 0),
+    )?;
     Ok(())
 }
 
@@ -228,7 +324,15 @@ fn afternoon(
     font: &mut Option<StampFont>,
     trust: &Trust,
 ) -> anyhow::Result<()> {
-    let proctor = r.proctors[0].clone();
+    let proctor = r.present[0].clone();
+    tick(
+        &mut r.doors[0].store,
+        &r.site,
+        &r.number,
+        &proctor,
+        TimelineStep::LateCutoff,
+        at(9, 31),
+    )?;
     let listed = r.doors[0]
         .store
         .room_candidates(SITTING, &r.site, &r.number)?;
@@ -283,7 +387,7 @@ fn afternoon(
             "大声喧哗，经劝阻后停止".into()
         },
         at: at(9, 48),
-        proctors: r.proctors.clone(),
+        proctors: r.present.clone(),
         platform_marked: false,
     };
     let first = a.store.record_violation(
@@ -302,7 +406,7 @@ fn afternoon(
             platform_marked: true,
             ..violation
         };
-        let other = r.proctors[1 % r.proctors.len()].clone();
+        let other = r.present[1 % r.present.len()].clone();
         b.store.record_violation(
             SITTING,
             &c.student_number,
@@ -313,28 +417,4 @@ fn afternoon(
         )?;
     }
     Ok(())
-}
-
-/// Copies every photo and signature under `from/<sitting folder>/` into `to/<sitting folder>/`;
-/// returns how many photos.
-fn copy_photos(from: &Path, to: &Path) -> anyhow::Result<usize> {
-    let mut photos = 0;
-    let Ok(folders) = std::fs::read_dir(from) else {
-        return Ok(0);
-    };
-    for folder in folders {
-        let folder = folder?;
-        let into = to.join(folder.file_name());
-        examgate_photo::create_private_dir_all(&into)?;
-        for file in std::fs::read_dir(folder.path())? {
-            let file = file?;
-            let name = file.file_name();
-            std::fs::copy(file.path(), into.join(&name))
-                .with_context(|| format!("cannot copy {}", file.path().display()))?;
-            if name.to_string_lossy().ends_with(".jpg") {
-                photos += 1;
-            }
-        }
-    }
-    Ok(photos)
 }

@@ -161,3 +161,27 @@ pub fn picture(seed: u64, w: usize, h: usize) -> anyhow::Result<Vec<u8>> {
     };
     Ok(turbojpeg::compress(image, 90, turbojpeg::Subsamp::Sub2x2)?.to_vec())
 }
+
+/// Copies every photo and signature under `from/<sitting folder>/` into `to/<sitting folder>/`;
+/// returns how many photos.
+pub fn copy_photos(from: &Path, to: &Path) -> anyhow::Result<usize> {
+    let mut photos = 0;
+    let Ok(folders) = std::fs::read_dir(from) else {
+        return Ok(0);
+    };
+    for folder in folders {
+        let folder = folder?;
+        let into = to.join(folder.file_name());
+        examgate_photo::create_private_dir_all(&into)?;
+        for file in std::fs::read_dir(folder.path())? {
+            let file = file?;
+            let name = file.file_name();
+            std::fs::copy(file.path(), into.join(&name))
+                .with_context(|| format!("cannot copy {}", file.path().display()))?;
+            if name.to_string_lossy().ends_with(".jpg") {
+                photos += 1;
+            }
+        }
+    }
+    Ok(photos)
+}

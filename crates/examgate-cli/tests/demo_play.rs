@@ -8,10 +8,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use examgate_core::closing::{ClosingItem, closed_at, waivers};
 use examgate_core::event::EventKind;
 use examgate_core::fold::CandidateState;
 use examgate_core::room_day::{count_checks, proctors_present, violations};
-use examgate_store::Store;
+use examgate_core::timeline_steps::TimelineStep;
+use examgate_store::{AtRoom, Store};
 
 const SITTING: &str = "2023春 第一次";
 
@@ -66,7 +68,15 @@ fn a_played_day_has_every_kind_of_act_on_two_doors_per_room_and_exports_verified
     let checks = count_checks(&log);
     let present = proctors_present(&log);
     assert_eq!((checks.len(), present.len()), (9, 9));
+    let close_from = store.sitting(SITTING).unwrap().timeline().unwrap().end;
     for site in store.sites().unwrap() {
+        let chief = store
+            .staff(&site.name, None)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.role == examgate_core::model::Role::ChiefExaminer)
+            .unwrap()
+            .id;
         for room in store.rooms(SITTING, &site.name).unwrap() {
             let key = (site.name.clone(), room.number.clone());
             let listed = store
@@ -93,12 +103,71 @@ fn a_played_day_has_every_kind_of_act_on_two_doors_per_room_and_exports_verified
                 "{key:?}"
             );
             assert_eq!(count(&|s| *s == CandidateState::Expected), 0, "{key:?}");
-            assert_eq!(
-                present[&key].len(),
+            // The first site's second room has an approved substitute for an ill proctor, who
+            // came from its third room: that room runs one short.
+            let needed =
                 room.seats
-                    .map_or(2, examgate_core::staffing::proctors_needed) as usize
+                    .map_or(2, examgate_core::staffing::proctors_needed) as usize;
+            let first_site = site.name == store.sites().unwrap()[0].name;
+            let short = usize::from(first_site && room.number == "03");
+            assert_eq!(present[&key].len(), needed - short, "{key:?}");
+            let at = AtRoom {
+                sitting: SITTING,
+                site: &site.name,
+                room: &room.number,
+            };
+            let presence = store.room_presence(at).unwrap();
+            let subs: Vec<_> = presence
+                .signed_in
+                .values()
+                .filter(|p| p.substitute)
+                .collect();
+            if first_site && room.number == "02" {
+                assert_eq!(subs.len(), 1, "{key:?}");
+                assert_eq!(subs[0].approved_by.as_deref(), Some(chief.as_str()));
+            } else {
+                assert!(subs.is_empty(), "{key:?}");
+            }
+            // Every step ticked, but "notice read" in the first site's first room.
+            let missed = first_site && room.number == "01";
+            let ticked: Vec<_> = presence.ticked.keys().copied().collect();
+            assert_eq!(ticked.len(), 6 - usize::from(missed), "{key:?}");
+            assert_eq!(!ticked.contains(&TimelineStep::Notice), missed, "{key:?}");
+
+            // Every room closed after the end, by a proctor present; in each third room after
+            // the chief waived its violation not ticked on the platform.
+            let close = closed_at(&log, &site.name, &room.number).expect("closed");
+            assert!(
+                close.exam_time.unwrap_or(close.wall) >= close_from,
+                "{key:?}"
             );
+            assert!(presence.signed_in.contains_key(&close.actor), "{key:?}");
+            let w = waivers(&log, &site.name, &room.number, |a| a == chief);
+            if room.number == "03" {
+                assert_eq!(w.len(), 1, "{key:?}");
+                let (item, waiver) = w.iter().next().unwrap();
+                assert!(matches!(item, ClosingItem::UnmarkedViolation { .. }));
+                assert!(waiver.reason.contains("一平台"), "{}", waiver.reason);
+            } else {
+                assert!(w.is_empty(), "{key:?}");
+            }
+            let closing = store
+                .room_closing(SITTING, &site.name, &room.number)
+                .unwrap();
+            assert_eq!(closing.open_items(), 0, "{key:?}");
+            assert!(closing.closed.is_some());
         }
+    }
+    // One conflict per site between a room's two doors, settled by the chief as admitted.
+    let settled: Vec<_> = log
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ConflictResolved { .. }))
+        .collect();
+    assert_eq!(settled.len(), 3);
+    for e in settled {
+        assert!(e.actor.starts_with('Z'), "a chief settles: {}", e.actor);
+        let c = store.candidate(SITTING, e.student()).unwrap().state;
+        assert_eq!(c, CandidateState::Admitted { manual: false });
     }
     let rejected = log
         .iter()

@@ -40,6 +40,19 @@ pub enum ClosingItem {
     CountCheckNotDone,
 }
 
+impl ClosingItem {
+    /// The candidate the item is about; `None` for the room's own (the count check).
+    pub fn student(&self) -> Option<&str> {
+        match self {
+            ClosingItem::PendingApproval { student }
+            | ClosingItem::MissingCountCheckPhoto { student }
+            | ClosingItem::UnmarkedViolation { student, .. }
+            | ClosingItem::Conflict { student } => Some(student),
+            ClosingItem::CountCheckNotDone => None,
+        }
+    }
+}
+
 /// A chief examiner's waiver of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Waiver {

@@ -179,21 +179,9 @@ fn resolution(outcome: &Outcome, outcomes: &[Outcome]) -> Result<Outcome, DoorEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Sitting;
     use crate::timeline::CHINA_OFFSET;
-    use chrono::{NaiveDate, NaiveTime, TimeZone};
-
-    fn timeline() -> Timeline {
-        let s = Sitting {
-            exam: "学士学位英语考试".into(),
-            label: "2023春 第一次".into(),
-            date: NaiveDate::from_ymd_opt(2023, 4, 15).unwrap(),
-            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
-            paper: "11908".into(),
-        };
-        Timeline::of(&s, CHINA_OFFSET).unwrap()
-    }
+    use crate::timeline::fixture::timeline;
+    use chrono::TimeZone;
 
     fn at(h: u32, m: u32) -> DateTime<FixedOffset> {
         CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, 0).unwrap()

@@ -121,18 +121,9 @@ mod tests {
 
     #[test]
     fn a_substitute_from_two_hours_before_the_start_needs_the_provincial_notice() {
-        use crate::model::Sitting;
         use crate::timeline::CHINA_OFFSET;
-        use chrono::{NaiveDate, NaiveTime, TimeZone};
-        let sitting = Sitting {
-            exam: "学士学位英语考试".into(),
-            label: "2023春 第一次".into(),
-            date: NaiveDate::from_ymd_opt(2023, 4, 15).unwrap(),
-            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
-            paper: "11908".into(),
-        };
-        let t = Timeline::of(&sitting, CHINA_OFFSET).unwrap();
+        use chrono::TimeZone;
+        let t = crate::timeline::fixture::timeline();
         let at = |h, m, s| CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, s).unwrap();
         assert_eq!(provincial_deadline(&t), at(7, 0, 0));
         assert!(!needs_provincial_notice(&t, at(6, 59, 59)));

@@ -103,12 +103,14 @@ pub const CHINA_OFFSET: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     None => panic!("+08:00 is a valid offset"),
 };
 
+/// The demo's first sitting (2023-04-15, 09:00–11:00, +08:00), for the core's unit tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixture {
+    use super::{CHINA_OFFSET, Timeline};
+    use crate::model::Sitting;
     use chrono::{NaiveDate, NaiveTime};
 
-    fn sitting() -> Sitting {
+    pub(crate) fn sitting() -> Sitting {
         Sitting {
             exam: "学士学位英语考试".into(),
             label: "2023春 第一次".into(),
@@ -118,6 +120,17 @@ mod tests {
             paper: "11908".into(),
         }
     }
+
+    pub(crate) fn timeline() -> Timeline {
+        Timeline::of(&sitting(), CHINA_OFFSET).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::sitting;
+    use super::*;
+    use chrono::NaiveDate;
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<FixedOffset> {
         CHINA_OFFSET.with_ymd_and_hms(2023, 4, 15, h, m, s).unwrap()

@@ -43,7 +43,9 @@ impl Door {
             .items
             .into_iter()
             .map(|entry| {
-                let who = student_of(&entry.item)
+                let who = entry
+                    .item
+                    .student()
                     .and_then(|s| candidates.iter().find(|c| c.student_number == s));
                 ClosingLine {
                     name: who.map(|c| c.name.clone()),
@@ -103,16 +105,5 @@ impl Door {
         drop(store);
         self.kicked(done.map_err(IpcError::from))?;
         self.room_closing(sitting, site, room)
-    }
-}
-
-/// The student an item is about, if any.
-fn student_of(item: &ClosingItem) -> Option<&str> {
-    match item {
-        ClosingItem::PendingApproval { student }
-        | ClosingItem::MissingCountCheckPhoto { student }
-        | ClosingItem::UnmarkedViolation { student, .. }
-        | ClosingItem::Conflict { student } => Some(student),
-        ClosingItem::CountCheckNotDone => None,
     }
 }

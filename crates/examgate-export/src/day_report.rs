@@ -2,9 +2,12 @@
 //! came to — expected, admitted (of which by manual verification), manual verifications approved,
 //! rejected and still pending, refused at the door, absent (of which refused for lateness), not
 //! yet seen, in conflict, the 30-minute count check (the platform's count, the real count and
-//! their difference, or 未核对), the proctors who signed in against those the staffing rule asks
-//! for, and face recognition as recorded (passed; failed, for the environment or as no match) —
-//! and a totals row; then the absence list (缺考名单) on a second sheet.
+//! their difference, or 未核对), the proctors present who count toward the staffing rule (those
+//! on the roster and the substitutes a chief examiner approved) against those it asks for, each
+//! proctor named with the substitutes marked as such (approved or not), face recognition as
+//! recorded (passed; failed, for the environment or as no match), and whether the room was closed
+//! (by whom, at what exam time) — and a totals row; then the absence list (缺考名单) on a second
+//! sheet and the chief examiner's closing waivers and settled conflicts (豁免与裁定) on a third.
 //!
 //! Every candidate counts once: admitted + pending + rejected + refused + absent + not seen + in
 //! conflict = expected. States are the fold of each candidate's events, as the door shows them.
@@ -26,7 +29,7 @@ pub const ABSENT_SHEET: &str = "缺考名单";
 /// What the count check's cell says when the room did none.
 pub const NOT_CHECKED: &str = "未核对";
 
-const COLUMNS: [(&str, f64); 22] = [
+const COLUMNS: [(&str, f64); 24] = [
     ("考场", 8.0),
     ("应到", 6.0),
     ("已入场", 7.0),
@@ -49,7 +52,14 @@ const COLUMNS: [(&str, f64); 22] = [
     ("人脸识别未通过", 8.0),
     ("其中环境原因", 8.0),
     ("其中人脸不匹配", 8.0),
+    ("考场关闭", 12.0),
+    ("关闭时间", 8.0),
 ];
+
+/// The close's columns.
+const CLOSED_AT: u16 = 22;
+/// What the close's cell says when the room was not closed.
+pub const NOT_CLOSED: &str = "未关闭";
 
 /// The first column of the face-recognition counts.
 const FACE_FROM: u16 = 18;
@@ -144,9 +154,17 @@ fn room_row(
             sheet.write_blank(r, 14, &f.cell)?;
         }
     }
-    let present = u32::try_from(room.proctors.len()).unwrap_or(u32::MAX);
+    let present = u32::try_from(room.proctors_counted()).unwrap_or(u32::MAX);
     let needed = proctors_needed(room.room.seats.unwrap_or(n[0]));
-    let names: Vec<String> = room.proctors.iter().map(|p| day.name_of(p)).collect();
+    let names: Vec<String> = room
+        .proctors
+        .iter()
+        .map(|p| match room.substitutes.get(p) {
+            None => day.name_of(p),
+            Some(Some(_)) => format!("{}（替补，已批准）", day.name_of(p)),
+            Some(None) => format!("{}（替补，未批准）", day.name_of(p)),
+        })
+        .collect();
     sheet.write_number_with_format(r, 15, present, &f.cell)?;
     sheet.write_number_with_format(r, 16, needed, &f.cell)?;
     sheet.write_string_with_format(r, 17, names.join("、"), &f.cell)?;
@@ -155,6 +173,21 @@ fn room_row(
     for (i, v) in face_counts(room).iter().enumerate() {
         sheet.write_number_with_format(r, FACE_FROM + column(i)?, *v, &f.cell)?;
         totals.face[i] = totals.face[i].saturating_add(*v);
+    }
+    match &room.closed {
+        Some(c) => {
+            sheet.write_string_with_format(r, CLOSED_AT, day.name_of(&c.by), &f.cell)?;
+            sheet.write_string_with_format(
+                r,
+                CLOSED_AT + 1,
+                c.at.format("%H:%M").to_string(),
+                &f.cell,
+            )?;
+        }
+        None => {
+            sheet.write_string_with_format(r, CLOSED_AT, NOT_CLOSED, &f.cell)?;
+            sheet.write_blank(r, CLOSED_AT + 1, &f.cell)?;
+        }
     }
     Ok(())
 }
@@ -180,6 +213,8 @@ fn totals_row(sheet: &mut Worksheet, r: u32, t: &Totals, f: &Formats) -> Result<
     for (i, v) in t.face.iter().enumerate() {
         sheet.write_number_with_format(r, FACE_FROM + column(i)?, *v, &f.head)?;
     }
+    sheet.write_blank(r, CLOSED_AT, &f.head)?;
+    sheet.write_blank(r, CLOSED_AT + 1, &f.head)?;
     Ok(())
 }
 
@@ -223,13 +258,14 @@ fn absence_list(sheet: &mut Worksheet, day: &SiteDay, f: &Formats) -> Result<(),
     Ok(())
 }
 
-/// The workbook's bytes for `day`, created at `time`: the rooms' sheet and the absence list.
+/// The workbook's bytes for `day`, created at `time`: the rooms' sheet, the absence list and the
+/// chief examiner's rulings.
 pub fn day_report_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, XlsxError> {
     let title = format!("{}考试情况汇总", day.heading());
     let mut book = workbook(&title, time)?;
     let f = Formats::new();
     let sheet = book.add_worksheet();
-    printed(sheet, SHEET, &title, 22, 1, true, &f)?;
+    printed(sheet, SHEET, &title, 24, 1, true, &f)?;
     header(sheet, 1, &COLUMNS, &f)?;
     let mut totals = Totals {
         counts: [0; 11],
@@ -247,5 +283,6 @@ pub fn day_report_xlsx(day: &SiteDay, time: NaiveDateTime) -> Result<Vec<u8>, Xl
     }
     totals_row(sheet, r, &totals, &f)?;
     absence_list(book.add_worksheet(), day, &f)?;
+    crate::rulings::rulings_sheet(book.add_worksheet(), day, &f)?;
     book.save_to_buffer()
 }

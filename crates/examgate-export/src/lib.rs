@@ -27,6 +27,7 @@ pub mod post_check;
 pub mod problem;
 pub mod read;
 pub mod reports;
+pub mod rulings;
 pub mod select;
 pub mod site;
 pub mod site_day;

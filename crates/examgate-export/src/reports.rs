@@ -1,7 +1,8 @@
 //! `examgate export reports`: per site, the three workbooks the office prints or sends after the
 //! exam, with fixed names —
 //! `<site>违规考生信息汇总表.xlsx` (annex 5, [`crate::annex5`]),
-//! `<site>考试情况汇总.xlsx` (the day's report and the absence list, [`crate::day_report`]) and
+//! `<site>考试情况汇总.xlsx` (the day's report, the absence list and the chief examiner's
+//! closing waivers and settled conflicts, [`crate::day_report`], [`crate::rulings`]) and
 //! `<site>考后核验清单.xlsx` (the entry photos still to check, [`crate::post_check`]) —
 //! each written atomically and reproducibly (created at the sitting's start: the same data gives
 //! the same bytes).

@@ -1,19 +1,24 @@
 //! One site's day as the office's reports read it (annex 5, the day's report, the post-exam check
 //! list): each room's candidates with the state their events fold to, its latest count check and
-//! the proctors who signed in, the site's violations as last edited, the entry photos already
+//! the proctors who signed in (the substitutes among them, approved or not) and its close, the
+//! chief examiner's rulings (closing waivers, conflicts settled), the site's violations as last edited, the entry photos already
 //! checked after the exam, and the roster's names. Read once from the store, so the three
 //! workbooks of a site tell the same story.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use examgate_core::event::{Event, EventKind};
+use examgate_core::model::Role;
 use examgate_core::room_day::{
     CountCheck, ViolationRecord, count_checks, post_exam_checked, proctors_present,
     violations_until,
 };
+use examgate_core::room_presence::room_presence;
 use examgate_core::timeline::post_exam_check_deadline;
 use examgate_store::{ListedCandidate, RoomInfo, SittingInfo, Store, StoreError};
+
+use crate::rulings::{RoomClose, Ruling, room_close, rulings};
 
 /// Why a site's reports cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +46,22 @@ pub struct RoomDay {
     pub count_check: Option<CountCheck>,
     /// Staff numbers of the proctors who signed in, in order.
     pub proctors: Vec<String>,
+    /// The substitutes among them (not on the room's roster), each with the chief examiner who
+    /// approved them, when one did.
+    pub substitutes: BTreeMap<String, Option<String>>,
+    /// The room's close, when it was closed.
+    pub closed: Option<RoomClose>,
+}
+
+impl RoomDay {
+    /// The proctors who count toward the staffing rule: those on the roster, and the substitutes
+    /// a chief examiner approved.
+    pub fn proctors_counted(&self) -> usize {
+        self.proctors
+            .iter()
+            .filter(|p| self.substitutes.get(*p).is_none_or(Option::is_some))
+            .count()
+    }
 }
 
 /// A violation with the seat of its candidate.
@@ -64,6 +85,8 @@ pub struct SiteDay {
     pub checked: BTreeSet<String>,
     /// The emergency photo file of each candidate's latest manual-verification request.
     pub manual_photos: HashMap<String, String>,
+    /// The chief examiners' waivers at the rooms' close and the conflicts they settled.
+    pub rulings: Vec<Ruling>,
     /// The roster: staff number → name.
     pub names: HashMap<String, String>,
     /// The last day of the post-exam check.
@@ -138,13 +161,28 @@ pub fn site_day(
     let label = &sitting.sitting.label;
     let checks = count_checks(log);
     let present = proctors_present(log);
+    let staff = store.staff(site, None)?;
+    let chiefs: BTreeSet<String> = staff
+        .iter()
+        .filter(|s| s.role == Role::ChiefExaminer)
+        .map(|s| s.id.clone())
+        .collect();
+    let is_chief = |id: &str| chiefs.contains(id);
     let mut rooms = Vec::new();
     for room in store.rooms(label, site)? {
         if room.candidates == 0 {
             continue;
         }
         let key = (site.to_string(), room.number.clone());
+        let presence = room_presence(log, site, &room.number, &is_chief);
         rooms.push(RoomDay {
+            substitutes: presence
+                .signed_in
+                .into_values()
+                .filter(|p| p.substitute)
+                .map(|p| (p.staff, p.approved_by))
+                .collect(),
+            closed: room_close(log, site, &room.number),
             candidates: store.room_candidates(label, site, &room.number)?,
             count_check: checks.get(&key).cloned(),
             proctors: present
@@ -184,6 +222,14 @@ pub fn site_day(
             })
         })
         .collect();
+    let students: Vec<(String, BTreeSet<String>)> = rooms
+        .iter()
+        .map(|r| {
+            let of = r.candidates.iter().map(|c| c.student_number.clone());
+            (r.room.number.clone(), of.collect())
+        })
+        .collect();
+    let rulings = rulings(log, site, &students, &chiefs);
     let deadline = post_exam_check_deadline(sitting.sitting.date)
         .ok_or(ReportError::NoDeadline(sitting.sitting.date))?;
     Ok(SiteDay {
@@ -192,11 +238,8 @@ pub fn site_day(
         violations,
         checked: post_exam_checked(log),
         manual_photos: latest_manual_photos(log),
-        names: store
-            .staff(site, None)?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect(),
+        rulings,
+        names: staff.into_iter().map(|s| (s.id, s.name)).collect(),
         deadline,
         rooms,
     })

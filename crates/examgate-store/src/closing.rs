@@ -141,7 +141,7 @@ impl Store {
             pin,
             &now,
             Purpose::Waive,
-            Some((sitting, item_student(item))),
+            Some((sitting, item.student().unwrap_or_default())),
         )?;
         self.immediately(|store| {
             let staff = staff_member(&store.conn, chief)?;
@@ -177,16 +177,5 @@ impl Store {
                 proof,
             },
         )
-    }
-}
-
-/// The student an item is about, or "" for the room's own (what the PIN try records).
-fn item_student(item: &ClosingItem) -> &str {
-    match item {
-        ClosingItem::PendingApproval { student }
-        | ClosingItem::MissingCountCheckPhoto { student }
-        | ClosingItem::UnmarkedViolation { student, .. }
-        | ClosingItem::Conflict { student } => student,
-        ClosingItem::CountCheckNotDone => "",
     }
 }
