@@ -31,6 +31,7 @@ mod photo_upload;
 pub mod pin;
 pub mod pin_hash;
 mod pin_lock;
+mod pin_tries;
 mod private;
 mod proctor_pin;
 mod quarantine;

@@ -21,6 +21,7 @@ use crate::error::{Result, StoreError};
 use crate::pin_hash::{hash, matches, needs_rehash, proof_key, proof_verifier};
 pub use crate::pin_lock::LOCK_MINUTES;
 use crate::pin_lock::{BootReading, DeviceTime, Lock};
+use crate::pin_tries::{PinTable, count_wrong_try, save_failures, still_locked, stored_lock};
 use crate::{Recorded, Store};
 
 /// Wrong tries before the lock.
@@ -62,38 +63,15 @@ fn pin_state(conn: &Connection, chief: &str) -> Result<Option<PinState>> {
              FROM chief_pin WHERE staff_id = ?1",
             [chief],
             |r| {
-                let until: Option<String> = r.get(2)?;
-                let boot = BootReading::stored(r.get(3)?, r.get(4)?);
-                let lock = until
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|until| Lock { until, boot });
                 Ok(PinState {
                     hash: r.get(0)?,
                     failures: r.get(1)?,
-                    lock,
+                    lock: stored_lock(r.get(2)?, r.get(3)?, r.get(4)?),
                     proof_salt: r.get(5)?,
                 })
             },
         )
         .optional()?)
-}
-
-/// Stores `chief`'s count of wrong tries in a row and their lock (`None`: unlocked).
-fn save_failures(conn: &Connection, chief: &str, count: u32, lock: Option<&Lock>) -> Result<()> {
-    let boot = lock.and_then(|l| l.boot.as_ref());
-    conn.execute(
-        "UPDATE chief_pin SET failures = ?1, locked_until = ?2, locked_boot_id = ?3,
-             locked_boot_ms = ?4
-         WHERE staff_id = ?5",
-        params![
-            count,
-            lock.map(|l| l.until.to_rfc3339()),
-            boot.map(|b| b.boot_id.as_str()),
-            boot.map(BootReading::millis),
-            chief
-        ],
-    )?;
-    Ok(())
 }
 
 impl Store {
@@ -216,12 +194,10 @@ impl Store {
             Ok(())
         };
         // A set exam time has no say in the lock: only the device's clocks do.
-        if let Some(left) = lock.and_then(|l| l.remaining(now)) {
+        if let Some(refusal) = still_locked(lock.as_ref(), now) {
             record("refused-locked")?;
             tx.commit()?;
-            return Err(StoreError::PinLocked {
-                seconds: (left.num_milliseconds() + 999) / 1000,
-            });
+            return Err(refusal);
         }
         // A PIN set at the server is right when the proof key it makes has the stored verifier;
         // one set on this device when it matches its PHC string.
@@ -233,7 +209,7 @@ impl Store {
             None => matches(pin, &stored).then_some(None),
         };
         if let Some(key) = right {
-            save_failures(&tx, chief, 0, None)?;
+            save_failures(&tx, PinTable::Chief, chief, 0, None)?;
             // A hash made with older, cheaper parameters is replaced now that the PIN is known;
             // not a verifier set at the server, which is no PHC string and the catalogue's.
             if proof_salt.is_none() && needs_rehash(&stored) {
@@ -246,25 +222,10 @@ impl Store {
             tx.commit()?;
             return Ok(key);
         }
-        let failures = failures + 1;
-        let locks = failures >= MAX_FAILURES;
-        let (count, lock) = if locks {
-            (0, Some(Lock::starting(now)))
-        } else {
-            (failures, None)
-        };
-        save_failures(&tx, chief, count, lock.as_ref())?;
-        record(if locks { "locked-out" } else { "wrong" })?;
+        let (outcome, refusal) = count_wrong_try(&tx, PinTable::Chief, chief, failures, now)?;
+        record(outcome)?;
         tx.commit()?;
-        Err(if locks {
-            StoreError::PinLocked {
-                seconds: LOCK_MINUTES * 60,
-            }
-        } else {
-            StoreError::WrongPin {
-                left: MAX_FAILURES - failures,
-            }
-        })
+        Err(refusal)
     }
 
     /// Every PIN try of `chief` on this device, oldest first.

@@ -24,9 +24,10 @@ use crate::catalog::{StaffInfo, staff_member};
 use crate::error::{Result, StoreError};
 use crate::events::{NewEvent, append};
 use crate::exam_time::exam_time_at;
-use crate::pin::{MAX_FAILURES, check_pin_strength};
+use crate::pin::check_pin_strength;
 use crate::pin_hash::{hash, matches, needs_rehash};
-use crate::pin_lock::{BootReading, DeviceTime, LOCK_MINUTES, Lock};
+use crate::pin_lock::{BootReading, DeviceTime, Lock};
+use crate::pin_tries::{PinTable, count_wrong_try, save_failures, still_locked, stored_lock};
 
 /// A room of a sitting, as the room's acts name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,32 +45,14 @@ fn pin_state(conn: &Connection, staff: &str) -> Result<Option<(String, u32, Opti
              FROM proctor_pin WHERE staff_id = ?1",
             [staff],
             |r| {
-                let until: Option<String> = r.get(2)?;
-                let boot = BootReading::stored(r.get(3)?, r.get(4)?);
-                let lock = until
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|until| Lock { until, boot });
-                Ok((r.get(0)?, r.get(1)?, lock))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    stored_lock(r.get(2)?, r.get(3)?, r.get(4)?),
+                ))
             },
         )
         .optional()?)
-}
-
-fn save_failures(conn: &Connection, staff: &str, count: u32, lock: Option<&Lock>) -> Result<()> {
-    let boot = lock.and_then(|l| l.boot.as_ref());
-    conn.execute(
-        "UPDATE proctor_pin SET failures = ?1, locked_until = ?2, locked_boot_id = ?3,
-             locked_boot_ms = ?4
-         WHERE staff_id = ?5",
-        params![
-            count,
-            lock.map(|l| l.until.to_rfc3339()),
-            boot.map(|b| b.boot_id.as_str()),
-            boot.map(BootReading::millis),
-            staff
-        ],
-    )?;
-    Ok(())
 }
 
 /// A member of `site`'s staff who is a proctor; refused otherwise.
@@ -172,31 +155,19 @@ impl Store {
                 record("set")?;
             }
             Some((stored, failures, lock)) => {
-                if let Some(left) = lock.and_then(|l| l.remaining(&now)) {
+                if let Some(refusal) = still_locked(lock.as_ref(), &now) {
                     record("refused-locked")?;
                     tx.commit()?;
-                    return Err(StoreError::PinLocked {
-                        seconds: (left.num_milliseconds() + 999) / 1000,
-                    });
+                    return Err(refusal);
                 }
                 if !matches(pin, &stored) {
-                    let failures = failures + 1;
-                    let locks = failures >= MAX_FAILURES;
-                    let lock = locks.then(|| Lock::starting(&now));
-                    save_failures(&tx, staff, if locks { 0 } else { failures }, lock.as_ref())?;
-                    record(if locks { "locked-out" } else { "wrong" })?;
+                    let (outcome, refusal) =
+                        count_wrong_try(&tx, PinTable::Proctor, staff, failures, &now)?;
+                    record(outcome)?;
                     tx.commit()?;
-                    return Err(if locks {
-                        StoreError::PinLocked {
-                            seconds: LOCK_MINUTES * 60,
-                        }
-                    } else {
-                        StoreError::WrongPin {
-                            left: MAX_FAILURES - failures,
-                        }
-                    });
+                    return Err(refusal);
                 }
-                save_failures(&tx, staff, 0, None)?;
+                save_failures(&tx, PinTable::Proctor, staff, 0, None)?;
                 if needs_rehash(&stored) {
                     tx.execute(
                         "UPDATE proctor_pin SET hash = ?1 WHERE staff_id = ?2",
