@@ -34,6 +34,7 @@ mod pin_lock;
 mod pin_tries;
 mod private;
 mod proctor_pin;
+mod proctor_pin_reset;
 mod quarantine;
 mod receive;
 mod room_acts;

@@ -71,6 +71,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "20261129T173000_proctor_pin",
         include_str!("../migrations/20261129T173000_proctor_pin.sql"),
     ),
+    (
+        "20261129T190000_proctor_pin_reset",
+        include_str!("../migrations/20261129T190000_proctor_pin_reset.sql"),
+    ),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
@@ -299,6 +303,60 @@ mod tests {
             c.execute("UPDATE pin_attempt SET outcome = 'accepted'", [])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn pin_tries_made_before_the_proctor_reset_survive_and_stay_append_only() {
+        let mut c = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.0 == "20261129T190000_proctor_pin_reset")
+            .unwrap();
+        apply(&mut c, &MIGRATIONS[..before]).unwrap();
+        let chief = |c: &Connection, purpose: &str| {
+            c.execute(
+                "INSERT INTO pin_attempt (chief, at, purpose, outcome) VALUES ('z1', 'w', ?1, 'wrong')",
+                [purpose],
+            )
+        };
+        let proctor = |c: &Connection, outcome: &str| {
+            c.execute(
+                "INSERT INTO proctor_pin_attempt (staff_id, at, sitting, site, room, outcome)
+                 VALUES ('p1', 'w', 's', 'x', 'r', ?1)",
+                [outcome],
+            )
+        };
+        chief(&c, "substitute").unwrap();
+        proctor(&c, "set").unwrap();
+        assert!(
+            chief(&c, "proctor-reset").is_err(),
+            "the old CHECK refuses it"
+        );
+        assert!(proctor(&c, "reset").is_err(), "the old CHECK refuses it");
+        run(&mut c).unwrap();
+        chief(&c, "proctor-reset").unwrap();
+        proctor(&c, "reset").unwrap();
+        assert!(chief(&c, "anything").is_err());
+        assert!(proctor(&c, "anything").is_err());
+        for (table, col) in [
+            ("pin_attempt", "purpose"),
+            ("proctor_pin_attempt", "outcome"),
+        ] {
+            let rows: Vec<(i64, String)> = c
+                .prepare(&format!("SELECT id, {col} FROM {table} ORDER BY id"))
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(rows.len(), 2, "{table}");
+            assert_eq!(rows[0].0, 1, "{table}: the old row keeps its id");
+            assert!(c.execute(&format!("DELETE FROM {table}"), []).is_err());
+            assert!(
+                c.execute(&format!("UPDATE {table} SET at = 'x'"), [])
+                    .is_err()
+            );
+        }
     }
 
     #[test]

@@ -261,6 +261,8 @@ pub(crate) enum Purpose {
     Waive,
     /// Approving a substitute proctor at a room.
     Substitute,
+    /// Resetting a proctor's PIN on this device.
+    ProctorReset,
 }
 
 impl Purpose {
@@ -272,6 +274,7 @@ impl Purpose {
             Purpose::Resolve => "resolve",
             Purpose::Waive => "waive",
             Purpose::Substitute => "substitute",
+            Purpose::ProctorReset => "proctor-reset",
         }
     }
 }
@@ -286,7 +289,7 @@ pub struct PinAttempt {
     /// The candidate concerned; `None` for an exam-time change or a room's act (a substitute's
     /// approval, a waiver of the count check).
     pub candidate: Option<String>,
-    /// `approve`, `reject`, `exam-time`, `resolve` or `waive`.
+    /// `approve`, `reject`, `exam-time`, `resolve`, `waive`, `substitute` or `proctor-reset`.
     pub purpose: String,
     /// `accepted`, `wrong`, `locked-out` (the try that locked) or `refused-locked` (tried while
     /// locked).

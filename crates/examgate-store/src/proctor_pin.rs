@@ -13,7 +13,8 @@
 //!
 //! The weakness of setting a PIN at first use: a colleague who reaches the device first could
 //! set a proctor's PIN for them. The real proctor then finds a PIN they never set; every sign-in
-//! names its device, and the attempts table shows when the PIN was set.
+//! names its device, and the attempts table shows when the PIN was set. A chief examiner of the
+//! site can then reset it with the chief's own PIN ([`crate::proctor_pin_reset`]).
 
 use examgate_core::event::{Event, EventKind};
 use examgate_core::model::Role;
@@ -70,6 +71,32 @@ pub(crate) fn proctor_of_site(conn: &Connection, staff: &str, site: &str) -> Res
     Ok(who)
 }
 
+/// Records a try (or the reset) of `staff`'s PIN at the room at device time `now`.
+pub(crate) fn record_try(
+    conn: &Connection,
+    at: AtRoom<'_>,
+    staff: &str,
+    outcome: &str,
+    now: &DeviceTime,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO proctor_pin_attempt
+             (staff_id, at, sitting, site, room, outcome, boot_id, boot_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            staff,
+            now.wall.to_rfc3339(),
+            at.sitting,
+            at.site,
+            at.room,
+            outcome,
+            now.boot.as_ref().map(|b| b.boot_id.as_str()),
+            now.boot.as_ref().map(BootReading::millis)
+        ],
+    )?;
+    Ok(())
+}
+
 /// Whether `staff` has signed in at the room already.
 fn signed_in(conn: &Connection, at: AtRoom<'_>, staff: &str) -> Result<bool> {
     Ok(conn
@@ -124,24 +151,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let record = |outcome: &str| -> Result<()> {
-            tx.execute(
-                "INSERT INTO proctor_pin_attempt
-                     (staff_id, at, sitting, site, room, outcome, boot_id, boot_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    staff,
-                    now.wall.to_rfc3339(),
-                    at.sitting,
-                    at.site,
-                    at.room,
-                    outcome,
-                    now.boot.as_ref().map(|b| b.boot_id.as_str()),
-                    now.boot.as_ref().map(BootReading::millis)
-                ],
-            )?;
-            Ok(())
-        };
+        let record = |outcome: &str| record_try(&tx, at, staff, outcome, &now);
         match pin_state(&tx, staff)? {
             None => {
                 check_pin_strength(pin)?;
