@@ -473,3 +473,17 @@ pub fn record_violation(
 ) -> R<Vec<ViolationView>> {
     door.record_violation(&sitting, &site, &room, &student, &actor, violation, edits)
 }
+
+/// The site's chief examiner resets a proctor's PIN on this device with the chief's own PIN.
+#[tauri::command]
+pub fn reset_proctor_pin(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+    proctor: String,
+    chief: String,
+    pin: String,
+) -> R<()> {
+    door.reset_proctor_pin(&sitting, &site, &room, &proctor, &chief, &pin)
+}

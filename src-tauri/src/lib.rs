@@ -77,6 +77,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::proctor_has_pin,
             commands::sign_in_proctor,
             commands::approve_substitute,
+            commands::reset_proctor_pin,
         ])
 }
 

@@ -2,7 +2,7 @@
 //! service offers them: the room's steps (missed first, then due, next and later) at the exam time
 //! in force, ticking one; the proctors present against the room's roster with the staffing rule
 //! applied to them; a proctor signing in with staff number and PIN; a substitute approved with the
-//! chief examiner's PIN. The views are made here from the store's reads and the core's rules, so
+//! chief examiner's PIN; a proctor's PIN reset by the chief examiner's PIN. The views are made here from the store's reads and the core's rules, so
 //! the screens only draw them. Every act is recorded at the device time and kicks a sync.
 
 use chrono::{DateTime, FixedOffset};
@@ -299,5 +299,26 @@ impl Door {
         drop(store);
         self.kicked(done.map_err(IpcError::from))?;
         self.room_proctors(sitting, site, room)
+    }
+
+    /// The chief examiner `chief` of the site resets the PIN of the proctor `proctor` on this
+    /// device with the chief's own PIN: the proctor's next sign-in sets a new one, typed twice.
+    pub fn reset_proctor_pin(
+        &self,
+        sitting: &str,
+        site: &str,
+        room: &str,
+        proctor: &str,
+        chief: &str,
+        pin: &str,
+    ) -> Result<()> {
+        let at = AtRoom {
+            sitting,
+            site,
+            room,
+        };
+        let mut store = self.store()?;
+        let now = self.pin_time_for(&store, sitting)?;
+        Ok(store.reset_proctor_pin(at, proctor, chief, pin, now)?)
     }
 }

@@ -158,3 +158,36 @@ fn a_sign_in_is_refused_for_another_sites_staff_a_second_time_and_with_pins_that
         .unwrap();
     assert!(!p.substitutes[0].provincial_notice, "06:30 is before T−2h");
 }
+
+#[test]
+fn the_sites_chief_resets_a_proctors_pin_with_the_chiefs_own_and_the_next_sign_in_sets_it_anew() {
+    let (_d, door) = door("2023-04-15T08:40:00+08:00");
+    // A colleague set J2101's PIN at room 02 first.
+    door.sign_in_proctor(SITTING, SITE, "02", &first_sign_in("J2101", "246802"))
+        .unwrap();
+    door.set_pin(CHIEF, "975310").unwrap();
+    let err = door
+        .reset_proctor_pin(SITTING, SITE, ROOM, "J2101", "J2102", "135790")
+        .unwrap_err();
+    assert_eq!(
+        err.code,
+        ErrorCode::NotChiefExaminer,
+        "a proctor's credentials"
+    );
+    let err = door
+        .reset_proctor_pin(SITTING, SITE, ROOM, "J3101", CHIEF, "975310")
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotOfSite, "a proctor of another site");
+    let err = door
+        .reset_proctor_pin(SITTING, SITE, ROOM, "J2101", CHIEF, "000000")
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::WrongPin);
+    assert!(door.proctor_has_pin("J2101").unwrap());
+    door.reset_proctor_pin(SITTING, SITE, ROOM, "J2101", CHIEF, "975310")
+        .unwrap();
+    assert!(!door.proctor_has_pin("J2101").unwrap());
+    let p = door
+        .sign_in_proctor(SITTING, SITE, ROOM, &first_sign_in("J2101", "135790"))
+        .unwrap();
+    assert!(p.roster.iter().any(|r| r.id == "J2101" && r.present));
+}
