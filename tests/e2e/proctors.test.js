@@ -2,7 +2,8 @@
 // explicitly: a missed step shows first and is ticked; proctors sign in with staff number and PIN
 // (set at the first sign-in, typed twice); the room is short while a substitute waits for the
 // chief examiner, whose PIN (never a proctor's) approves them; the provincial office's notice
-// shows for a substitute past T−2h. Attacks go through the real IPC too.
+// shows for a substitute past T−2h; a proctor who finds a PIN they never set has it reset by the
+// chief examiner's PIN and sets their own. Attacks go through the real IPC too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
@@ -19,6 +20,7 @@ import {
   STAFF,
   approveSubstitute,
   proctorsMessage,
+  resetProctorPin,
   signInProctor,
   staffing,
   stepIs,
@@ -80,5 +82,22 @@ describe("the room's timeline and its proctors", () => {
     assert.match(await proctorsMessage(browser, "ok"), /批准/);
     await (await shown(browser, "#proctors")).scrollIntoView();
     await screenshot(browser, "door-proctors");
+  });
+
+  step("the chief resets a PIN a colleague set first, and the proctor sets their own and signs in", async () => {
+    const proctor = STAFF.roster[1];
+    // A colleague reached the device first and set this proctor's PIN, signing in at room 02.
+    const colleague = await invoke(browser, "sign_in_proctor", {
+      ...here, room: "02", signIn: { staff: proctor, pin: "111111", pin_again: "111111" },
+    });
+    assert.equal(colleague.error, undefined);
+    assert.equal(await signInProctor(browser, proctor, "864200", { expect: "error" }), "wrong-pin");
+    // Not with a proctor's credentials, nor a wrong chief PIN.
+    assert.equal(await resetProctorPin(browser, proctor, STAFF.roster[0], "135790"), "not-chief-examiner");
+    assert.equal(await resetProctorPin(browser, proctor, STAFF.chief, "000000"), "wrong-pin");
+    assert.equal(await resetProctorPin(browser, proctor, STAFF.chief, CHIEF_PIN), "ok");
+    assert.match(await proctorsMessage(browser, "ok"), /重置/);
+    assert.equal(await signInProctor(browser, proctor, "864200"), "ok");
+    assert.deepEqual(await staffing(browser), { needed: 2, counted: 3, short: 0 });
   });
 });

@@ -54,6 +54,7 @@ export const COMMANDS = [
   "take_count_check_photo",
   "room_violations",
   "record_violation",
+  "reset_proctor_pin",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -301,4 +302,9 @@ export function roomViolations(sitting: string, site: string, room: string): Pro
  * recorded as `edits`; the room's violations after it. */
 export function recordViolation(sitting: string, site: string, room: string, student: string, actor: string, violation: Violation, edits: EventId | null): Promise<ViolationView[]> {
   return invoke<ViolationView[]>("record_violation", { sitting, site, room, student, actor, violation, edits });
+}
+
+/** The site's chief examiner resets a proctor's PIN on this device with the chief's own PIN. */
+export function resetProctorPin(sitting: string, site: string, room: string, proctor: string, chief: string, pin: string): Promise<null> {
+  return invoke<null>("reset_proctor_pin", { sitting, site, room, proctor, chief, pin });
 }

@@ -35,5 +35,6 @@ describe("the proctors' words", () => {
     expect(pt("pr.provincial", { deadline: "07:00" })).toContain("07:00");
     setLang("en", null);
     expect(pt("pr.short", { short: 2 })).toContain("2 more");
+    expect(pt("pr.reset-done", { id: "J2102" })).toContain("J2102");
   });
 });

@@ -53,6 +53,16 @@ const TEXT = {
   "pr.pin-needed": { zh: "请输入口令", en: "Type the PIN" },
   "pr.pin-weak": { zh: "口令须为至少 6 位数字", en: "The PIN needs at least 6 digits" },
   "pr.pin-mismatch": { zh: "两次输入的口令不一致", en: "The two PINs differ" },
+  "pr.reset-open": { zh: "主考重置口令…", en: "Chief examiner: reset a PIN…" },
+  "pr.reset-title": { zh: "主考重置监考口令", en: "The chief examiner resets a proctor's PIN" },
+  "pr.reset-help": {
+    zh: "监考忘记口令，或发现口令并非本人设置时，由本考点主考本人输入口令重置；该监考下次签到时重新设置口令。",
+    en: "For a proctor who forgot their PIN, or finds one they never set: this site's chief examiner types their own PIN to reset it, and the proctor sets a new one at their next sign-in.",
+  },
+  "pr.reset-proctor": { zh: "监考工号", en: "Proctor's staff no." },
+  "pr.reset-chief": { zh: "主考工号", en: "Chief examiner's staff no." },
+  "pr.reset": { zh: "重置口令", en: "Reset the PIN" },
+  "pr.reset-done": { zh: "已重置 {id} 的口令：下次签到时请重新设置", en: "{id}'s PIN is reset: they set a new one at their next sign-in" },
 } as const satisfies Record<string, Record<"zh" | "en", string>>;
 
 export type TextKey = keyof typeof TEXT;

@@ -93,3 +93,22 @@ export async function approveSubstitute(browser, staff, chief, pin) {
   await click(browser, "#approve-go");
   await attrIs(browser, `#proctors .substitute[data-staff="${staff}"]`, "data-approved", "true");
 }
+
+/**
+ * The chief examiner `chief` resets the proctor `staff`'s PIN with `pin` typed into the panel's
+ * 主考重置口令 form. Resolves with "ok" when the panel says so, or with the error code it showed.
+ */
+export async function resetProctorPin(browser, staff, chief, pin) {
+  await browser.execute(() => {
+    const m = document.querySelector("#proctors-message");
+    m.hidden = true;
+    delete m.dataset.kind;
+  });
+  if (!(await (await browser.$("#proctor-reset")).isDisplayed())) await click(browser, "#reset-open");
+  await (await shown(browser, "#reset-proctor")).setValue(staff);
+  await (await shown(browser, "#reset-chief")).setValue(chief);
+  await (await shown(browser, "#reset-pin")).setValue(pin);
+  await click(browser, "#reset-go");
+  const el = await shown(browser, "#proctors-message[data-kind]");
+  return (await el.getAttribute("data-kind")) === "ok" ? "ok" : el.getAttribute("data-code");
+}

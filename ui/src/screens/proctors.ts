@@ -5,13 +5,15 @@
 // A substitute is approved by the chief examiner typing their own PIN here; one who signed in from
 // T−2h on carries the notice that the provincial office had to approve the change by then. PINs
 // live only in their inputs (type=password), are cleared before each try is sent, and Rust checks
-// and counts them; nothing else here is personal.
+// and counts them; nothing else here is personal. The chief examiner's reset of a proctor's PIN is
+// in ./proctor-reset.ts.
 import { api, ErrorCode, type RoomProctors, type StaffInfo, type SubstituteProctor } from "../ipc";
 import { $, h, say, sayError, UiCode } from "../dom";
 import { newPinProblem } from "../approval";
 import { formatTime, parseRfc3339 } from "../clock";
 import { pt } from "../proctors-text";
 import { app, on } from "../state";
+import { mountProctorReset } from "./proctor-reset";
 
 let shown: RoomProctors | null = null;
 let chiefs: StaffInfo[] = [];
@@ -37,6 +39,7 @@ export function mountProctors(parent: HTMLElement): void {
     h("div", { id: "proctors-message", class: "message", role: "status", "aria-live": "polite", hidden: true }),
   );
   parent.append(el);
+  mountProctorReset(el);
   $("#proctors-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     void signIn();
