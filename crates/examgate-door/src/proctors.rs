@@ -11,7 +11,7 @@ use examgate_core::room_presence::RoomPresence;
 use examgate_core::staffing::{Present, Staffing, needs_provincial_notice, provincial_deadline};
 use examgate_core::timeline::Timeline;
 use examgate_core::timeline_steps::TimelineStep;
-use examgate_store::{AtRoom, Store};
+use examgate_store::{AtRoom, DeviceTime, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -263,17 +263,15 @@ impl Door {
             site,
             room,
         };
-        let mut store = self.store()?;
-        let now = self.pin_time_for(&store, sitting)?;
-        let done = store.sign_in_proctor_with_pin(
-            at,
-            &sign_in.staff,
-            &sign_in.pin,
-            sign_in.pin_again.as_deref(),
-            now,
-        );
-        drop(store);
-        self.kicked(done.map_err(IpcError::from))?;
+        self.with_pin_time(at, |store, now| {
+            store.sign_in_proctor_with_pin(
+                at,
+                &sign_in.staff,
+                &sign_in.pin,
+                sign_in.pin_again.as_deref(),
+                now,
+            )
+        })?;
         self.room_proctors(sitting, site, room)
     }
 
@@ -293,11 +291,9 @@ impl Door {
             site,
             room,
         };
-        let mut store = self.store()?;
-        let now = self.pin_time_for(&store, sitting)?;
-        let done = store.approve_substitute(at, proctor, chief, pin, now);
-        drop(store);
-        self.kicked(done.map_err(IpcError::from))?;
+        self.with_pin_time(at, |store, now| {
+            store.approve_substitute(at, proctor, chief, pin, now)
+        })?;
         self.room_proctors(sitting, site, room)
     }
 
@@ -317,8 +313,22 @@ impl Door {
             site,
             room,
         };
+        self.with_pin_time(at, |store, now| {
+            store.reset_proctor_pin(at, proctor, chief, pin, now)
+        })
+    }
+
+    /// Runs a PIN-checked act at the room on the device's own clocks (the lock-out runs on them,
+    /// never on a set exam time), with the store released before the sync is kicked.
+    fn with_pin_time<T>(
+        &self,
+        at: AtRoom<'_>,
+        act: impl FnOnce(&mut Store, DeviceTime) -> examgate_store::Result<T>,
+    ) -> Result<T> {
         let mut store = self.store()?;
-        let now = self.pin_time_for(&store, sitting)?;
-        Ok(store.reset_proctor_pin(at, proctor, chief, pin, now)?)
+        let now = self.pin_time_for(&store, at.sitting)?;
+        let done = act(&mut store, now);
+        drop(store);
+        self.kicked(done.map_err(IpcError::from))
     }
 }
