@@ -487,3 +487,14 @@ pub fn reset_proctor_pin(
 ) -> R<()> {
     door.reset_proctor_pin(&sitting, &site, &room, &proctor, &chief, &pin)
 }
+
+/// Who closed the room, once it is closed (`null` while open).
+#[tauri::command]
+pub fn room_closed_by(
+    door: State<'_, Door>,
+    sitting: String,
+    site: String,
+    room: String,
+) -> R<Option<String>> {
+    door.room_closed_by(&sitting, &site, &room)
+}

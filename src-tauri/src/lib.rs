@@ -78,6 +78,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::sign_in_proctor,
             commands::approve_substitute,
             commands::reset_proctor_pin,
+            commands::room_closed_by,
         ])
 }
 

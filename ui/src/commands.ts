@@ -55,6 +55,7 @@ export const COMMANDS = [
   "room_violations",
   "record_violation",
   "reset_proctor_pin",
+  "room_closed_by",
 ] as const;
 
 export function appInfo(): Promise<AppInfo> {
@@ -307,4 +308,9 @@ export function recordViolation(sitting: string, site: string, room: string, stu
 /** The site's chief examiner resets a proctor's PIN on this device with the chief's own PIN. */
 export function resetProctorPin(sitting: string, site: string, room: string, proctor: string, chief: string, pin: string): Promise<null> {
   return invoke<null>("reset_proctor_pin", { sitting, site, room, proctor, chief, pin });
+}
+
+/** Who closed the room, once it is closed (`null` while open). */
+export function roomClosedBy(sitting: string, site: string, room: string): Promise<string | null> {
+  return invoke<string | null>("room_closed_by", { sitting, site, room });
 }

@@ -5,6 +5,7 @@
 //! goes into the event) and kicks a sync, like the door's own acts.
 
 use examgate_core::closing::{ClosingItem, Waiver};
+use examgate_store::AtRoom;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -64,6 +65,17 @@ impl Door {
                 .as_ref()
                 .map(|e| e.exam_time.unwrap_or(e.wall).to_rfc3339()),
         })
+    }
+
+    /// Who closed the room, once it is closed: read from the room's own acts alone (the screens
+    /// that only need to know, such as the violations list, do not work out the whole closing).
+    pub fn room_closed_by(&self, sitting: &str, site: &str, room: &str) -> Result<Option<String>> {
+        let at = AtRoom {
+            sitting,
+            site,
+            room,
+        };
+        Ok(self.store()?.room_closed(at)?.map(|e| e.actor))
     }
 
     /// `actor` closes the room: after the end, with nothing unresolved, once. Answers the

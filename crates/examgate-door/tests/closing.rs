@@ -158,3 +158,29 @@ fn on_a_real_sitting_the_room_closes_by_the_device_clock_after_the_end_with_name
     );
     assert_eq!(r.close().unwrap_err().code, ErrorCode::RoomClosed);
 }
+
+#[test]
+fn who_closed_the_room_is_known_from_its_close_alone_and_only_once_it_is_closed() {
+    let r = Room::real(exam_day(11, 0));
+    let closed_by = || r.door.room_closed_by(SITTING, SITE, ROOM).unwrap();
+    assert_eq!(closed_by(), None);
+    r.door
+        .waive_closing_item(
+            SITTING,
+            SITE,
+            ROOM,
+            &r.chief,
+            PIN,
+            &ClosingItem::CountCheckNotDone,
+            "平台故障，人数已由主考现场清点",
+        )
+        .unwrap();
+    assert_eq!(closed_by(), None, "a waiver does not close the room");
+    r.close().unwrap();
+    assert_eq!(closed_by().as_deref(), Some(r.proctor.as_str()));
+    assert_eq!(
+        r.door.room_closed_by(SITTING, SITE, "02").unwrap(),
+        None,
+        "another room stays open"
+    );
+}

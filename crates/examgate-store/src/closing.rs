@@ -10,19 +10,19 @@
 use chrono::{DateTime, FixedOffset};
 use examgate_core::chief_proof::ProofKey;
 use examgate_core::closing::{
-    Closing, ClosingItem, RoomStates, closing, decide_close, decide_waiver,
+    Closing, ClosingItem, RoomStates, closed_at, closing, decide_close, decide_waiver,
 };
 use examgate_core::door::DoorError;
 use examgate_core::event::{Event, EventKind};
 use examgate_core::model::Role;
 
-use crate::Store;
 use crate::catalog::staff_member;
 use crate::error::{Result, StoreError};
-use crate::events::{NewEvent, append, candidate_events, parse};
+use crate::events::{NewEvent, append, candidate_events};
 use crate::exam_time::exam_time_at;
 use crate::pin::Purpose;
 use crate::pin_lock::DeviceTime;
+use crate::{AtRoom, Store};
 
 impl Store {
     /// The room's candidates (student number, state) and every event the closing reads: their
@@ -35,17 +35,11 @@ impl Store {
             events.extend(candidate_events(&self.conn, sitting, &c.student_number)?);
             candidates.push((c.student_number, c.state));
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM event WHERE sitting = ?1 AND candidate = ''
-               AND kind IN ('count-checked', 'room-closed', 'closing-waived')",
-        )?;
-        let bodies = stmt.query_map([sitting], |r| r.get::<_, String>(0))?;
-        for body in bodies {
-            let e = parse(&body?)?;
-            if e.kind.room() == Some((site, room)) {
-                events.push(e);
-            }
-        }
+        events.extend(self.room_acts(AtRoom {
+            sitting,
+            site,
+            room,
+        })?);
         Ok((candidates, events))
     }
 
@@ -58,14 +52,22 @@ impl Store {
         Ok(closing(site, room, &candidates, &events, is_chief))
     }
 
+    /// The room's close (the first, by hybrid clock), once it is closed: read from the room's own
+    /// acts alone, not its candidates'.
+    pub fn room_closed(&self, at: AtRoom<'_>) -> Result<Option<Event>> {
+        let acts = self.room_acts(at)?;
+        Ok(closed_at(&acts, at.site, at.room).cloned())
+    }
+
     /// Refuses ([`DoorError::RoomClosed`]) when `student`'s room is closed.
     pub(crate) fn refuse_if_closed(&self, sitting: &str, student: &str) -> Result<()> {
         let c = self.candidate(sitting, student)?;
-        if self
-            .room_closing(sitting, &c.site, &c.room)?
-            .closed
-            .is_some()
-        {
+        let at = AtRoom {
+            sitting,
+            site: &c.site,
+            room: &c.room,
+        };
+        if self.room_closed(at)?.is_some() {
             return Err(DoorError::RoomClosed.into());
         }
         Ok(())

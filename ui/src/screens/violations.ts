@@ -2,8 +2,8 @@
 // candidate of the room: the kind (违纪 / 作弊 / 替考 / 扰考 / 其他), what happened, when (exam
 // time, HH:MM), the proctors present and the 一平台已标记 tick. Each can be edited; every edit is an
 // event naming the first record, and the list shows each as last edited. Rust checks the form and
-// that the candidate is this room's. `setViolationsClosed(true)` (the room closed) leaves the list
-// readable and takes the form and the edit buttons away.
+// that the candidate is this room's. Once the room is closed (read at each load) the list stays
+// readable and the form and the edit buttons go away.
 import { api, type CandidateCard, type StaffInfo, type ViolationCategory, type ViolationView } from "../ipc";
 import { $, h, say, sayError, UiCode } from "../dom";
 import { t } from "../i18n";
@@ -43,26 +43,20 @@ export function initViolations(): void {
   });
 }
 
-/** The room is closed: violations can no longer be recorded or edited. */
-export function setViolationsClosed(isClosed: boolean): void {
-  closed = isClosed;
-  if (closed) form = null;
-  render();
-}
 
 async function load(): Promise<void> {
   const here = app.here;
   if (!here) return;
   try {
-    const [v, tally, people, closing] = await Promise.all([
+    const [v, tally, people, closedBy] = await Promise.all([
       api.roomViolations(here.sitting, here.site, here.room),
       api.tally(here.sitting, here.site, here.room),
       api.staff(here.site, here.room),
-      api.roomClosing(here.sitting, here.site, here.room),
+      api.roomClosedBy(here.sitting, here.site, here.room),
     ]);
     list = v;
     // Once the room is closed its violations are final: no form, no edits.
-    closed = closing.closed_by !== null;
+    closed = closedBy !== null;
     if (closed) form = null;
     cards = [...tally.admitted, ...tally.pending, ...tally.expected, ...tally.refused, ...tally.absent, ...tally.conflict]
       .sort((a, b) => a.seat - b.seat);
