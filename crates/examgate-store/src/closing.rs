@@ -99,14 +99,12 @@ impl Store {
         self.immediately(|store| {
             let staff = staff_member(&store.conn, actor)?;
             let state = store.room_closing(sitting, site, room)?;
-            let signed_in =
-                examgate_core::room_day::proctors_present(&store.sitting_events(sitting)?)
-                    .get(&(site.to_string(), room.to_string()))
-                    .is_some_and(|here| here.contains(actor));
-            let of_room = staff.site == site
-                && (staff.role == Role::ChiefExaminer
-                    || staff.room.as_deref() == Some(room)
-                    || signed_in);
+            let at = AtRoom {
+                sitting,
+                site,
+                room,
+            };
+            let of_room = staff.site == site && store.acts_for_room(at, &staff)?;
             let end = store.sitting(sitting)?.timeline()?.end;
             let exam = exam_time_at(&store.conn, sitting, now)?;
             let kind = decide_close(&state, site, room, of_room, exam.unwrap_or(now), end)?;

@@ -97,6 +97,21 @@ pub(crate) fn record_try(
     Ok(())
 }
 
+/// A chief examiner of `site`; refused otherwise (another site's chief as not of the site).
+pub(crate) fn chief_of_site(conn: &Connection, staff: &str, site: &str) -> Result<StaffInfo> {
+    let who = staff_member(conn, staff)?;
+    if who.role != Role::ChiefExaminer {
+        return Err(StoreError::NotChief(staff.into()));
+    }
+    if who.site != site {
+        return Err(StoreError::NotOfSite {
+            staff: staff.into(),
+            site: site.into(),
+        });
+    }
+    Ok(who)
+}
+
 /// Whether `staff` has signed in at the room already.
 fn signed_in(conn: &Connection, at: AtRoom<'_>, staff: &str) -> Result<bool> {
     Ok(conn
@@ -138,12 +153,7 @@ impl Store {
         now: impl Into<DeviceTime>,
     ) -> Result<Event> {
         let now = now.into();
-        if !self.room_of_site(at.sitting, at.site, at.room)? {
-            return Err(StoreError::UnknownRoom {
-                site: at.site.into(),
-                room: at.room.into(),
-            });
-        }
+        self.room_exists(at.sitting, at.site, at.room)?;
         let who = proctor_of_site(&self.conn, staff, at.site)?;
         if signed_in(&self.conn, at, staff)? {
             return Err(StoreError::AlreadySignedIn(staff.into()));

@@ -9,15 +9,13 @@
 //! recorded among the proctor's tries (outcome `reset`), so the attempts table shows who reset
 //! whose PIN, where and when.
 
-use examgate_core::model::Role;
 use rusqlite::TransactionBehavior;
 
 use crate::Store;
-use crate::catalog::staff_member;
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::pin::Purpose;
 use crate::pin_lock::DeviceTime;
-use crate::proctor_pin::{AtRoom, proctor_of_site, record_try};
+use crate::proctor_pin::{AtRoom, chief_of_site, proctor_of_site, record_try};
 
 impl Store {
     /// The chief examiner `chief` of the room's site resets the PIN of the proctor `proctor` of
@@ -34,23 +32,9 @@ impl Store {
         now: impl Into<DeviceTime>,
     ) -> Result<()> {
         let now = now.into();
-        if !self.room_of_site(at.sitting, at.site, at.room)? {
-            return Err(StoreError::UnknownRoom {
-                site: at.site.into(),
-                room: at.room.into(),
-            });
-        }
+        self.room_exists(at.sitting, at.site, at.room)?;
         proctor_of_site(&self.conn, proctor, at.site)?;
-        let who = staff_member(&self.conn, chief)?;
-        if who.role != Role::ChiefExaminer {
-            return Err(StoreError::NotChief(chief.into()));
-        }
-        if who.site != at.site {
-            return Err(StoreError::NotOfSite {
-                staff: chief.into(),
-                site: at.site.into(),
-            });
-        }
+        chief_of_site(&self.conn, chief, at.site)?;
         // The try is about the sitting (for the office's record of PIN tries), no candidate.
         self.check_pin(
             chief,

@@ -22,20 +22,9 @@ use crate::events::{NewEvent, append, parse};
 use crate::exam_time::exam_time_at;
 use crate::pin::Purpose;
 use crate::pin_lock::DeviceTime;
-use crate::proctor_pin::AtRoom;
+use crate::proctor_pin::{AtRoom, chief_of_site};
 
 impl Store {
-    fn require_room(&self, at: AtRoom<'_>) -> Result<()> {
-        if self.room_of_site(at.sitting, at.site, at.room)? {
-            Ok(())
-        } else {
-            Err(StoreError::UnknownRoom {
-                site: at.site.into(),
-                room: at.room.into(),
-            })
-        }
-    }
-
     /// The room acts of one room (sign-ins, ticks, approvals, count checks), oldest first.
     pub fn room_acts(&self, at: AtRoom<'_>) -> Result<Vec<Event>> {
         let mut stmt = self.conn.prepare(
@@ -68,7 +57,7 @@ impl Store {
 
     /// Whether `staff` (a member of the room's site) acts for the room: the site's chief
     /// examiner, a proctor on the room's roster, or one signed in at it (a substitute included).
-    fn acts_for_room(&self, at: AtRoom<'_>, staff: &StaffInfo) -> Result<bool> {
+    pub(crate) fn acts_for_room(&self, at: AtRoom<'_>, staff: &StaffInfo) -> Result<bool> {
         if staff.role == Role::ChiefExaminer || staff.room.as_deref() == Some(at.room) {
             return Ok(true);
         }
@@ -89,7 +78,7 @@ impl Store {
         step: TimelineStep,
         now: DateTime<FixedOffset>,
     ) -> Result<Event> {
-        self.require_room(at)?;
+        self.room_exists(at.sitting, at.site, at.room)?;
         let who = staff_member(&self.conn, actor)?;
         if who.site != at.site {
             return Err(StoreError::NotOfSite {
@@ -142,17 +131,8 @@ impl Store {
         now: impl Into<DeviceTime>,
     ) -> Result<Event> {
         let now = now.into();
-        self.require_room(at)?;
-        let who = staff_member(&self.conn, chief)?;
-        if who.role != Role::ChiefExaminer {
-            return Err(StoreError::NotChief(chief.into()));
-        }
-        if who.site != at.site {
-            return Err(StoreError::NotOfSite {
-                staff: chief.into(),
-                site: at.site.into(),
-            });
-        }
+        self.room_exists(at.sitting, at.site, at.room)?;
+        chief_of_site(&self.conn, chief, at.site)?;
         let waiting = self
             .room_presence(at)?
             .signed_in
